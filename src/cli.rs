@@ -1,0 +1,252 @@
+//! The command line: arguments (clap) and what each subcommand does.
+
+use crate::engine::{simulate, Progress, RunSpec};
+use crate::error::{Error, Result};
+use crate::model::{
+    load_file, load_str, LoadOptions, Model, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
+};
+use crate::report::{render_check, render_json, render_table};
+use crate::stats::Tally;
+use crate::summary::{RunInfo, Summary};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// Default number of paths.
+pub const DEFAULT_PATHS: u64 = 100_000;
+/// Default seed (printed in every report).
+pub const DEFAULT_SEED: u64 = 2023;
+
+const EXAMPLES: &str = "\
+Examples:
+  runway run                                   the built-in OpenAI 2023–2024 model
+  runway run configs/startup_seed.toml --paths 1M --seed 7
+  runway run --scenario article                the article's premise: no new money
+  runway run --set funding.microsoft.probability=0 --format json
+  runway check configs/openai_2024.toml        validate and list every input
+
+Exit codes: 0 success, 2 invalid model file or arguments, 1 other failure, 130 interrupted.";
+
+/// runway: how likely is a company to run out of money, when, and why.
+#[derive(Debug, Parser)]
+#[command(name = "runway", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a model and report the probability of running out of money.
+    #[command(after_help = EXAMPLES)]
+    Run(RunArgs),
+    /// Validate a model and list its inputs with their medians and 90 % ranges.
+    Check(CheckArgs),
+}
+
+/// Which model, and what to change in it.
+#[derive(Debug, Args, Clone)]
+pub struct ModelArgs {
+    /// Model file (TOML). Default: the built-in OpenAI model (configs/openai_2024.toml).
+    pub model: Option<PathBuf>,
+    /// Apply a scenario defined in the model file under [scenarios.NAME].
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
+    /// Override a field: FIELD=VALUE, VALUE a number, a "YYYY-MM" month or an
+    /// inline TOML distribution, e.g. 'costs.inference.efficiency_gain={pert={min=0.1,mode=0.4,max=0.8}}'.
+    /// Repeatable; applied after --scenario.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub overrides: Vec<String>,
+}
+
+impl ModelArgs {
+    /// Loads and checks the model.
+    pub fn load(&self) -> Result<Model> {
+        let options = LoadOptions {
+            scenario: self.scenario.clone(),
+            overrides: self.overrides.clone(),
+        };
+        match &self.model {
+            Some(path) => load_file(path, &options),
+            None => load_str(BUILTIN_MODEL_TEXT, BUILTIN_MODEL_NAME, &options),
+        }
+    }
+}
+
+/// Output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable table for the terminal.
+    Table,
+    /// The full report as JSON on stdout.
+    Json,
+}
+
+/// Options shared by every simulating subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct SimArgs {
+    /// Number of paths (accepts 1e6, 250k, 2M).
+    #[arg(long, short = 'n', default_value = "100000", value_parser = parse_count)]
+    pub paths: u64,
+    /// Seed of the random streams.
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all logical CPUs). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl SimArgs {
+    /// The thread count to use.
+    pub fn thread_count(&self) -> Result<usize> {
+        match self.threads {
+            Some(0) => Err(Error::Usage("--threads must be at least 1".into())),
+            Some(t) if t > 1024 => Err(Error::Usage(format!(
+                "--threads {t} is more than 1024; use at most the machine's CPUs"
+            ))),
+            Some(t) => Ok(t),
+            None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        }
+    }
+}
+
+/// `runway run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Include per-month percentiles of cash, revenue and cost in the JSON report.
+    #[arg(long)]
+    pub fan: bool,
+}
+
+/// `runway check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// Parses a path count: `100000`, `1_000_000`, `1e6`, `250k`, `2M`, `1G`.
+pub fn parse_count(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim().replace('_', "");
+    let (number, factor) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 1e3),
+        Some('m' | 'M') => (&t[..t.len() - 1], 1e6),
+        Some('g' | 'G' | 'b' | 'B') => (&t[..t.len() - 1], 1e9),
+        _ => (t.as_str(), 1.0),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a count; write e.g. 100000, 1e6, 250k or 2M"))?;
+    let total = value * factor;
+    if !(total >= 1.0) || total.fract() != 0.0 || total > 1e15 {
+        return Err(format!("`{text}` must be a whole number from 1 to 10^15"));
+    }
+    Ok(total as u64)
+}
+
+/// Runs the simulation with a progress bar on stderr when it helps.
+pub fn execute(model: &Model, spec: &RunSpec, quiet: bool) -> Result<(Tally, Duration)> {
+    let progress = Progress::default();
+    let show = !quiet && std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let result = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| simulate(model, spec, &progress));
+        let mut bar: Option<indicatif::ProgressBar> = None;
+        while !worker.is_finished() {
+            std::thread::sleep(Duration::from_millis(50));
+            if show && bar.is_none() && started.elapsed() > Duration::from_millis(700) {
+                let b = indicatif::ProgressBar::with_draw_target(
+                    Some(spec.paths),
+                    indicatif::ProgressDrawTarget::stderr(),
+                );
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {bar:40} {human_pos}/{human_len} paths · {per_sec} · eta {eta}",
+                    )
+                    .expect("valid template"),
+                );
+                bar = Some(b);
+            }
+            if let Some(b) = &bar {
+                b.set_position(progress.paths_done.load(Ordering::Relaxed));
+            }
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        worker.join().unwrap_or_else(|_| {
+            Err(Error::Usage(
+                "a worker thread panicked; please report this as a bug".into(),
+            ))
+        })
+    });
+    result.map(|tally| (tally, started.elapsed()))
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Check(args) => {
+            let model = args.model.load()?;
+            print_stdout(&render_check(&model))
+        }
+    }
+}
+
+fn run_command(args: RunArgs) -> Result<()> {
+    let model = args.model.load()?;
+    let threads = args.sim.thread_count()?;
+    let spec = RunSpec {
+        paths: args.sim.paths,
+        seed: args.sim.seed,
+        threads,
+        fan: args.fan,
+        blocks: None,
+    };
+    let (tally, elapsed) = execute(&model, &spec, args.sim.quiet)?;
+    let seconds = elapsed.as_secs_f64();
+    let summary = Summary::new(
+        &model,
+        &tally,
+        spec.seed,
+        RunInfo {
+            threads,
+            elapsed_seconds: seconds,
+            paths_per_second: tally.paths as f64 / seconds.max(1e-9),
+        },
+    );
+    let text = match args.format {
+        Format::Table => render_table(&summary),
+        Format::Json => render_json(&summary),
+    };
+    print_stdout(&text)
+}
+
+/// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
+pub fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Output {
+            path: PathBuf::from("<stdout>"),
+            action: "cannot write the report",
+            source,
+        }),
+    }
+}

@@ -1,0 +1,859 @@
+//! The distribution families a model value may take.
+//!
+//! Every uncertain number in a model is a [`Dist`]. Parameters are checked
+//! when the model loads (never trusting `rand_distr` or `statrs` to reject
+//! them: `rand_distr::Normal` accepts a negative standard deviation), with
+//! each check written as `!(x > 0)` style so that NaN fails too. Sampling is
+//! written for speed: PERT and beta go through two gamma draws, lognormal
+//! through one normal draw, and [`Dist::fill`] matches the family once per
+//! batch rather than once per number.
+
+use crate::rng::{open01, StreamRng};
+use rand::Rng;
+use rand_distr::{Distribution as _, Gamma as GammaSampler, StandardNormal};
+use statrs::distribution::{
+    Beta as BetaCdf, ContinuousCDF, Gamma as GammaCdf, LogNormal as LogNormalCdf,
+    Normal as NormalCdf,
+};
+use std::fmt;
+
+/// z such that Φ(z) = 0.95.
+pub const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// Why a distribution's parameters were refused: a sentence naming the rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamError(pub String);
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, ParamError> {
+    Err(ParamError(msg.into()))
+}
+
+fn finite(name: &str, x: f64) -> Result<f64, ParamError> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        fail(format!("`{name}` must be a finite number, got {x}"))
+    }
+}
+
+fn positive(name: &str, x: f64) -> Result<f64, ParamError> {
+    finite(name, x)?;
+    if !(x > 0.0) {
+        return fail(format!("`{name}` must be greater than 0, got {x}"));
+    }
+    Ok(x)
+}
+
+/// One distribution family with checked parameters.
+#[derive(Debug, Clone)]
+pub enum Family {
+    /// Always the same value.
+    Constant(f64),
+    /// Uniform on [min, max].
+    Uniform { min: f64, max: f64 },
+    /// Normal with mean and standard deviation.
+    Normal { mean: f64, sd: f64 },
+    /// exp(Normal(mu, sigma)): median e^mu, log-sd sigma.
+    LogNormal { mu: f64, sigma: f64 },
+    /// Triangular on [min, max] with its peak at mode.
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// Scaled beta: min + (max - min)·Beta(alpha, beta). PERT is this family
+    /// with alpha and beta set from (min, mode, max, lambda).
+    ScaledBeta {
+        min: f64,
+        max: f64,
+        alpha: f64,
+        beta: f64,
+        gamma_alpha: GammaSampler<f64>,
+        gamma_beta: GammaSampler<f64>,
+    },
+    /// Gamma with shape and scale.
+    Gamma {
+        shape: f64,
+        scale: f64,
+        sampler: GammaSampler<f64>,
+    },
+    /// 1 with probability p, else 0.
+    Bernoulli { p: f64 },
+    /// An integer drawn uniformly from min..=max.
+    DiscreteUniform { min: i64, max: i64 },
+    /// One of `values`, with cumulative weights `cumulative` (last = 1).
+    Discrete {
+        values: Vec<f64>,
+        cumulative: Vec<f64>,
+    },
+}
+
+/// A distribution: a family, optionally truncated to [lo, hi].
+#[derive(Debug, Clone)]
+pub struct Dist {
+    family: Family,
+    truncation: Option<Truncation>,
+    /// Short description for reports, e.g. `pert(min 0, mode 0.3, max 0.7)`.
+    label: String,
+}
+
+#[derive(Debug, Clone)]
+struct Truncation {
+    lo: f64,
+    hi: f64,
+    cdf_lo: f64,
+    mass: f64,
+}
+
+/// Tries with rejection before a truncated draw falls back to the inverse CDF.
+const REJECTION_TRIES: usize = 64;
+
+impl Dist {
+    /// A constant.
+    pub fn constant(value: f64) -> Result<Dist, ParamError> {
+        finite("value", value)?;
+        Ok(Dist::plain(Family::Constant(value), fmt_num(value)))
+    }
+
+    /// Uniform on [min, max]; min == max is allowed (a constant).
+    pub fn uniform(min: f64, max: f64) -> Result<Dist, ParamError> {
+        finite("min", min)?;
+        finite("max", max)?;
+        if !(max >= min) {
+            return fail(format!(
+                "`min` ({min}) must not be greater than `max` ({max})"
+            ));
+        }
+        Ok(Dist::plain(
+            Family::Uniform { min, max },
+            format!("uniform({}, {})", fmt_num(min), fmt_num(max)),
+        ))
+    }
+
+    /// Normal with mean and standard deviation (sd > 0).
+    pub fn normal(mean: f64, sd: f64) -> Result<Dist, ParamError> {
+        finite("mean", mean)?;
+        positive("sd", sd)?;
+        Ok(Dist::plain(
+            Family::Normal { mean, sd },
+            format!("normal(mean {}, sd {})", fmt_num(mean), fmt_num(sd)),
+        ))
+    }
+
+    /// Normal whose 5th and 95th percentiles are p5 and p95.
+    pub fn normal_from_p5_p95(p5: f64, p95: f64) -> Result<Dist, ParamError> {
+        finite("p5", p5)?;
+        finite("p95", p95)?;
+        if !(p95 > p5) {
+            return fail(format!("`p5` ({p5}) must be less than `p95` ({p95})"));
+        }
+        Dist::normal((p5 + p95) / 2.0, (p95 - p5) / (2.0 * Z95))
+    }
+
+    /// Lognormal with the given median (> 0) and log-sd (> 0).
+    pub fn lognormal(median: f64, log_sd: f64) -> Result<Dist, ParamError> {
+        positive("median", median)?;
+        positive("log_sd", log_sd)?;
+        Ok(Dist::plain(
+            Family::LogNormal {
+                mu: median.ln(),
+                sigma: log_sd,
+            },
+            format!(
+                "lognormal(median {}, log-sd {})",
+                fmt_num(median),
+                fmt_num(log_sd)
+            ),
+        ))
+    }
+
+    /// Lognormal whose 5th and 95th percentiles are p5 and p95 (0 < p5 < p95).
+    pub fn lognormal_from_p5_p95(p5: f64, p95: f64) -> Result<Dist, ParamError> {
+        positive("p5", p5)?;
+        positive("p95", p95)?;
+        if !(p95 > p5) {
+            return fail(format!("`p5` ({p5}) must be less than `p95` ({p95})"));
+        }
+        let median = (p5 * p95).sqrt();
+        let log_sd = (p95.ln() - p5.ln()) / (2.0 * Z95);
+        let mut d = Dist::lognormal(median, log_sd)?;
+        d.label = format!("lognormal(p5 {}, p95 {})", fmt_num(p5), fmt_num(p95));
+        Ok(d)
+    }
+
+    /// Triangular on [min, max] with peak `mode` (min < max, min ≤ mode ≤ max).
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, ParamError> {
+        check_min_mode_max(min, mode, max)?;
+        Ok(Dist::plain(
+            Family::Triangular { min, mode, max },
+            format!(
+                "triangular({}, {}, {})",
+                fmt_num(min),
+                fmt_num(mode),
+                fmt_num(max)
+            ),
+        ))
+    }
+
+    /// PERT on [min, max] with most likely value `mode` and shape `lambda`
+    /// (4 is the classic PERT).
+    pub fn pert(min: f64, mode: f64, max: f64, lambda: f64) -> Result<Dist, ParamError> {
+        check_min_mode_max(min, mode, max)?;
+        positive("lambda", lambda)?;
+        let alpha = 1.0 + lambda * (mode - min) / (max - min);
+        let beta = 1.0 + lambda * (max - mode) / (max - min);
+        let mut d = Dist::scaled_beta(alpha, beta, min, max)?;
+        d.label = format!(
+            "pert({}, {}, {})",
+            fmt_num(min),
+            fmt_num(mode),
+            fmt_num(max)
+        );
+        Ok(d)
+    }
+
+    /// Beta(alpha, beta) rescaled to [min, max] (default [0, 1]).
+    pub fn scaled_beta(alpha: f64, beta: f64, min: f64, max: f64) -> Result<Dist, ParamError> {
+        positive("alpha", alpha)?;
+        positive("beta", beta)?;
+        finite("min", min)?;
+        finite("max", max)?;
+        if !(max > min) {
+            return fail(format!("`min` ({min}) must be less than `max` ({max})"));
+        }
+        let gamma = |shape: f64| {
+            GammaSampler::new(shape, 1.0).map_err(|e| ParamError(format!("gamma({shape}): {e}")))
+        };
+        let label = if min == 0.0 && max == 1.0 {
+            format!("beta({}, {})", fmt_num(alpha), fmt_num(beta))
+        } else {
+            format!(
+                "beta({}, {}) on [{}, {}]",
+                fmt_num(alpha),
+                fmt_num(beta),
+                fmt_num(min),
+                fmt_num(max)
+            )
+        };
+        Ok(Dist::plain(
+            Family::ScaledBeta {
+                min,
+                max,
+                alpha,
+                beta,
+                gamma_alpha: gamma(alpha)?,
+                gamma_beta: gamma(beta)?,
+            },
+            label,
+        ))
+    }
+
+    /// Gamma with shape > 0 and scale > 0.
+    pub fn gamma(shape: f64, scale: f64) -> Result<Dist, ParamError> {
+        positive("shape", shape)?;
+        positive("scale", scale)?;
+        let sampler = GammaSampler::new(shape, scale)
+            .map_err(|e| ParamError(format!("gamma({shape}, {scale}): {e}")))?;
+        Ok(Dist::plain(
+            Family::Gamma {
+                shape,
+                scale,
+                sampler,
+            },
+            format!("gamma(shape {}, scale {})", fmt_num(shape), fmt_num(scale)),
+        ))
+    }
+
+    /// 1 with probability p (0 ≤ p ≤ 1), else 0.
+    pub fn bernoulli(p: f64) -> Result<Dist, ParamError> {
+        check_probability("p", p)?;
+        Ok(Dist::plain(
+            Family::Bernoulli { p },
+            format!("bernoulli({})", fmt_num(p)),
+        ))
+    }
+
+    /// An integer drawn uniformly from min..=max.
+    pub fn discrete_uniform(min: f64, max: f64) -> Result<Dist, ParamError> {
+        for (name, x) in [("min", min), ("max", max)] {
+            finite(name, x)?;
+            if x.fract() != 0.0 || x.abs() > 9.0e15 {
+                return fail(format!("`{name}` must be a whole number, got {x}"));
+            }
+        }
+        if !(max >= min) {
+            return fail(format!(
+                "`min` ({min}) must not be greater than `max` ({max})"
+            ));
+        }
+        Ok(Dist::plain(
+            Family::DiscreteUniform {
+                min: min as i64,
+                max: max as i64,
+            },
+            format!("discrete_uniform({}..={})", min as i64, max as i64),
+        ))
+    }
+
+    /// One of `values` with probability proportional to `weights`
+    /// (equal weights when `weights` is `None`).
+    pub fn discrete(values: &[f64], weights: Option<&[f64]>) -> Result<Dist, ParamError> {
+        if values.is_empty() {
+            return fail("`values` must list at least one value");
+        }
+        for (i, &v) in values.iter().enumerate() {
+            finite(&format!("values[{i}]"), v)?;
+        }
+        let weights: Vec<f64> = match weights {
+            Some(w) => {
+                if w.len() != values.len() {
+                    return fail(format!(
+                        "`weights` has {} entries but `values` has {}; give one weight per value",
+                        w.len(),
+                        values.len()
+                    ));
+                }
+                for (i, &x) in w.iter().enumerate() {
+                    finite(&format!("weights[{i}]"), x)?;
+                    if !(x >= 0.0) {
+                        return fail(format!("`weights[{i}]` must not be negative, got {x}"));
+                    }
+                }
+                w.to_vec()
+            }
+            None => vec![1.0; values.len()],
+        };
+        let total: f64 = weights.iter().sum();
+        if !(total > 0.0) || !total.is_finite() {
+            return fail("`weights` must add up to a finite number greater than 0");
+        }
+        let mut acc = 0.0;
+        let mut cumulative: Vec<f64> = weights
+            .iter()
+            .map(|w| {
+                acc += w;
+                acc / total
+            })
+            .collect();
+        *cumulative.last_mut().expect("non-empty") = 1.0;
+        let label = format!(
+            "discrete({})",
+            values
+                .iter()
+                .map(|v| fmt_num(*v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(Dist::plain(
+            Family::Discrete {
+                values: values.to_vec(),
+                cumulative,
+            },
+            label,
+        ))
+    }
+
+    fn plain(family: Family, label: String) -> Dist {
+        Dist {
+            family,
+            truncation: None,
+            label,
+        }
+    }
+
+    /// Restricts a continuous distribution to [lo, hi] (either side may be
+    /// infinite). Fails for discrete families and bounds with no mass.
+    pub fn truncated(mut self, lo: f64, hi: f64) -> Result<Dist, ParamError> {
+        if self.is_discrete() {
+            return fail("`truncate` applies to continuous distributions only");
+        }
+        if lo.is_nan() || hi.is_nan() {
+            return fail("truncation bounds must be numbers");
+        }
+        if !(hi > lo) {
+            return fail(format!(
+                "truncation `min` ({lo}) must be less than `max` ({hi})"
+            ));
+        }
+        let cdf_lo = self.cdf(lo);
+        let mass = self.cdf(hi) - cdf_lo;
+        if !(mass > 1e-9) {
+            return fail(format!(
+                "truncation to [{lo}, {hi}] leaves no probability mass for {}",
+                self.label
+            ));
+        }
+        self.label = format!(
+            "{} truncated to [{}, {}]",
+            self.label,
+            fmt_num(lo),
+            fmt_num(hi)
+        );
+        self.truncation = Some(Truncation {
+            lo,
+            hi,
+            cdf_lo,
+            mass,
+        });
+        Ok(self)
+    }
+
+    /// Short human description, e.g. `pert(0, 0.3, 0.7)`.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The family.
+    pub fn family(&self) -> &Family {
+        &self.family
+    }
+
+    /// The constant value, if this distribution is a constant.
+    pub fn as_constant(&self) -> Option<f64> {
+        match self.family {
+            Family::Constant(v) => Some(v),
+            Family::Uniform { min, max } if min == max => Some(min),
+            Family::DiscreteUniform { min, max } if min == max => Some(min as f64),
+            _ => None,
+        }
+    }
+
+    /// True for families whose values are whole numbers or a finite list.
+    pub fn is_discrete(&self) -> bool {
+        matches!(
+            self.family,
+            Family::Bernoulli { .. } | Family::DiscreteUniform { .. } | Family::Discrete { .. }
+        )
+    }
+
+    /// Smallest and largest values the distribution can produce.
+    pub fn support(&self) -> (f64, f64) {
+        let (lo, hi) = match &self.family {
+            Family::Constant(v) => (*v, *v),
+            Family::Uniform { min, max } | Family::Triangular { min, max, .. } => (*min, *max),
+            Family::ScaledBeta { min, max, .. } => (*min, *max),
+            Family::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
+            Family::LogNormal { .. } | Family::Gamma { .. } => (0.0, f64::INFINITY),
+            Family::Bernoulli { p } => (
+                if *p < 1.0 { 0.0 } else { 1.0 },
+                if *p > 0.0 { 1.0 } else { 0.0 },
+            ),
+            Family::DiscreteUniform { min, max } => (*min as f64, *max as f64),
+            Family::Discrete { values, cumulative } => {
+                let mut lo = f64::INFINITY;
+                let mut hi = f64::NEG_INFINITY;
+                let mut prev = 0.0;
+                for (v, c) in values.iter().zip(cumulative) {
+                    if *c > prev {
+                        lo = lo.min(*v);
+                        hi = hi.max(*v);
+                    }
+                    prev = *c;
+                }
+                (lo, hi)
+            }
+        };
+        match &self.truncation {
+            Some(t) => (lo.max(t.lo), hi.min(t.hi)),
+            None => (lo, hi),
+        }
+    }
+
+    /// Cumulative distribution function P(X ≤ x) of the (truncated) distribution.
+    pub fn cdf(&self, x: f64) -> f64 {
+        let raw = self.family_cdf(x);
+        match &self.truncation {
+            None => raw,
+            Some(t) => {
+                if x < t.lo {
+                    0.0
+                } else if x >= t.hi {
+                    1.0
+                } else {
+                    ((raw - t.cdf_lo) / t.mass).clamp(0.0, 1.0)
+                }
+            }
+        }
+    }
+
+    fn family_cdf(&self, x: f64) -> f64 {
+        match &self.family {
+            Family::Constant(v) => f64::from(u8::from(x >= *v)),
+            Family::Uniform { min, max } => {
+                if x < *min {
+                    0.0
+                } else if x >= *max {
+                    1.0
+                } else {
+                    (x - min) / (max - min)
+                }
+            }
+            Family::Normal { mean, sd } => {
+                NormalCdf::new(*mean, *sd).map_or(f64::NAN, |d| d.cdf(x))
+            }
+            Family::LogNormal { mu, sigma } => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    LogNormalCdf::new(*mu, *sigma).map_or(f64::NAN, |d| d.cdf(x))
+                }
+            }
+            Family::Triangular { min, mode, max } => {
+                if x <= *min {
+                    0.0
+                } else if x >= *max {
+                    1.0
+                } else if x <= *mode {
+                    (x - min).powi(2) / ((max - min) * (mode - min))
+                } else {
+                    1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
+                }
+            }
+            Family::ScaledBeta {
+                min,
+                max,
+                alpha,
+                beta,
+                ..
+            } => {
+                let y = ((x - min) / (max - min)).clamp(0.0, 1.0);
+                BetaCdf::new(*alpha, *beta).map_or(f64::NAN, |d| d.cdf(y))
+            }
+            Family::Gamma { shape, scale, .. } => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    GammaCdf::new(*shape, 1.0 / scale).map_or(f64::NAN, |d| d.cdf(x))
+                }
+            }
+            Family::Bernoulli { p } => {
+                if x < 0.0 {
+                    0.0
+                } else if x < 1.0 {
+                    1.0 - p
+                } else {
+                    1.0
+                }
+            }
+            Family::DiscreteUniform { min, max } => {
+                let k = x.floor();
+                if k < *min as f64 {
+                    0.0
+                } else if k >= *max as f64 {
+                    1.0
+                } else {
+                    (k - *min as f64 + 1.0) / ((max - min) as f64 + 1.0)
+                }
+            }
+            Family::Discrete { values, cumulative } => {
+                let mut acc = 0.0;
+                let mut prev = 0.0;
+                for (v, c) in values.iter().zip(cumulative) {
+                    if *v <= x {
+                        acc += c - prev;
+                    }
+                    prev = *c;
+                }
+                acc.min(1.0)
+            }
+        }
+    }
+
+    /// The value below which a fraction `q` (0 < q < 1) of draws fall.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let q = match &self.truncation {
+            Some(t) => t.cdf_lo + q * t.mass,
+            None => q,
+        };
+        let x = self.family_quantile(q.clamp(0.0, 1.0));
+        match &self.truncation {
+            Some(t) => x.clamp(t.lo, t.hi),
+            None => x,
+        }
+    }
+
+    fn family_quantile(&self, q: f64) -> f64 {
+        match &self.family {
+            Family::Constant(v) => *v,
+            Family::Uniform { min, max } => min + (max - min) * q,
+            Family::Normal { mean, sd } => {
+                NormalCdf::new(*mean, *sd).map_or(f64::NAN, |d| d.inverse_cdf(q))
+            }
+            Family::LogNormal { mu, sigma } => {
+                (mu + sigma * NormalCdf::new(0.0, 1.0).map_or(f64::NAN, |d| d.inverse_cdf(q))).exp()
+            }
+            Family::Triangular { min, mode, max } => triangular_inverse(*min, *mode, *max, q),
+            Family::ScaledBeta {
+                min,
+                max,
+                alpha,
+                beta,
+                ..
+            } => {
+                min + (max - min)
+                    * BetaCdf::new(*alpha, *beta).map_or(f64::NAN, |d| d.inverse_cdf(q))
+            }
+            Family::Gamma { shape, scale, .. } => {
+                GammaCdf::new(*shape, 1.0 / scale).map_or(f64::NAN, |d| d.inverse_cdf(q))
+            }
+            Family::Bernoulli { p } => f64::from(u8::from(q > 1.0 - p)),
+            Family::DiscreteUniform { min, max } => {
+                let n = (max - min) as f64 + 1.0;
+                (*min as f64 + (q * n).ceil() - 1.0).clamp(*min as f64, *max as f64)
+            }
+            Family::Discrete { values, cumulative } => {
+                // Values are taken in listed order; sort by value for a true quantile.
+                let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(values.len());
+                let mut prev = 0.0;
+                for (v, c) in values.iter().zip(cumulative) {
+                    pairs.push((*v, c - prev));
+                    prev = *c;
+                }
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut acc = 0.0;
+                for (v, w) in &pairs {
+                    acc += w;
+                    if acc >= q - 1e-12 && *w > 0.0 {
+                        return *v;
+                    }
+                }
+                pairs.last().map_or(f64::NAN, |p| p.0)
+            }
+        }
+    }
+
+    /// The analytic mean of the untruncated family (`None` when truncated).
+    pub fn mean(&self) -> Option<f64> {
+        if self.truncation.is_some() {
+            return None;
+        }
+        Some(match &self.family {
+            Family::Constant(v) => *v,
+            Family::Uniform { min, max } => (min + max) / 2.0,
+            Family::Normal { mean, .. } => *mean,
+            Family::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
+            Family::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Family::ScaledBeta {
+                min,
+                max,
+                alpha,
+                beta,
+                ..
+            } => min + (max - min) * alpha / (alpha + beta),
+            Family::Gamma { shape, scale, .. } => shape * scale,
+            Family::Bernoulli { p } => *p,
+            Family::DiscreteUniform { min, max } => (*min as f64 + *max as f64) / 2.0,
+            Family::Discrete { values, cumulative } => {
+                let mut prev = 0.0;
+                values
+                    .iter()
+                    .zip(cumulative)
+                    .map(|(v, c)| {
+                        let w = c - prev;
+                        prev = *c;
+                        v * w
+                    })
+                    .sum()
+            }
+        })
+    }
+
+    /// The analytic variance of the untruncated family (`None` when truncated).
+    pub fn variance(&self) -> Option<f64> {
+        if self.truncation.is_some() {
+            return None;
+        }
+        let mean = self.mean()?;
+        Some(match &self.family {
+            Family::Constant(_) => 0.0,
+            Family::Uniform { min, max } => (max - min).powi(2) / 12.0,
+            Family::Normal { sd, .. } => sd * sd,
+            Family::LogNormal { mu, sigma } => {
+                ((sigma * sigma).exp() - 1.0) * (2.0 * mu + sigma * sigma).exp()
+            }
+            Family::Triangular { min, mode, max } => {
+                (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0
+            }
+            Family::ScaledBeta {
+                min,
+                max,
+                alpha,
+                beta,
+                ..
+            } => {
+                let s = alpha + beta;
+                (max - min).powi(2) * alpha * beta / (s * s * (s + 1.0))
+            }
+            Family::Gamma { shape, scale, .. } => shape * scale * scale,
+            Family::Bernoulli { p } => p * (1.0 - p),
+            Family::DiscreteUniform { min, max } => {
+                let n = (max - min) as f64 + 1.0;
+                (n * n - 1.0) / 12.0
+            }
+            Family::Discrete { values, cumulative } => {
+                let mut prev = 0.0;
+                values
+                    .iter()
+                    .zip(cumulative)
+                    .map(|(v, c)| {
+                        let w = c - prev;
+                        prev = *c;
+                        (v - mean).powi(2) * w
+                    })
+                    .sum()
+            }
+        })
+    }
+
+    /// One draw.
+    #[inline]
+    pub fn sample(&self, rng: &mut StreamRng) -> f64 {
+        match &self.truncation {
+            None => self.family_sample(rng),
+            Some(t) => self.truncated_sample(t, rng),
+        }
+    }
+
+    /// Fills `out` with independent draws, in order.
+    pub fn fill(&self, rng: &mut StreamRng, out: &mut [f64]) {
+        if self.truncation.is_some() {
+            for x in out.iter_mut() {
+                *x = self.sample(rng);
+            }
+            return;
+        }
+        match &self.family {
+            Family::Constant(v) => out.fill(*v),
+            Family::Uniform { min, max } => {
+                let width = max - min;
+                for x in out.iter_mut() {
+                    *x = min + width * open01(rng);
+                }
+            }
+            Family::Normal { mean, sd } => {
+                for x in out.iter_mut() {
+                    let z: f64 = rng.sample(StandardNormal);
+                    *x = mean + sd * z;
+                }
+            }
+            Family::LogNormal { mu, sigma } => {
+                for x in out.iter_mut() {
+                    let z: f64 = rng.sample(StandardNormal);
+                    *x = (mu + sigma * z).exp();
+                }
+            }
+            _ => {
+                for x in out.iter_mut() {
+                    *x = self.family_sample(rng);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn family_sample(&self, rng: &mut StreamRng) -> f64 {
+        match &self.family {
+            Family::Constant(v) => *v,
+            Family::Uniform { min, max } => min + (max - min) * open01(rng),
+            Family::Normal { mean, sd } => {
+                let z: f64 = rng.sample(StandardNormal);
+                mean + sd * z
+            }
+            Family::LogNormal { mu, sigma } => {
+                let z: f64 = rng.sample(StandardNormal);
+                (mu + sigma * z).exp()
+            }
+            Family::Triangular { min, mode, max } => {
+                triangular_inverse(*min, *mode, *max, open01(rng))
+            }
+            Family::ScaledBeta {
+                min,
+                max,
+                gamma_alpha,
+                gamma_beta,
+                ..
+            } => {
+                let x = gamma_alpha.sample(rng);
+                let y = gamma_beta.sample(rng);
+                let sum = x + y;
+                // Both gammas can underflow to 0 for tiny shapes: split evenly.
+                let b = if sum > 0.0 { x / sum } else { 0.5 };
+                min + (max - min) * b
+            }
+            Family::Gamma { sampler, .. } => sampler.sample(rng),
+            Family::Bernoulli { p } => f64::from(u8::from(open01(rng) < *p)),
+            Family::DiscreteUniform { min, max } => {
+                let n = (max - min) as u64 + 1;
+                let k = ((open01(rng) * n as f64) as u64).min(n - 1);
+                (*min + k as i64) as f64
+            }
+            Family::Discrete { values, cumulative } => {
+                let u = open01(rng);
+                let i = cumulative.partition_point(|c| *c < u).min(values.len() - 1);
+                values[i]
+            }
+        }
+    }
+
+    fn truncated_sample(&self, t: &Truncation, rng: &mut StreamRng) -> f64 {
+        if t.mass >= 0.25 {
+            for _ in 0..REJECTION_TRIES {
+                let x = self.family_sample(rng);
+                if x >= t.lo && x <= t.hi {
+                    return x;
+                }
+            }
+        }
+        let q = t.cdf_lo + open01(rng) * t.mass;
+        self.family_quantile(q).clamp(t.lo, t.hi)
+    }
+}
+
+fn check_min_mode_max(min: f64, mode: f64, max: f64) -> Result<(), ParamError> {
+    finite("min", min)?;
+    finite("mode", mode)?;
+    finite("max", max)?;
+    if !(max > min) {
+        return fail(format!("`min` ({min}) must be less than `max` ({max})"));
+    }
+    if !(mode >= min && mode <= max) {
+        return fail(format!(
+            "`mode` ({mode}) must lie between `min` ({min}) and `max` ({max})"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks 0 ≤ p ≤ 1 (NaN fails).
+pub fn check_probability(name: &str, p: f64) -> Result<f64, ParamError> {
+    if !(0.0..=1.0).contains(&p) {
+        return fail(format!(
+            "`{name}` is a probability and must lie in [0, 1], got {p}"
+        ));
+    }
+    Ok(p)
+}
+
+fn triangular_inverse(min: f64, mode: f64, max: f64, u: f64) -> f64 {
+    let width = max - min;
+    let split = (mode - min) / width;
+    if u < split {
+        min + (u * width * (mode - min)).sqrt()
+    } else {
+        max - ((1.0 - u) * width * (max - mode)).sqrt()
+    }
+}
+
+/// A number written compactly for labels (up to 6 significant digits).
+pub fn fmt_num(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e15 {
+        return format!("{}", x as i64);
+    }
+    if x.abs() < 1e-3 || x.abs() >= 1e15 {
+        return format!("{x:.3e}");
+    }
+    let s = format!("{:.6}", x);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}

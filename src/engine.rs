@@ -1,0 +1,914 @@
+//! The simulation: a model compiled to flat arrays, stepped month by month
+//! over blocks of paths, run on a pool of threads.
+//!
+//! Paths are simulated in blocks of [`BLOCK_SIZE`]. Within a block every
+//! quantity is a structure of arrays (one `f64` per path), so each month is
+//! a handful of tight loops over contiguous memory. A block's random numbers
+//! come from streams keyed by (seed, block, input path) only; a block's
+//! result is a [`Tally`] of integers that merges exactly. Together these make
+//! a run bit-identical for any number of threads, and for any split of its
+//! blocks into shards. A worker allocates its scratch once and reuses it for
+//! every block, so the per-path loop allocates nothing and memory does not
+//! grow with the number of paths.
+
+// Per-path loops index several parallel arrays at once (structure of
+// arrays); an index loop is the clearest way to write that.
+#![allow(clippy::needless_range_loop)]
+
+use crate::dist::Dist;
+use crate::error::{Error, Result};
+use crate::model::{Model, NoiseMode, Timing, TriggerCondition};
+use crate::rng::{open01, stream, stream_key, StreamRng};
+use crate::stats::Tally;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Paths per block. Part of the reproducibility contract: changing it
+/// changes every result.
+pub const BLOCK_SIZE: usize = 1024;
+
+/// Arrival month meaning "never within the horizon".
+const NEVER: u32 = u32::MAX;
+/// Arrival month meaning "waiting for its trigger".
+const PENDING: u32 = 0;
+
+/// Which paths to run and how.
+#[derive(Debug, Clone)]
+pub struct RunSpec {
+    /// Total paths of the run (the last block may be partial).
+    pub paths: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Keep per-month sketches of cash, revenue and cost.
+    pub fan: bool,
+    /// Run only these blocks (a shard); `None` = every block.
+    pub blocks: Option<Range<u64>>,
+}
+
+impl RunSpec {
+    /// Number of blocks the run's paths fill.
+    pub fn block_count(&self) -> u64 {
+        self.paths.div_ceil(BLOCK_SIZE as u64)
+    }
+}
+
+/// Shared progress and cancellation between the run and its caller.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Paths finished so far.
+    pub paths_done: AtomicU64,
+    /// Set to stop the run at the next block boundary.
+    pub cancel: AtomicBool,
+}
+
+/// A per-path input compiled to a slot: its distribution and stream key.
+#[derive(Debug, Clone)]
+struct Slot {
+    key: u64,
+    dist: Dist,
+    constant: Option<f64>,
+}
+
+impl Slot {
+    fn new(input: &crate::model::Input) -> Slot {
+        Slot {
+            key: stream_key(&input.path),
+            constant: input.dist.as_constant(),
+            dist: input.dist.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct NoisePlan {
+    monthly: usize,
+    persistent: bool,
+}
+
+#[derive(Debug, Clone)]
+struct RevenuePlan {
+    level: usize,
+    arpu: Option<usize>,
+    growth: usize,
+    churn: usize,
+    noise: Option<NoisePlan>,
+    seasonal: [f64; 12],
+    first: u32,
+}
+
+#[derive(Debug, Clone)]
+struct CostPlan {
+    monthly: usize,
+    growth: usize,
+    efficiency: usize,
+    follows: Option<usize>,
+    noise: Option<NoisePlan>,
+    active: (u32, u32),
+    credit_pool: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+enum TimingPlan {
+    Month(usize),
+    Trigger {
+        condition: TriggerCondition,
+        threshold: usize,
+        delay: usize,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct InflowPlan {
+    probability: Option<usize>,
+    happens_key: u64,
+    timing: TimingPlan,
+    amount: usize,
+    credit_pool: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct ShockPlan {
+    hazard: usize,
+    repeat: bool,
+    cost: Option<usize>,
+    hit: Option<usize>,
+    duration: usize,
+    delay: Option<usize>,
+    strike_key: u64,
+}
+
+#[derive(Debug, Clone)]
+enum FlowAmount {
+    PerPath(usize),
+    Monthly(usize),
+}
+
+#[derive(Debug, Clone)]
+struct FlowPlan {
+    amount: FlowAmount,
+    active: (u32, u32),
+}
+
+/// A model compiled for the engine: slots, plans and per-month calendar.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    months: u32,
+    floor: f64,
+    slots: Vec<Slot>,
+    monthly: Vec<Slot>,
+    initial_cash: usize,
+    revenues: Vec<RevenuePlan>,
+    costs: Vec<CostPlan>,
+    inflows: Vec<InflowPlan>,
+    shocks: Vec<ShockPlan>,
+    flows: Vec<FlowPlan>,
+    credit_pools: usize,
+    calendar: Vec<usize>,
+    labels: Vec<String>,
+}
+
+impl Plan {
+    /// Compiles a checked model.
+    pub fn new(model: &Model) -> Plan {
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut monthly: Vec<Slot> = Vec::new();
+        let mut slot = |input: &crate::model::Input| {
+            slots.push(Slot::new(input));
+            slots.len() - 1
+        };
+        let initial_cash = slot(&model.initial_cash);
+        let mut monthly_slot = |input: &crate::model::Input| {
+            monthly.push(Slot::new(input));
+            monthly.len() - 1
+        };
+        let revenues = model
+            .revenues
+            .iter()
+            .map(|r| RevenuePlan {
+                level: slot(&r.level),
+                arpu: r.arpu.as_ref().map(&mut slot),
+                growth: slot(&r.growth),
+                churn: slot(&r.churn),
+                noise: r.noise.as_ref().map(|n| NoisePlan {
+                    monthly: monthly_slot(&n.epsilon),
+                    persistent: n.mode == NoiseMode::Persistent,
+                }),
+                seasonal: r.seasonal,
+                first: r.first_month,
+            })
+            .collect();
+        // One credit balance per distinct set of cost lines (validation
+        // guarantees that the sets do not overlap).
+        let mut pool_of: Vec<Option<usize>> = vec![None; model.costs.len()];
+        let mut pool_sets: Vec<&Vec<usize>> = Vec::new();
+        for inflow in model.inflows.iter().filter(|f| !f.credit_for.is_empty()) {
+            if !pool_sets.contains(&&inflow.credit_for) {
+                for &c in &inflow.credit_for {
+                    pool_of[c] = Some(pool_sets.len());
+                }
+                pool_sets.push(&inflow.credit_for);
+            }
+        }
+        let credit_pools = pool_sets.len();
+        let costs = model
+            .costs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CostPlan {
+                monthly: slot(&c.monthly),
+                growth: slot(&c.growth),
+                efficiency: slot(&c.efficiency_gain),
+                follows: c.follows,
+                noise: c.noise.as_ref().map(|n| NoisePlan {
+                    monthly: monthly_slot(&n.epsilon),
+                    persistent: n.mode == NoiseMode::Persistent,
+                }),
+                active: c.active,
+                credit_pool: pool_of[i],
+            })
+            .collect();
+        let inflows = model
+            .inflows
+            .iter()
+            .map(|f| InflowPlan {
+                probability: f.probability.as_ref().map(&mut slot),
+                happens_key: stream_key(&f.happens_key),
+                timing: match &f.timing {
+                    Timing::Month(m) => TimingPlan::Month(slot(m)),
+                    Timing::Trigger {
+                        condition,
+                        threshold,
+                        delay,
+                    } => TimingPlan::Trigger {
+                        condition: *condition,
+                        threshold: slot(threshold),
+                        delay: slot(delay),
+                    },
+                },
+                amount: slot(&f.amount),
+                credit_pool: f.credit_for.first().and_then(|&c| pool_of[c]),
+            })
+            .collect();
+        let shocks = model
+            .shocks
+            .iter()
+            .map(|s| ShockPlan {
+                hazard: slot(&s.hazard),
+                repeat: s.repeat,
+                cost: s.cost.as_ref().map(&mut slot),
+                hit: s.revenue_hit.as_ref().map(&mut slot),
+                duration: slot(&s.duration),
+                delay: s.funding_delay.as_ref().map(&mut slot),
+                strike_key: stream_key(&s.strike_key),
+            })
+            .collect();
+        let flows = model
+            .flows
+            .iter()
+            .map(|f| FlowPlan {
+                amount: if f.each_month {
+                    FlowAmount::Monthly(monthly_slot(&f.amount))
+                } else {
+                    FlowAmount::PerPath(slot(&f.amount))
+                },
+                active: f.active,
+            })
+            .collect();
+        let labels = slots_labels(model);
+        Plan {
+            months: model.months,
+            floor: model.floor,
+            calendar: (1..=model.months)
+                .map(|t| model.month_label(t).month_of_year() as usize - 1)
+                .collect(),
+            slots,
+            monthly,
+            initial_cash,
+            revenues,
+            costs,
+            inflows,
+            shocks,
+            flows,
+            credit_pools,
+            labels,
+        }
+    }
+
+    /// Field paths of the per-path inputs, in slot order.
+    pub fn input_paths(&self) -> &[String] {
+        &self.labels
+    }
+}
+
+fn slots_labels(model: &Model) -> Vec<String> {
+    // Same order as `Plan::new` assigns slots.
+    let mut out = vec![model.initial_cash.path.clone()];
+    for r in &model.revenues {
+        out.push(r.level.path.clone());
+        if let Some(a) = &r.arpu {
+            out.push(a.path.clone());
+        }
+        out.push(r.growth.path.clone());
+        out.push(r.churn.path.clone());
+    }
+    for c in &model.costs {
+        out.push(c.monthly.path.clone());
+        out.push(c.growth.path.clone());
+        out.push(c.efficiency_gain.path.clone());
+    }
+    for f in &model.inflows {
+        if let Some(p) = &f.probability {
+            out.push(p.path.clone());
+        }
+        match &f.timing {
+            Timing::Month(m) => out.push(m.path.clone()),
+            Timing::Trigger {
+                threshold, delay, ..
+            } => {
+                out.push(threshold.path.clone());
+                out.push(delay.path.clone());
+            }
+        }
+        out.push(f.amount.path.clone());
+    }
+    for s in &model.shocks {
+        out.push(s.hazard.path.clone());
+        out.extend(s.cost.iter().map(|i| i.path.clone()));
+        out.extend(s.revenue_hit.iter().map(|i| i.path.clone()));
+        out.push(s.duration.path.clone());
+        out.extend(s.funding_delay.iter().map(|i| i.path.clone()));
+    }
+    for f in model.flows.iter().filter(|f| !f.each_month) {
+        out.push(f.amount.path.clone());
+    }
+    out
+}
+
+/// A worker's reusable memory: one array of [`BLOCK_SIZE`] per quantity.
+pub struct Scratch {
+    inputs: Vec<Vec<f64>>,
+    monthly: Vec<Vec<f64>>,
+    monthly_rngs: Vec<StreamRng>,
+    strike_rngs: Vec<StreamRng>,
+    arrival: Vec<Vec<u32>>,
+    rev_level: Vec<Vec<f64>>,
+    rev_factor: Vec<Vec<f64>>,
+    cost_level: Vec<Vec<f64>>,
+    cost_factor: Vec<Vec<f64>>,
+    credit: Vec<Vec<f64>>,
+    fired: Vec<Vec<u8>>,
+    arrived: Vec<Vec<u8>>,
+    cash: Vec<f64>,
+    lowest: Vec<f64>,
+    funding: Vec<f64>,
+    revenue: Vec<f64>,
+    cost: Vec<f64>,
+    cost_cash: Vec<f64>,
+    net_flow: Vec<f64>,
+    one_off: Vec<f64>,
+    hit_until: Vec<u32>,
+    hit_frac: Vec<f64>,
+    uniform: Vec<f64>,
+    insolvent_month: Vec<u32>,
+}
+
+impl Scratch {
+    /// Scratch sized for `plan`.
+    pub fn new(plan: &Plan) -> Scratch {
+        let f = |n: usize| vec![vec![0.0; BLOCK_SIZE]; n];
+        let dummy = stream(0, 0, 0);
+        Scratch {
+            inputs: f(plan.slots.len()),
+            monthly: f(plan.monthly.len()),
+            monthly_rngs: vec![dummy.clone(); plan.monthly.len()],
+            strike_rngs: vec![dummy; plan.shocks.len()],
+            arrival: vec![vec![NEVER; BLOCK_SIZE]; plan.inflows.len()],
+            rev_level: f(plan.revenues.len()),
+            rev_factor: f(plan.revenues.len()),
+            cost_level: f(plan.costs.len()),
+            cost_factor: f(plan.costs.len()),
+            credit: f(plan.credit_pools),
+            fired: vec![vec![0; BLOCK_SIZE]; plan.shocks.len()],
+            arrived: vec![vec![0; BLOCK_SIZE]; plan.inflows.len()],
+            cash: vec![0.0; BLOCK_SIZE],
+            lowest: vec![0.0; BLOCK_SIZE],
+            funding: vec![0.0; BLOCK_SIZE],
+            revenue: vec![0.0; BLOCK_SIZE],
+            cost: vec![0.0; BLOCK_SIZE],
+            cost_cash: vec![0.0; BLOCK_SIZE],
+            net_flow: vec![0.0; BLOCK_SIZE],
+            one_off: vec![0.0; BLOCK_SIZE],
+            hit_until: vec![0; BLOCK_SIZE],
+            hit_frac: vec![0.0; BLOCK_SIZE],
+            uniform: vec![0.0; BLOCK_SIZE],
+            insolvent_month: vec![0; BLOCK_SIZE],
+        }
+    }
+
+    /// The per-path inputs of the last block, by slot (see [`Plan::input_paths`]).
+    pub fn inputs(&self) -> &[Vec<f64>] {
+        &self.inputs
+    }
+
+    /// Outcome of path `j` of the last block.
+    pub fn outcome(&self, j: usize) -> PathOutcome {
+        PathOutcome {
+            insolvent_month: (self.insolvent_month[j] > 0).then_some(self.insolvent_month[j]),
+            lowest_cash: self.lowest[j],
+            end_cash: self.cash[j],
+            funding_received: self.funding[j],
+        }
+    }
+}
+
+/// What happened on one path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathOutcome {
+    /// Month number (1-based) the path first fell below the floor.
+    pub insolvent_month: Option<u32>,
+    /// Lowest cash at the start or the end of any month.
+    pub lowest_cash: f64,
+    /// Cash at the horizon.
+    pub end_cash: f64,
+    /// Funding (cash and credits) received within the horizon.
+    pub funding_received: f64,
+}
+
+#[inline]
+fn round_month(x: f64) -> i64 {
+    if x.is_finite() {
+        x.round().clamp(-1.0e9, 1.0e9) as i64
+    } else {
+        i64::MAX
+    }
+}
+
+/// Simulates block `block` (all [`BLOCK_SIZE`] paths; callers tally only the
+/// first `n` of a partial last block) and adds its first `n` paths to `tally`.
+pub fn run_block(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    n: usize,
+    s: &mut Scratch,
+    tally: &mut Tally,
+) -> Result<()> {
+    simulate_block(plan, seed, block, s, tally.fan.as_mut().map(|f| (f, n)));
+    tally_block(plan, seed, block, n, s, tally)
+}
+
+fn simulate_block(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    s: &mut Scratch,
+    mut fan: Option<(&mut crate::stats::Fan, usize)>,
+) {
+    const B: usize = BLOCK_SIZE;
+    // 1. Per-path inputs, each from its own stream.
+    for (slot, out) in plan.slots.iter().zip(s.inputs.iter_mut()) {
+        match slot.constant {
+            Some(v) => out.fill(v),
+            None => slot.dist.fill(&mut stream(seed, block, slot.key), out),
+        }
+    }
+    for (slot, rng) in plan.monthly.iter().zip(s.monthly_rngs.iter_mut()) {
+        *rng = stream(seed, block, slot.key);
+    }
+    for (shock, rng) in plan.shocks.iter().zip(s.strike_rngs.iter_mut()) {
+        *rng = stream(seed, block, shock.strike_key);
+    }
+    let months = plan.months;
+    let inputs = &s.inputs;
+
+    // 2. Derived per-path factors and starting state.
+    for (r, (level, factor)) in plan
+        .revenues
+        .iter()
+        .zip(s.rev_level.iter_mut().zip(s.rev_factor.iter_mut()))
+    {
+        level.copy_from_slice(&inputs[r.level]);
+        let (g, c) = (&inputs[r.growth], &inputs[r.churn]);
+        for j in 0..B {
+            factor[j] = (1.0 + g[j] - c[j]).max(0.0);
+        }
+    }
+    for (c, (level, factor)) in plan
+        .costs
+        .iter()
+        .zip(s.cost_level.iter_mut().zip(s.cost_factor.iter_mut()))
+    {
+        level.copy_from_slice(&inputs[c.monthly]);
+        let (g, e) = (&inputs[c.growth], &inputs[c.efficiency]);
+        let demand_growth = c.follows.is_none();
+        let eff_const = plan.slots[c.efficiency]
+            .constant
+            .map(|g| (1.0 - g).max(0.0).powf(1.0 / 12.0));
+        for j in 0..B {
+            let eff = eff_const.unwrap_or_else(|| (1.0 - e[j]).max(0.0).powf(1.0 / 12.0));
+            let demand = if demand_growth {
+                (1.0 + g[j]).max(0.0)
+            } else {
+                1.0
+            };
+            factor[j] = demand * eff;
+        }
+    }
+    for credit in s.credit.iter_mut() {
+        credit.fill(0.0);
+    }
+    for (i, f) in plan.inflows.iter().enumerate() {
+        let arrival = &mut s.arrival[i];
+        match f.probability.map(|p| (p, plan.slots[p].constant)) {
+            None | Some((_, Some(1.0))) => arrival.fill(PENDING),
+            Some((_, Some(0.0))) => arrival.fill(NEVER),
+            Some((p, _)) => {
+                let mut rng = stream(seed, block, f.happens_key);
+                let prob = &inputs[p];
+                for j in 0..B {
+                    arrival[j] = if open01(&mut rng) < prob[j] {
+                        PENDING
+                    } else {
+                        NEVER
+                    };
+                }
+            }
+        }
+        if let TimingPlan::Month(m) = f.timing {
+            let month = &inputs[m];
+            for j in 0..B {
+                if arrival[j] == PENDING {
+                    let t = round_month(month[j]);
+                    arrival[j] = if (1..=i64::from(months)).contains(&t) {
+                        t as u32
+                    } else {
+                        NEVER
+                    };
+                }
+            }
+        }
+        s.arrived[i].fill(0);
+    }
+    s.cash.copy_from_slice(&inputs[plan.initial_cash]);
+    s.lowest.copy_from_slice(&s.cash);
+    s.funding.fill(0.0);
+    s.insolvent_month.fill(0);
+    s.hit_until.fill(0);
+    s.hit_frac.fill(0.0);
+    for fired in s.fired.iter_mut() {
+        fired.fill(0);
+    }
+
+    // 3. Month by month.
+    for t in 1..=months {
+        let cal = plan.calendar[t as usize - 1];
+        for ((slot, rng), out) in plan
+            .monthly
+            .iter()
+            .zip(s.monthly_rngs.iter_mut())
+            .zip(s.monthly.iter_mut())
+        {
+            match slot.constant {
+                Some(v) => out.fill(v),
+                None => slot.dist.fill(rng, out),
+            }
+        }
+        s.revenue.fill(0.0);
+        s.cost.fill(0.0);
+        s.cost_cash.fill(0.0);
+        s.net_flow.fill(0.0);
+        s.one_off.fill(0.0);
+
+        // Money arriving this month: cash, or credits for one cost line.
+        for (i, f) in plan.inflows.iter().enumerate() {
+            let (arrival, amount, arrived) = (&s.arrival[i], &inputs[f.amount], &mut s.arrived[i]);
+            let target = match f.credit_pool {
+                Some(p) => &mut s.credit[p],
+                None => &mut s.cash,
+            };
+            for j in 0..B {
+                if arrival[j] == t {
+                    target[j] += amount[j];
+                    s.funding[j] += amount[j];
+                    arrived[j] = 1;
+                }
+            }
+        }
+
+        // Revenue.
+        for (r, (level, factor)) in plan
+            .revenues
+            .iter()
+            .zip(s.rev_level.iter_mut().zip(s.rev_factor.iter()))
+        {
+            if t < r.first {
+                continue;
+            }
+            let season = r.seasonal[cal];
+            let arpu = r.arpu.map(|a| &inputs[a]);
+            match r.noise {
+                None => {
+                    for j in 0..B {
+                        level[j] *= factor[j];
+                        s.revenue[j] += level[j] * arpu.map_or(1.0, |a| a[j]) * season;
+                    }
+                }
+                Some(np) => {
+                    let eps = &s.monthly[np.monthly];
+                    for j in 0..B {
+                        let shock = eps[j].exp();
+                        if np.persistent {
+                            level[j] *= factor[j] * shock;
+                            s.revenue[j] += level[j] * arpu.map_or(1.0, |a| a[j]) * season;
+                        } else {
+                            level[j] *= factor[j];
+                            s.revenue[j] += level[j] * arpu.map_or(1.0, |a| a[j]) * season * shock;
+                        }
+                    }
+                }
+            }
+        }
+
+        // Shocks.
+        for (k, sh) in plan.shocks.iter().enumerate() {
+            let rng = &mut s.strike_rngs[k];
+            for u in s.uniform.iter_mut() {
+                *u = open01(rng);
+            }
+            let hazard = &inputs[sh.hazard];
+            let fired = &mut s.fired[k];
+            for j in 0..B {
+                if s.uniform[j] < hazard[j] && (sh.repeat || fired[j] == 0) {
+                    fired[j] = 1;
+                    if let Some(c) = sh.cost {
+                        s.one_off[j] += inputs[c][j];
+                    }
+                    if let Some(h) = sh.hit {
+                        let duration = round_month(inputs[sh.duration][j]).max(1) as u32;
+                        s.hit_until[j] = t.saturating_add(duration - 1);
+                        s.hit_frac[j] = inputs[h][j];
+                    }
+                    if let Some(d) = sh.delay {
+                        let delay = round_month(inputs[d][j]).max(0) as u32;
+                        for arrival in s.arrival.iter_mut() {
+                            if arrival[j] != NEVER && arrival[j] != PENDING && arrival[j] > t {
+                                arrival[j] = arrival[j].saturating_add(delay).min(NEVER - 1);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !plan.shocks.is_empty() {
+            for j in 0..B {
+                if t <= s.hit_until[j] {
+                    s.revenue[j] *= 1.0 - s.hit_frac[j];
+                }
+            }
+        }
+
+        // Costs.
+        for (c, (level, factor)) in plan
+            .costs
+            .iter()
+            .zip(s.cost_level.iter_mut().zip(s.cost_factor.iter()))
+        {
+            if t < c.active.0 || t > c.active.1 {
+                continue;
+            }
+            let demand = c.follows.map(|r| {
+                (
+                    &s.rev_level[r],
+                    &inputs[plan.revenues[r].level],
+                    plan.revenues[r].first,
+                )
+            });
+            let noise = c.noise.map(|np| (&s.monthly[np.monthly], np.persistent));
+            let mut credit = c.credit_pool.map(|p| &mut s.credit[p]);
+            for j in 0..B {
+                level[j] *= factor[j];
+                let mut amount = level[j];
+                if let Some((now, start, first)) = demand {
+                    if t >= first && start[j] > 0.0 {
+                        amount *= now[j] / start[j];
+                    }
+                }
+                if let Some((eps, persistent)) = noise {
+                    let shock = eps[j].exp();
+                    if persistent {
+                        level[j] *= shock;
+                    }
+                    amount *= shock;
+                }
+                s.cost[j] += amount;
+                let paid_by_credit = match credit.as_deref_mut() {
+                    Some(pool) => {
+                        let used = pool[j].min(amount);
+                        pool[j] -= used;
+                        used
+                    }
+                    None => 0.0,
+                };
+                s.cost_cash[j] += amount - paid_by_credit;
+            }
+        }
+
+        // Flows.
+        for f in &plan.flows {
+            if t < f.active.0 || t > f.active.1 {
+                continue;
+            }
+            let amount = match f.amount {
+                FlowAmount::PerPath(i) => &inputs[i],
+                FlowAmount::Monthly(i) => &s.monthly[i],
+            };
+            for j in 0..B {
+                s.net_flow[j] += amount[j];
+            }
+        }
+
+        // Cash, insolvency and triggers.
+        let floor = plan.floor;
+        for j in 0..B {
+            let cash = s.cash[j] + s.revenue[j] - s.cost_cash[j] + s.net_flow[j] - s.one_off[j];
+            s.cash[j] = cash;
+            s.lowest[j] = s.lowest[j].min(cash);
+            if s.insolvent_month[j] == 0 && cash < floor {
+                s.insolvent_month[j] = t;
+            }
+        }
+        for (i, f) in plan.inflows.iter().enumerate() {
+            if let TimingPlan::Trigger {
+                condition,
+                threshold,
+                delay,
+            } = f.timing
+            {
+                let (thr, del, arrival) = (&inputs[threshold], &inputs[delay], &mut s.arrival[i]);
+                for j in 0..B {
+                    if arrival[j] != PENDING {
+                        continue;
+                    }
+                    let fire = match condition {
+                        TriggerCondition::CashBelow => s.cash[j] < thr[j],
+                        TriggerCondition::RunwayBelow => {
+                            let burn = s.cost_cash[j] - s.revenue[j] - s.net_flow[j];
+                            burn > 0.0 && s.cash[j] < thr[j] * burn
+                        }
+                    };
+                    if fire {
+                        let wait = round_month(del[j]).max(0);
+                        arrival[j] = (i64::from(t) + 1 + wait).min(i64::from(NEVER - 1)) as u32;
+                    }
+                }
+            }
+        }
+        if let Some((fan, n)) = fan.as_mut() {
+            let m = t as usize - 1;
+            for j in 0..*n {
+                fan.cash[m].add(finite_or_zero(s.cash[j]));
+                fan.revenue[m].add(finite_or_zero(s.revenue[j]));
+                fan.cost[m].add(finite_or_zero(s.cost[j]));
+            }
+        }
+    }
+}
+
+#[inline]
+fn finite_or_zero(x: f64) -> f64 {
+    if x.is_finite() {
+        x
+    } else {
+        0.0
+    }
+}
+
+fn tally_block(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    n: usize,
+    s: &Scratch,
+    tally: &mut Tally,
+) -> Result<()> {
+    for j in 0..n {
+        let (cash, lowest) = (s.cash[j], s.lowest[j]);
+        if !cash.is_finite() || !lowest.is_finite() || !s.funding[j].is_finite() {
+            return Err(Error::NonFinite {
+                path: block * BLOCK_SIZE as u64 + j as u64,
+                seed,
+                what: "cash",
+                month: format!("number {}", plan.months),
+            });
+        }
+        if s.insolvent_month[j] > 0 {
+            tally.insolvent_in_month[s.insolvent_month[j] as usize - 1] += 1;
+        }
+        tally.end_cash.add(cash);
+        tally.lowest_cash.add(lowest);
+        tally.end_cash_sum += crate::stats::to_fixed(cash);
+        tally.funding_sum += crate::stats::to_fixed(s.funding[j]);
+    }
+    for (count, arrived) in tally.inflow_arrived.iter_mut().zip(&s.arrived) {
+        *count += arrived[..n].iter().map(|&a| u64::from(a)).sum::<u64>();
+    }
+    for (count, fired) in tally.shock_struck.iter_mut().zip(&s.fired) {
+        *count += fired[..n].iter().map(|&a| u64::from(a)).sum::<u64>();
+    }
+    tally.paths += n as u64;
+    Ok(())
+}
+
+/// Receives each block's paths in block order (for per-path output).
+pub trait BlockSink: Sync {
+    /// Called once per block, in increasing block order.
+    fn block(&self, first_path: u64, n: usize, scratch: &Scratch) -> Result<()>;
+}
+
+/// Runs the blocks of `spec` on `spec.threads` threads and returns the
+/// merged tally. Bit-identical for any thread count.
+pub fn simulate(model: &Model, spec: &RunSpec, progress: &Progress) -> Result<Tally> {
+    let plan = Plan::new(model);
+    simulate_plan(&plan, model, spec, progress)
+}
+
+fn empty_tally(model: &Model, fan: bool) -> Tally {
+    Tally::new(
+        model.months as usize,
+        model.inflows.len(),
+        model.shocks.len(),
+        fan,
+    )
+}
+
+/// As [`simulate`], with a compiled plan.
+pub fn simulate_plan(
+    plan: &Plan,
+    model: &Model,
+    spec: &RunSpec,
+    progress: &Progress,
+) -> Result<Tally> {
+    if spec.threads == 0 {
+        return Err(Error::Usage("--threads must be at least 1".into()));
+    }
+    let total_blocks = spec.block_count();
+    let blocks = spec.blocks.clone().unwrap_or(0..total_blocks);
+    let next = AtomicU64::new(blocks.start);
+    let results: Mutex<Vec<Result<Tally>>> = Mutex::new(Vec::new());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(spec.threads)
+        .thread_name(|i| format!("runway-worker-{i}"))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", spec.threads)))?;
+    let workers = spec
+        .threads
+        .min(blocks.end.saturating_sub(blocks.start).max(1) as usize);
+    pool.scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| {
+                let mut scratch = Scratch::new(plan);
+                let mut tally = empty_tally(model, spec.fan);
+                let outcome = loop {
+                    if progress.cancel.load(Ordering::Relaxed) {
+                        break Err(Error::Interrupted);
+                    }
+                    let block = next.fetch_add(1, Ordering::Relaxed);
+                    if block >= blocks.end {
+                        break Ok(());
+                    }
+                    let first = block * BLOCK_SIZE as u64;
+                    let n = (spec.paths - first).min(BLOCK_SIZE as u64) as usize;
+                    if let Err(e) = run_block(plan, spec.seed, block, n, &mut scratch, &mut tally) {
+                        progress.cancel.store(true, Ordering::Relaxed);
+                        break Err(e);
+                    }
+                    progress.paths_done.fetch_add(n as u64, Ordering::Relaxed);
+                };
+                results
+                    .lock()
+                    .expect("no worker panics while holding the lock")
+                    .push(outcome.map(|()| tally));
+            });
+        }
+    });
+    let mut merged = empty_tally(model, spec.fan);
+    let mut first_error = None;
+    for r in results.into_inner().expect("workers finished") {
+        match r {
+            Ok(t) => merged.merge(&t),
+            Err(e) => {
+                // Prefer a real failure over the cancellations it caused.
+                if first_error.is_none() || matches!(first_error, Some(Error::Interrupted)) {
+                    first_error = Some(e);
+                }
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(merged),
+    }
+}

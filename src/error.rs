@@ -1,0 +1,94 @@
+//! Typed errors of the library, each mapped to an exit code by the binary.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in runway.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The model file could not be read.
+    #[error("{file}: cannot read the model file: {source}")]
+    ReadModel {
+        /// The file as the user named it.
+        file: String,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// The model file is not valid TOML.
+    #[error("{file}:{line}:{column}: not valid TOML: {message}")]
+    Syntax {
+        /// The file as the user named it.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// A field of the model breaks a rule.
+    #[error("{file}: field `{path}`{shown}: {rule}", shown = show_value(value))]
+    Field {
+        /// The file as the user named it (or `--set` for an override).
+        file: String,
+        /// Dotted field path, e.g. `costs.inference.efficiency_gain`.
+        path: String,
+        /// The offending value as written, when there is one.
+        value: Option<String>,
+        /// What is wrong and what is allowed.
+        rule: String,
+    },
+    /// A command-line argument is invalid.
+    #[error("{0}")]
+    Usage(String),
+    /// An output file or folder cannot be written.
+    #[error("{}: {action}: {source}", path.display())]
+    Output {
+        /// The file or folder.
+        path: PathBuf,
+        /// What was being done.
+        action: &'static str,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// The run was interrupted (Ctrl-C) before it finished.
+    #[error("interrupted: the run was stopped before it finished; no output file was written")]
+    Interrupted,
+    /// A path produced a number that is not finite.
+    #[error("path {path} (seed {seed}) produced a non-finite {what} in month {month}; replay it with --seed {seed} and inspect the model's growth rates")]
+    NonFinite {
+        /// Index of the path.
+        path: u64,
+        /// The run's seed.
+        seed: u64,
+        /// Which quantity.
+        what: &'static str,
+        /// Month as YYYY-MM.
+        month: String,
+    },
+}
+
+fn show_value(value: &Option<String>) -> String {
+    match value {
+        Some(v) => format!(" = {v}"),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// Exit code: 2 for invalid input (model or arguments), 130 for an
+    /// interruption, 1 for anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::ReadModel { .. }
+            | Error::Syntax { .. }
+            | Error::Field { .. }
+            | Error::Usage(_) => 2,
+            Error::Interrupted => 130,
+            Error::Output { .. } | Error::NonFinite { .. } => 1,
+        }
+    }
+}
+
+/// Result with runway's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,267 @@
+//! Reading a model: file → TOML table → scenario and overrides → checked model.
+
+use super::schema::RawModel;
+use super::validate::{render_value, validate};
+use super::Model;
+use crate::error::{Error, Result};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The built-in model: OpenAI, August 2023 to December 2024.
+pub const BUILTIN_MODEL_TEXT: &str = include_str!("../../configs/openai_2024.toml");
+
+/// How the built-in model is named in reports.
+pub const BUILTIN_MODEL_NAME: &str = "configs/openai_2024.toml (built in)";
+
+/// Where a model came from: a label for messages and the exact text.
+#[derive(Debug, Clone)]
+pub struct ModelSource {
+    /// The file as the user named it, or the built-in label.
+    pub label: String,
+    /// The model file's text, byte for byte.
+    pub text: Arc<str>,
+}
+
+/// What to change in the file before checking it.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// A scenario defined under `[scenarios.NAME]`.
+    pub scenario: Option<String>,
+    /// `FIELD=VALUE` overrides, applied after the scenario, in order.
+    pub overrides: Vec<String>,
+}
+
+/// Reads and checks a model file.
+pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Model> {
+    let label = path.display().to_string();
+    if path.is_dir() {
+        return Err(Error::ReadModel {
+            file: label,
+            source: std::io::Error::other("this is a folder; name a model file (.toml) inside it"),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::ReadModel {
+        file: label.clone(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| Error::ReadModel {
+        file: label.clone(),
+        source: std::io::Error::other("the file is not UTF-8 text; a model file is TOML text"),
+    })?;
+    load_str(&text, &label, options)
+}
+
+/// Checks a model given as text; `label` names it in messages.
+pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model> {
+    if text.trim().is_empty() {
+        return Err(Error::Field {
+            file: label.to_string(),
+            path: "model".into(),
+            value: None,
+            rule: "the file is empty; a model needs at least [model] and [cash] sections (see configs/startup_seed.toml)".into(),
+        });
+    }
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(label, text, &e))?;
+    let scenario = options.scenario.clone();
+    if let Some(name) = &scenario {
+        apply_scenario(&mut table, name, label)?;
+    }
+    for text in &options.overrides {
+        apply_override(&mut table, text)?;
+    }
+    let raw: RawModel =
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            Error::Field {
+                file: label.to_string(),
+                path: if path == "." {
+                    "(top level)".into()
+                } else {
+                    path
+                },
+                value: None,
+                rule: inner.message().trim().to_string(),
+            }
+        })?;
+    let source = ModelSource {
+        label: label.to_string(),
+        text: Arc::from(text),
+    };
+    validate(raw, source, scenario)
+}
+
+fn syntax_error(label: &str, text: &str, e: &toml::de::Error) -> Error {
+    let (line, column) = match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, column)
+        }
+        None => (1, 1),
+    };
+    Error::Syntax {
+        file: label.to_string(),
+        line,
+        column,
+        message: e.message().trim().to_string(),
+    }
+}
+
+/// Keys that mark a TOML table as a value (a distribution) rather than a section.
+const VALUE_KEYS: &[&str] = &[
+    "constant",
+    "uniform",
+    "normal",
+    "lognormal",
+    "triangular",
+    "pert",
+    "beta",
+    "gamma",
+    "bernoulli",
+    "discrete_uniform",
+    "discrete",
+    "truncate",
+    "between",
+];
+
+fn is_value(v: &toml::Value) -> bool {
+    match v {
+        toml::Value::Table(t) => is_value_table(t),
+        _ => true,
+    }
+}
+
+fn is_value_table(t: &toml::Table) -> bool {
+    t.keys().any(|k| VALUE_KEYS.contains(&k.as_str()))
+}
+
+fn apply_scenario(table: &mut toml::Table, name: &str, label: &str) -> Result<()> {
+    let scenarios = table
+        .get("scenarios")
+        .and_then(|s| s.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let Some(overlay) = scenarios.get(name) else {
+        let known: Vec<String> = scenarios.keys().map(|k| format!("`{k}`")).collect();
+        return Err(Error::Usage(format!(
+            "{label}: no scenario named `{name}`; the file defines {}",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    };
+    let Some(overlay) = overlay.as_table() else {
+        return Err(Error::Field {
+            file: label.to_string(),
+            path: format!("scenarios.{name}"),
+            value: Some(render_value(overlay)),
+            rule: "a scenario is a table of fields to override".into(),
+        });
+    };
+    let mut overlay = overlay.clone();
+    overlay.remove("description");
+    if overlay.contains_key("scenarios") {
+        return Err(Error::Field {
+            file: label.to_string(),
+            path: format!("scenarios.{name}.scenarios"),
+            value: None,
+            rule: "a scenario cannot define scenarios".into(),
+        });
+    }
+    merge(table, &overlay);
+    Ok(())
+}
+
+/// Deep-merges `overlay` into `base`: sections merge key by key, values
+/// (numbers, strings, distribution tables) replace what was there.
+fn merge(base: &mut toml::Table, overlay: &toml::Table) {
+    for (key, value) in overlay {
+        match (base.get_mut(key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o))
+                if !is_value(value) && !is_value_table(b) =>
+            {
+                merge(b, o)
+            }
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// Applies one `FIELD=VALUE` override to the table.
+fn apply_override(table: &mut toml::Table, text: &str) -> Result<()> {
+    let usage = |rule: String| Error::Field {
+        file: "--set".into(),
+        path: text.to_string(),
+        value: None,
+        rule,
+    };
+    let Some((path, value_text)) = text.split_once('=') else {
+        return Err(usage(
+            "write an override as FIELD=VALUE, e.g. funding.microsoft.probability=0".into(),
+        ));
+    };
+    let path = path.trim();
+    let value_text = value_text.trim();
+    if path.is_empty() || value_text.is_empty() {
+        return Err(usage(
+            "write an override as FIELD=VALUE, e.g. funding.microsoft.probability=0".into(),
+        ));
+    }
+    let value = match toml::from_str::<toml::Table>(&format!("v = {value_text}")) {
+        Ok(mut t) => t.remove("v").expect("parsed key"),
+        Err(_) if !value_text.contains(['{', '[', '"', '=']) => {
+            toml::Value::String(value_text.to_string())
+        }
+        Err(e) => {
+            return Err(Error::Field {
+                file: "--set".into(),
+                path: path.to_string(),
+                value: Some(value_text.to_string()),
+                rule: format!("the value is not valid TOML: {}", e.message().trim()),
+            })
+        }
+    };
+    let keys: Vec<&str> = path.split('.').collect();
+    let mut node = table;
+    for (i, key) in keys.iter().enumerate() {
+        let so_far = keys[..=i].join(".");
+        if i + 1 == keys.len() {
+            node.insert((*key).to_string(), value);
+            return Ok(());
+        }
+        let known: Vec<String> = node.keys().cloned().collect();
+        match node.get_mut(*key) {
+            Some(toml::Value::Table(t)) if !is_value_table(t) => node = t,
+            Some(_) => {
+                return Err(Error::Field {
+                    file: "--set".into(),
+                    path: path.to_string(),
+                    value: Some(value_text.to_string()),
+                    rule: format!("`{so_far}` is a value, not a section; set `{so_far}` itself"),
+                })
+            }
+            None => {
+                return Err(Error::Field {
+                    file: "--set".into(),
+                    path: path.to_string(),
+                    value: Some(value_text.to_string()),
+                    rule: format!(
+                        "the model has no section `{so_far}`; at that level it has: {}",
+                        if known.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                })
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! The checked, typed model that the engine runs.
+//!
+//! A model file goes through three stages: TOML text → [`schema::RawModel`]
+//! (shape only) → [`Model`] (every rule checked, names resolved to indices,
+//! months turned into month numbers). The engine only ever sees a [`Model`],
+//! so it never has to handle a bad parameter.
+
+mod load;
+mod month;
+pub mod schema;
+mod validate;
+
+pub use load::{
+    load_file, load_str, LoadOptions, ModelSource, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
+};
+pub use month::Month;
+
+use crate::dist::Dist;
+
+/// Longest horizon a model may have, in months (50 years).
+pub const MAX_MONTHS: u32 = 600;
+
+/// One uncertain number of the model, drawn once per path (or each month,
+/// where the field says so), identified by its field path.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Dotted field path, e.g. `costs.inference.efficiency_gain`. It also
+    /// keys the input's random stream.
+    pub path: String,
+    /// The distribution.
+    pub dist: Dist,
+}
+
+impl Input {
+    /// True when the input is a constant (it draws no random numbers).
+    pub fn is_constant(&self) -> bool {
+        self.dist.as_constant().is_some()
+    }
+}
+
+/// How month-to-month noise acts on a line's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoiseMode {
+    /// The level is multiplied by exp(ε) and keeps it (a random walk in logs).
+    Persistent,
+    /// Only this month's amount is multiplied by exp(ε).
+    Transient,
+}
+
+/// Month-to-month multiplicative noise exp(ε), ε drawn afresh each month.
+#[derive(Debug, Clone)]
+pub struct Noise {
+    /// ε's distribution (drawn each month).
+    pub epsilon: Input,
+    /// Whether the level keeps the shock.
+    pub mode: NoiseMode,
+}
+
+/// A monthly cost line.
+#[derive(Debug, Clone)]
+pub struct CostLine {
+    /// Name (the key under `[costs]`).
+    pub name: String,
+    /// Monthly amount at the start, before the first month's growth.
+    pub monthly: Input,
+    /// Monthly growth of demand (ignored when `follows` is set).
+    pub growth: Input,
+    /// Yearly cost-efficiency gain g; unit cost falls by (1-g)^(1/12) a month.
+    pub efficiency_gain: Input,
+    /// Index of a revenue line whose level drives this line's demand.
+    pub follows: Option<usize>,
+    /// Optional month-to-month noise.
+    pub noise: Option<Noise>,
+    /// First and last month number (1-based, inclusive) the cost is paid.
+    pub active: (u32, u32),
+}
+
+/// A revenue line: users × revenue per user, or a plain monthly amount.
+#[derive(Debug, Clone)]
+pub struct RevenueLine {
+    /// Name (the key under `[revenue]`).
+    pub name: String,
+    /// Users at the start, or the monthly amount at the start.
+    pub level: Input,
+    /// Revenue per user per month (`None` for a plain amount).
+    pub arpu: Option<Input>,
+    /// Monthly growth (new users, or growth of the amount).
+    pub growth: Input,
+    /// Monthly churn: the fraction lost each month.
+    pub churn: Input,
+    /// Optional month-to-month noise.
+    pub noise: Option<Noise>,
+    /// Factor for each calendar month, January first.
+    pub seasonal: [f64; 12],
+    /// First month number (1-based) with revenue.
+    pub first_month: u32,
+}
+
+/// When money of an inflow arrives.
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // built once per model, never in a loop
+pub enum Timing {
+    /// At a month number (1 = the first simulated month), drawn per path;
+    /// numbers outside 1..=months never arrive inside the horizon.
+    Month(Input),
+    /// When a condition on the company's position first holds, after a delay.
+    Trigger {
+        /// What is watched.
+        condition: TriggerCondition,
+        /// The threshold, drawn per path.
+        threshold: Input,
+        /// Whole months from the trigger month to the arrival month, minus one
+        /// (0 = the next month), drawn per path.
+        delay: Input,
+    },
+}
+
+/// What a funding trigger watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerCondition {
+    /// Months of runway (cash ÷ this month's net burn) below the threshold.
+    RunwayBelow,
+    /// Cash below the threshold.
+    CashBelow,
+}
+
+/// Money that arrives: a committed tranche or a possible funding round.
+#[derive(Debug, Clone)]
+pub struct Inflow {
+    /// Name; tranches are named `cash.tranches.NAME`, funding `funding.NAME`.
+    pub name: String,
+    /// The field path prefix (`cash.tranches.NAME` or `funding.NAME`).
+    pub path: String,
+    /// The chance it happens at all (drawn per path), `None` = certain.
+    pub probability: Option<Input>,
+    /// The per-path uniform draw compared with `probability`.
+    pub happens_key: String,
+    /// When it arrives.
+    pub timing: Timing,
+    /// How much.
+    pub amount: Input,
+    /// Cost lines it can only pay for (compute credits), by index; empty =
+    /// the money is cash.
+    pub credit_for: Vec<usize>,
+}
+
+/// A shock: an event with a monthly hazard and its effects.
+#[derive(Debug, Clone)]
+pub struct Shock {
+    /// Name (the key under `[shocks]`).
+    pub name: String,
+    /// Probability that it strikes in any one month.
+    pub hazard: Input,
+    /// Whether it can strike more than once.
+    pub repeat: bool,
+    /// One-off cost when it strikes.
+    pub cost: Option<Input>,
+    /// Fraction of revenue lost while it lasts.
+    pub revenue_hit: Option<Input>,
+    /// Months the revenue hit lasts (including the month it strikes).
+    pub duration: Input,
+    /// Months by which scheduled inflows not yet arrived are pushed back.
+    pub funding_delay: Option<Input>,
+    /// Field path of the monthly uniform draw that decides whether it strikes.
+    pub strike_key: String,
+}
+
+/// A generic monthly amount added to cash (+ in, − out).
+#[derive(Debug, Clone)]
+pub struct Flow {
+    /// Name (the key under `[flows]`).
+    pub name: String,
+    /// The amount.
+    pub amount: Input,
+    /// Drawn afresh each month (true) or once per path (false).
+    pub each_month: bool,
+    /// First and last month number (inclusive).
+    pub active: (u32, u32),
+}
+
+/// A checked model, ready to run.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Money unit label, e.g. `USD millions`.
+    pub unit: String,
+    /// First simulated month.
+    pub start: Month,
+    /// Number of simulated months (start..=horizon).
+    pub months: u32,
+    /// Cash at the start.
+    pub initial_cash: Input,
+    /// A path is insolvent the first month its cash falls below this.
+    pub floor: f64,
+    /// Cost lines, in file order.
+    pub costs: Vec<CostLine>,
+    /// Revenue lines, in file order.
+    pub revenues: Vec<RevenueLine>,
+    /// Tranches then funding events, in file order.
+    pub inflows: Vec<Inflow>,
+    /// Shocks, in file order.
+    pub shocks: Vec<Shock>,
+    /// Flows, in file order.
+    pub flows: Vec<Flow>,
+    /// Scenario applied, if any.
+    pub scenario: Option<String>,
+    /// Scenario names the file defines, with their descriptions.
+    pub scenarios: Vec<(String, String)>,
+    /// Where the model came from.
+    pub source: ModelSource,
+}
+
+impl Model {
+    /// The last simulated month.
+    pub fn horizon(&self) -> Month {
+        self.start.plus(self.months as i32 - 1)
+    }
+
+    /// Calendar month of month number `t` (1-based).
+    pub fn month_label(&self, t: u32) -> Month {
+        self.start.plus(t as i32 - 1)
+    }
+
+    /// Every input drawn once per path, in the fixed order the engine uses.
+    pub fn path_inputs(&self) -> Vec<&Input> {
+        let mut out = vec![&self.initial_cash];
+        for line in &self.revenues {
+            out.push(&line.level);
+            if let Some(arpu) = &line.arpu {
+                out.push(arpu);
+            }
+            out.push(&line.growth);
+            out.push(&line.churn);
+        }
+        for line in &self.costs {
+            out.push(&line.monthly);
+            out.push(&line.growth);
+            out.push(&line.efficiency_gain);
+        }
+        for inflow in &self.inflows {
+            if let Some(p) = &inflow.probability {
+                out.push(p);
+            }
+            match &inflow.timing {
+                Timing::Month(m) => out.push(m),
+                Timing::Trigger {
+                    threshold, delay, ..
+                } => {
+                    out.push(threshold);
+                    out.push(delay);
+                }
+            }
+            out.push(&inflow.amount);
+        }
+        for shock in &self.shocks {
+            out.push(&shock.hazard);
+            out.extend(shock.cost.iter());
+            out.extend(shock.revenue_hit.iter());
+            out.push(&shock.duration);
+            out.extend(shock.funding_delay.iter());
+        }
+        for flow in self.flows.iter().filter(|f| !f.each_month) {
+            out.push(&flow.amount);
+        }
+        out
+    }
+
+    /// Every input drawn afresh each month.
+    pub fn monthly_inputs(&self) -> Vec<&Input> {
+        let mut out = Vec::new();
+        for line in &self.revenues {
+            out.extend(line.noise.as_ref().map(|n| &n.epsilon));
+        }
+        for line in &self.costs {
+            out.extend(line.noise.as_ref().map(|n| &n.epsilon));
+        }
+        for flow in self.flows.iter().filter(|f| f.each_month) {
+            out.push(&flow.amount);
+        }
+        out
+    }
+}

@@ -1,0 +1,155 @@
+//! The model file as written: serde structures that mirror the TOML.
+//!
+//! Nothing here is checked beyond its shape (unknown fields are refused);
+//! every number is kept as a raw TOML value so that validation can name the
+//! field, show the value and state the rule that it breaks.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// A number, or a one-key table naming a distribution, kept unparsed.
+pub type RawValue = toml::Value;
+
+/// The whole model file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    pub model: RawMeta,
+    pub cash: RawCash,
+    #[serde(default)]
+    pub costs: IndexMap<String, RawCost>,
+    #[serde(default)]
+    pub revenue: IndexMap<String, RawRevenue>,
+    #[serde(default)]
+    pub funding: IndexMap<String, RawFunding>,
+    #[serde(default)]
+    pub shocks: IndexMap<String, RawShock>,
+    #[serde(default)]
+    pub flows: IndexMap<String, RawFlow>,
+    /// Named scenarios; applied before deserialising, kept here only so that
+    /// the key is accepted.
+    #[serde(default)]
+    pub scenarios: IndexMap<String, toml::Value>,
+}
+
+/// `[model]`: names, time and unit.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub start: String,
+    pub horizon: String,
+    pub unit: String,
+}
+
+/// `[cash]`: starting position and the insolvency floor.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCash {
+    pub initial: RawValue,
+    pub floor: Option<RawValue>,
+    #[serde(default)]
+    pub tranches: IndexMap<String, RawTranche>,
+}
+
+/// `[cash.tranches.NAME]`: committed money on a schedule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTranche {
+    pub month: RawValue,
+    pub amount: RawValue,
+    pub credit_for: Option<OneOrMany>,
+}
+
+/// `[costs.NAME]`: a monthly cost line.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    pub monthly: RawValue,
+    pub growth: Option<RawValue>,
+    pub efficiency_gain: Option<RawValue>,
+    pub follows: Option<String>,
+    pub noise: Option<RawValue>,
+    pub noise_mode: Option<String>,
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+/// `[revenue.NAME]`: a revenue line, user-driven or a plain amount.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRevenue {
+    pub monthly: Option<RawValue>,
+    pub users: Option<RawValue>,
+    pub arpu: Option<RawValue>,
+    pub growth: Option<RawValue>,
+    pub churn: Option<RawValue>,
+    pub noise: Option<RawValue>,
+    pub noise_mode: Option<String>,
+    pub seasonal: Option<Vec<RawValue>>,
+    pub from: Option<String>,
+}
+
+/// `[funding.NAME]`: money that may arrive.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFunding {
+    pub probability: Option<RawValue>,
+    pub month: Option<RawValue>,
+    pub trigger: Option<RawTrigger>,
+    pub delay: Option<RawValue>,
+    pub amount: RawValue,
+    pub credit_for: Option<OneOrMany>,
+}
+
+/// `trigger = { runway_below = 6 }` or `trigger = { cash_below = 1000 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrigger {
+    pub runway_below: Option<RawValue>,
+    pub cash_below: Option<RawValue>,
+}
+
+/// `[shocks.NAME]`: an event with a monthly hazard and an effect.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShock {
+    pub hazard: RawValue,
+    pub repeat: Option<bool>,
+    pub cost: Option<RawValue>,
+    pub revenue_hit: Option<RawValue>,
+    pub duration: Option<RawValue>,
+    pub funding_delay: Option<RawValue>,
+}
+
+/// `[flows.NAME]`: a generic monthly amount (+ in, − out).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlow {
+    pub amount: RawValue,
+    pub each_month: Option<bool>,
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+/// A name or a list of names (`credit_for = "compute"` or `["a", "b"]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One name.
+    One(String),
+    /// Several names.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The names as a list.
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}

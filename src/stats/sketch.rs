@@ -1,0 +1,285 @@
+//! A mergeable quantile sketch with a fixed relative error and exact merges.
+//!
+//! Each value falls into a bucket made from its sign, binary exponent and top
+//! [`MANTISSA_BITS`] mantissa bits, so a bucket spans a relative width of
+//! 2^-8 and the midpoint reported for it is within 0.2 % of any value in it.
+//! Counts are integers, so merging two sketches is exact and gives the same
+//! bits in any order: this is what lets blocks of paths be tallied by any
+//! thread, on any machine, and still reproduce a run bit for bit. Memory
+//! depends on the spread of the values, never on how many there are.
+
+use serde::{Deserialize, Serialize};
+
+/// Mantissa bits kept per bucket.
+pub const MANTISSA_BITS: u32 = 8;
+
+/// Largest relative error of a reported quantile (half a bucket).
+pub const RELATIVE_ERROR: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f64;
+
+/// Magnitudes below this are counted as exactly zero.
+pub const ZERO_THRESHOLD: f64 = 1.0e-12;
+
+const SHIFT: u32 = 52 - MANTISSA_BITS;
+
+#[inline(always)]
+fn key_of(magnitude: f64) -> i64 {
+    (magnitude.to_bits() >> SHIFT) as i64
+}
+
+fn bucket_mid(key: i64) -> f64 {
+    let lo = f64::from_bits((key as u64) << SHIFT);
+    let hi = f64::from_bits(((key + 1) as u64) << SHIFT);
+    if hi.is_finite() {
+        0.5 * (lo + hi)
+    } else {
+        lo
+    }
+}
+
+/// Counts over a contiguous window of bucket keys, grown on demand.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Store {
+    offset: i64,
+    counts: Vec<u64>,
+}
+
+impl Store {
+    #[inline]
+    fn add(&mut self, key: i64, n: u64) {
+        if self.counts.is_empty() {
+            self.offset = key - 32;
+            self.counts = vec![0; 64];
+        }
+        if key < self.offset {
+            let grow = ((self.offset - key) as usize)
+                .max(self.counts.len() / 2)
+                .max(32);
+            let mut counts = vec![0; grow + self.counts.len()];
+            counts[grow..].copy_from_slice(&self.counts);
+            self.counts = counts;
+            self.offset -= grow as i64;
+        } else if key >= self.offset + self.counts.len() as i64 {
+            let need = (key - self.offset) as usize + 1;
+            let new_len = need
+                .max(self.counts.len() + self.counts.len() / 2)
+                .max(need + 32);
+            self.counts.resize(new_len, 0);
+        }
+        self.counts[(key - self.offset) as usize] += n;
+    }
+
+    fn merge(&mut self, other: &Store) {
+        for (i, &c) in other.counts.iter().enumerate() {
+            if c > 0 {
+                self.add(other.offset + i as i64, c);
+            }
+        }
+    }
+
+    /// (key, count) pairs with a count, lowest key first.
+    fn iter(&self) -> impl DoubleEndedIterator<Item = (i64, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(move |(i, c)| (self.offset + i as i64, *c))
+    }
+}
+
+/// A quantile sketch of finite values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sketch {
+    positive: Store,
+    negative: Store,
+    zero: u64,
+    count: u64,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Sketch {
+    fn default() -> Self {
+        Sketch::new()
+    }
+}
+
+impl Sketch {
+    /// An empty sketch.
+    pub fn new() -> Sketch {
+        Sketch {
+            positive: Store::default(),
+            negative: Store::default(),
+            zero: 0,
+            count: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+
+    /// Adds one finite value.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        debug_assert!(x.is_finite());
+        self.count += 1;
+        if x < self.min {
+            self.min = x;
+        }
+        if x > self.max {
+            self.max = x;
+        }
+        let magnitude = x.abs();
+        if magnitude < ZERO_THRESHOLD {
+            self.zero += 1;
+        } else if x > 0.0 {
+            self.positive.add(key_of(magnitude), 1);
+        } else {
+            self.negative.add(key_of(magnitude), 1);
+        }
+    }
+
+    /// Adds every value of `other`.
+    pub fn merge(&mut self, other: &Sketch) {
+        self.positive.merge(&other.positive);
+        self.negative.merge(&other.negative);
+        self.zero += other.zero;
+        self.count += other.count;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
+    /// Number of values added.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Smallest value added (exact), `None` when empty.
+    pub fn min(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.min)
+    }
+
+    /// Largest value added (exact), `None` when empty.
+    pub fn max(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.max)
+    }
+
+    /// The q-quantile (0 ≤ q ≤ 1) by the nearest-rank rule: the value of
+    /// rank ⌈q·n⌉ (at least 1), within [`RELATIVE_ERROR`] of the exact value
+    /// and clamped to the exact minimum and maximum. `None` when empty.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        if q <= 0.0 {
+            return Some(self.min);
+        }
+        if q >= 1.0 {
+            return Some(self.max);
+        }
+        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        let mut seen = 0u64;
+        let clamp = |x: f64| x.clamp(self.min, self.max);
+        for (key, c) in self.negative.iter().rev() {
+            seen += c;
+            if seen >= rank {
+                return Some(clamp(-bucket_mid(key)));
+            }
+        }
+        seen += self.zero;
+        if seen >= rank {
+            return Some(clamp(0.0));
+        }
+        for (key, c) in self.positive.iter() {
+            seen += c;
+            if seen >= rank {
+                return Some(clamp(bucket_mid(key)));
+            }
+        }
+        Some(self.max)
+    }
+
+    /// Fraction of values strictly below `x` (bucket resolution).
+    pub fn fraction_below(&self, x: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let mut below = 0u64;
+        for (key, c) in self.negative.iter() {
+            if -bucket_mid(key) < x {
+                below += c;
+            }
+        }
+        if 0.0 < x {
+            below += self.zero;
+        }
+        for (key, c) in self.positive.iter() {
+            if bucket_mid(key) < x {
+                below += c;
+            }
+        }
+        Some(below as f64 / self.count as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
+        let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+        sorted[rank - 1]
+    }
+
+    #[test]
+    fn quantiles_are_within_the_stated_relative_error_of_exact_ones() {
+        let values: Vec<f64> = (0..20_000)
+            .map(|i| ((i * 7919) % 20_000) as f64 * 0.37 - 2_500.0)
+            .collect();
+        let mut sketch = Sketch::new();
+        values.iter().for_each(|&x| sketch.add(x));
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        for q in [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] {
+            let exact = exact_quantile(&sorted, q);
+            let got = sketch.quantile(q).unwrap();
+            assert!(
+                (got - exact).abs() <= exact.abs() * RELATIVE_ERROR + 1e-9,
+                "q={q}: {got} vs {exact}"
+            );
+        }
+        assert_eq!(sketch.quantile(0.0), Some(sorted[0]));
+        assert_eq!(sketch.quantile(1.0), Some(*sorted.last().unwrap()));
+    }
+
+    #[test]
+    fn merging_in_any_order_gives_identical_sketches() {
+        let parts: Vec<Sketch> = (0..4)
+            .map(|p| {
+                let mut s = Sketch::new();
+                for i in 0..1000 {
+                    s.add(((i * 31 + p * 977) % 1703) as f64 - 300.0 + 1e-3 * p as f64);
+                }
+                s
+            })
+            .collect();
+        let mut forward = Sketch::new();
+        parts.iter().for_each(|s| forward.merge(s));
+        let mut backward = Sketch::new();
+        parts.iter().rev().for_each(|s| backward.merge(s));
+        for q in [0.1, 0.5, 0.9] {
+            assert_eq!(
+                forward.quantile(q).unwrap().to_bits(),
+                backward.quantile(q).unwrap().to_bits()
+            );
+        }
+        assert_eq!(forward.count(), 4000);
+    }
+
+    #[test]
+    fn a_constant_is_reported_exactly() {
+        let mut s = Sketch::new();
+        (0..10).for_each(|_| s.add(3.3));
+        assert_eq!(s.quantile(0.5), Some(3.3));
+        let empty = Sketch::new();
+        assert_eq!(empty.quantile(0.5), None);
+    }
+}
