@@ -1,0 +1,187 @@
+//! The command line as a user meets it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn runway() -> Command {
+    Command::cargo_bin("runway").unwrap()
+}
+
+fn json_run(args: &[&str]) -> Value {
+    let out = runway()
+        .args(["run", "--format", "json", "-q"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn without_run_keys(mut v: Value) -> String {
+    v.as_object_mut().unwrap().remove("run");
+    serde_json::to_string(&v).unwrap()
+}
+
+#[test]
+fn the_default_run_reports_the_openai_probability_with_interval_and_curve() {
+    runway()
+        .args(["run", "--paths", "20000", "-q"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("P(insolvent by 2024-12)"))
+        .stdout(predicate::str::contains("95 % CI"))
+        .stdout(predicate::str::contains("2024-06"))
+        .stdout(predicate::str::contains("seed 2023"));
+}
+
+#[test]
+fn json_has_the_documented_keys() {
+    let v = json_run(&["--paths", "5000"]);
+    for pointer in [
+        "/paths",
+        "/seed",
+        "/horizon",
+        "/insolvency/probability",
+        "/insolvency/ci95/0",
+        "/insolvency/ci95/1",
+        "/insolvency/count",
+        "/insolvency/by_month/0/month",
+        "/insolvency/by_month/0/cumulative_probability",
+        "/end_cash/p5",
+        "/end_cash/p50",
+        "/end_cash/p95",
+        "/run/threads",
+        "/run/elapsed_seconds",
+        "/run/paths_per_second",
+    ] {
+        assert!(v.pointer(pointer).is_some(), "missing {pointer}");
+    }
+    assert_eq!(v["paths"], 5000);
+    assert_eq!(v["horizon"], "2024-12");
+    assert_eq!(v["insolvency"]["by_month"].as_array().unwrap().len(), 17);
+    let p = v["insolvency"]["probability"].as_f64().unwrap();
+    let ci = &v["insolvency"]["ci95"];
+    assert!(ci[0].as_f64().unwrap() <= p && p <= ci[1].as_f64().unwrap());
+}
+
+#[test]
+fn json_without_run_keys_is_byte_identical_for_one_and_two_threads_and_across_runs() {
+    let args = [
+        "configs/bench/ref1b.toml",
+        "--paths",
+        "50000",
+        "--seed",
+        "42",
+        "--fan",
+    ];
+    let one = without_run_keys(json_run(&[&args[..], &["--threads", "1"]].concat()));
+    let two = without_run_keys(json_run(&[&args[..], &["--threads", "2"]].concat()));
+    let again = without_run_keys(json_run(&[&args[..], &["--threads", "2"]].concat()));
+    assert_eq!(one, two);
+    assert_eq!(two, again);
+}
+
+#[test]
+fn the_builtin_model_is_the_file_in_configs() {
+    let builtin = without_run_keys(json_run(&["--paths", "3000"]));
+    let file = without_run_keys(json_run(&["configs/openai_2024.toml", "--paths", "3000"]));
+    let strip = |s: &str| {
+        s.replace(
+            "configs/openai_2024.toml (built in)",
+            "configs/openai_2024.toml",
+        )
+    };
+    assert_eq!(strip(&builtin), strip(&file));
+}
+
+#[test]
+fn check_lists_every_input_with_its_median_and_range() {
+    runway()
+        .args(["check", "configs/openai_2024.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid"))
+        .stdout(predicate::str::contains("costs.inference.efficiency_gain"))
+        .stdout(predicate::str::contains("funding.microsoft.probability"))
+        .stdout(predicate::str::contains("revenue.chatgpt_plus.churn"))
+        .stdout(predicate::str::contains("median"));
+}
+
+#[test]
+fn each_scenario_of_the_openai_model_runs_and_names_itself() {
+    for scenario in ["baseline", "article", "marcus", "pessimistic"] {
+        let v = json_run(&["--scenario", scenario, "--paths", "2000"]);
+        assert_eq!(v["model"]["scenario"], scenario);
+    }
+}
+
+#[test]
+fn the_article_premise_is_riskier_than_marcus_reply() {
+    let p = |s: &str| {
+        json_run(&["--scenario", s, "--paths", "40000"])["insolvency"]["probability"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(p("article") > p("marcus"));
+}
+
+#[test]
+fn an_override_changes_the_result_and_is_validated() {
+    let base = json_run(&["--paths", "20000"]);
+    let none = json_run(&[
+        "--paths",
+        "20000",
+        "--set",
+        "funding.microsoft.probability=0",
+        "--set",
+        "funding.new_investors.probability=0",
+    ]);
+    assert!(none["insolvency"]["count"].as_u64() >= base["insolvency"]["count"].as_u64());
+    runway()
+        .args(["run", "--set", "funding.microsoft.probability=1.5", "-q"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("funding.microsoft.probability"))
+        .stderr(predicate::str::contains("[0, 1]"));
+}
+
+#[test]
+fn help_shows_examples_and_version_prints() {
+    runway()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    runway()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn an_unknown_subcommand_or_flag_exits_with_code_2() {
+    runway().arg("frobnicate").assert().code(2);
+    runway().args(["run", "--no-such-flag"]).assert().code(2);
+}
+
+#[test]
+fn stdout_carries_only_the_report_so_json_can_be_piped() {
+    let out = runway()
+        .args(["run", "--format", "json", "--paths", "3000"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice::<Value>(&out.stdout).expect("stdout is pure JSON");
+}
+
+#[test]
+fn path_counts_accept_suffixes_and_scientific_notation() {
+    assert_eq!(json_run(&["--paths", "2k"])["paths"], 2000);
+    assert_eq!(json_run(&["--paths", "3e3"])["paths"], 3000);
+}
