@@ -53,24 +53,55 @@ pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Model> {
 
 /// Checks a model given as text; `label` names it in messages.
 pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model> {
-    if text.trim().is_empty() {
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(label, text, &e))?;
+    if table.is_empty() {
         return Err(Error::Field {
             file: label.to_string(),
             path: "model".into(),
             value: None,
-            rule: "the file is empty; a model needs at least [model] and [cash] sections (see configs/startup_seed.toml)".into(),
+            rule: "the file holds no settings; a model needs at least [model] and [cash] sections (see configs/startup_seed.toml)".into(),
         });
     }
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(label, text, &e))?;
+    // Which fields were changed, and by what, so that an error in a changed
+    // field blames the scenario or the --set that wrote it, not the file.
+    let mut origins: Vec<(String, String)> = Vec::new();
     let scenario = options.scenario.clone();
     if let Some(name) = &scenario {
-        apply_scenario(&mut table, name, label)?;
+        for path in apply_scenario(&mut table, name, label)? {
+            origins.push((path, format!("{label} [scenarios.{name}]")));
+        }
     }
     for text in &options.overrides {
-        apply_override(&mut table, text)?;
+        let path = apply_override(&mut table, text)?;
+        origins.push((path, format!("--set {text}")));
     }
-    let raw: RawModel =
-        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+    let blame = |e: Error| match e {
+        Error::Field {
+            file,
+            path,
+            value,
+            rule,
+        } => {
+            let origin = origins
+                .iter()
+                .rev()
+                .find(|(changed, _)| {
+                    path == *changed
+                        || path.starts_with(&format!("{changed}."))
+                        || path.starts_with(&format!("{changed}["))
+                })
+                .map(|(_, origin)| origin.clone());
+            Error::Field {
+                file: origin.unwrap_or(file),
+                path,
+                value,
+                rule,
+            }
+        }
+        other => other,
+    };
+    let raw: RawModel = serde_path_to_error::deserialize(toml::Value::Table(table))
+        .map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             Error::Field {
@@ -83,12 +114,13 @@ pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model>
                 value: None,
                 rule: inner.message().trim().to_string(),
             }
-        })?;
+        })
+        .map_err(blame)?;
     let source = ModelSource {
         label: label.to_string(),
         text: Arc::from(text),
     };
-    validate(raw, source, scenario)
+    validate(raw, source, scenario).map_err(blame)
 }
 
 fn syntax_error(label: &str, text: &str, e: &toml::de::Error) -> Error {
@@ -137,7 +169,8 @@ fn is_value_table(t: &toml::Table) -> bool {
     t.keys().any(|k| VALUE_KEYS.contains(&k.as_str()))
 }
 
-fn apply_scenario(table: &mut toml::Table, name: &str, label: &str) -> Result<()> {
+/// Applies `[scenarios.NAME]`; returns the dotted paths of the values it set.
+fn apply_scenario(table: &mut toml::Table, name: &str, label: &str) -> Result<Vec<String>> {
     let scenarios = table
         .get("scenarios")
         .and_then(|s| s.as_table())
@@ -172,29 +205,54 @@ fn apply_scenario(table: &mut toml::Table, name: &str, label: &str) -> Result<()
             rule: "a scenario cannot define scenarios".into(),
         });
     }
-    merge(table, &overlay);
-    Ok(())
+    let mut changed = Vec::new();
+    merge(table, &overlay, "", &mut changed).map_err(|(path, known)| Error::Field {
+        file: format!("{label} [scenarios.{name}]"),
+        path,
+        value: None,
+        rule: format!(
+            "the model has no such section, so the scenario would add a new one instead of changing it; at that level the model has: {}",
+            if known.is_empty() { "nothing".to_string() } else { known.join(", ") }
+        ),
+    })?;
+    Ok(changed)
 }
 
 /// Deep-merges `overlay` into `base`: sections merge key by key, values
-/// (numbers, strings, distribution tables) replace what was there.
-fn merge(base: &mut toml::Table, overlay: &toml::Table) {
+/// (numbers, strings, distribution tables) replace what was there. A section
+/// the base lacks is refused (it would be a misspelt name silently added):
+/// the error carries its path and the keys that do exist there.
+fn merge(
+    base: &mut toml::Table,
+    overlay: &toml::Table,
+    prefix: &str,
+    changed: &mut Vec<String>,
+) -> std::result::Result<(), (String, Vec<String>)> {
     for (key, value) in overlay {
-        match (base.get_mut(key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o))
-                if !is_value(value) && !is_value_table(b) =>
-            {
-                merge(b, o)
+        let here = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let overlay_is_section = matches!(value, toml::Value::Table(_)) && !is_value(value);
+        match base.get_mut(key) {
+            Some(toml::Value::Table(b)) if overlay_is_section && !is_value_table(b) => {
+                if let toml::Value::Table(o) = value {
+                    merge(b, o, &here, changed)?;
+                }
             }
+            None if overlay_is_section => return Err((here, base.keys().cloned().collect())),
             _ => {
                 base.insert(key.clone(), value.clone());
+                changed.push(here);
             }
         }
     }
+    Ok(())
 }
 
-/// Applies one `FIELD=VALUE` override to the table.
-fn apply_override(table: &mut toml::Table, text: &str) -> Result<()> {
+/// Applies one `FIELD=VALUE` override to the table; returns FIELD.
+fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
     let usage = |rule: String| Error::Field {
         file: "--set".into(),
         path: text.to_string(),
@@ -233,7 +291,7 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<()> {
         let so_far = keys[..=i].join(".");
         if i + 1 == keys.len() {
             node.insert((*key).to_string(), value);
-            return Ok(());
+            return Ok(path.to_string());
         }
         let known: Vec<String> = node.keys().cloned().collect();
         match node.get_mut(*key) {
@@ -263,5 +321,5 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(path.to_string())
 }

@@ -127,15 +127,21 @@ impl<'a> Checker<'a> {
                 if arr.len() != 2 {
                     return Err(bad());
                 }
-                let a = self.month_number(path, value, arr[0].as_str().ok_or_else(bad)?)?;
-                let b = self.month_number(path, value, arr[1].as_str().ok_or_else(bad)?)?;
-                Dist::discrete_uniform(f64::from(a), f64::from(b)).map_err(|e| {
-                    self.err(
+                let (first, last) = (
+                    arr[0].as_str().ok_or_else(bad)?,
+                    arr[1].as_str().ok_or_else(bad)?,
+                );
+                let a = self.month_number(path, value, first)?;
+                let b = self.month_number(path, value, last)?;
+                if a > b {
+                    return Err(self.err(
                         path,
                         Some(value),
-                        format!("{e}: the first month must not be after the second"),
-                    )
-                })?
+                        format!("the first month ({first}) must not be after the second ({last})"),
+                    ));
+                }
+                Dist::discrete_uniform(f64::from(a), f64::from(b))
+                    .expect("checked whole month numbers")
             }
             _ => self.dist(path, value)?,
         };
@@ -434,6 +440,11 @@ pub(crate) fn render_value(value: &toml::Value) -> String {
             "[{}]",
             a.iter().map(render_value).collect::<Vec<_>>().join(", ")
         ),
+        toml::Value::Float(x)
+            if x.is_finite() && (x.abs() >= 1e16 || (x.abs() < 1e-6 && *x != 0.0)) =>
+        {
+            format!("{x:e}")
+        }
         other => other.to_string(),
     }
 }
