@@ -524,6 +524,8 @@ impl Dist {
             Family::Gamma { shape, scale, .. } => {
                 if x <= 0.0 {
                     0.0
+                } else if x / scale < shape + 1.0 {
+                    lower_gamma_series(*shape, x / scale)
                 } else {
                     GammaCdf::new(*shape, 1.0 / scale).map_or(f64::NAN, |d| d.cdf(x))
                 }
@@ -592,11 +594,20 @@ impl Dist {
                 beta,
                 ..
             } => {
-                min + (max - min)
-                    * BetaCdf::new(*alpha, *beta).map_or(f64::NAN, |d| d.inverse_cdf(q))
+                let unit = BetaCdf::new(*alpha, *beta).map_or(f64::NAN, |d| {
+                    checked_inverse(|x| d.cdf(x), d.inverse_cdf(q), q, 0.0, 1.0)
+                });
+                min + (max - min) * unit
             }
             Family::Gamma { shape, scale, .. } => {
-                GammaCdf::new(*shape, 1.0 / scale).map_or(f64::NAN, |d| d.inverse_cdf(q))
+                GammaCdf::new(*shape, 1.0 / scale).map_or(f64::NAN, |d| {
+                    let cdf = |x: f64| self.family_cdf(x);
+                    let mut hi = (shape * scale).max(*scale).max(1e-300);
+                    while cdf(hi) < q && hi < 1e300 {
+                        hi *= 4.0;
+                    }
+                    checked_inverse(cdf, d.inverse_cdf(q), q, 0.0, hi)
+                })
             }
             Family::Bernoulli { p } => f64::from(u8::from(q > 1.0 - p)),
             Family::DiscreteUniform { min, max } => {
@@ -809,6 +820,55 @@ impl Dist {
         let q = t.cdf_lo + open01(rng) * t.mass;
         self.family_quantile(q).clamp(t.lo, t.hi)
     }
+}
+
+/// The regularised lower incomplete gamma P(a, x) by its power series,
+/// accurate for x < a + 1 down to the smallest x (where statrs returns 0).
+fn lower_gamma_series(a: f64, x: f64) -> f64 {
+    let log_prefix = a * x.ln() - x - statrs::function::gamma::ln_gamma(a + 1.0);
+    let (mut term, mut sum) = (1.0, 1.0);
+    for n in 1..1000 {
+        term *= x / (a + n as f64);
+        sum += term;
+        if term < sum * 1e-17 {
+            break;
+        }
+    }
+    (log_prefix.exp() * sum).min(1.0)
+}
+
+/// Accepts a library's inverse-CDF value `guess` when the CDF confirms it
+/// (statrs returns NaN or inaccurate values in some tails); otherwise finds
+/// x in [lo, hi] with cdf(x) = q by bisection, geometric where the bracket
+/// spans orders of magnitude so that tiny quantiles keep their precision.
+fn checked_inverse(cdf: impl Fn(f64) -> f64, guess: f64, q: f64, lo: f64, hi: f64) -> f64 {
+    let tolerance = 1e-10 * q.min(1.0 - q).max(1e-300);
+    if guess.is_finite() && guess >= lo && guess <= hi && (cdf(guess) - q).abs() <= tolerance {
+        return guess;
+    }
+    let (mut lo, mut hi) = (lo.max(1e-300), hi);
+    if cdf(lo) >= q {
+        return lo;
+    }
+    for _ in 0..400 {
+        let mid = if hi > 4.0 * lo {
+            (lo * hi).sqrt()
+        } else {
+            0.5 * (lo + hi)
+        };
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if cdf(mid) < q {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo <= 1e-15 * hi {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 fn check_min_mode_max(min: f64, mode: f64, max: f64) -> Result<(), ParamError> {

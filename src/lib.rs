@@ -17,6 +17,7 @@ pub mod cli;
 pub mod dist;
 pub mod engine;
 pub mod error;
+pub mod fastmath;
 pub mod model;
 pub mod report;
 pub mod rng;
