@@ -70,6 +70,8 @@ struct Slot {
     key: u64,
     dist: Dist,
     constant: Option<f64>,
+    /// Monthly noise: the engine uses exp(draw), computed right after drawing.
+    exp: bool,
 }
 
 impl Slot {
@@ -78,6 +80,7 @@ impl Slot {
             key: stream_key(&input.path),
             constant: input.dist.as_constant(),
             dist: input.dist.clone(),
+            exp: false,
         }
     }
 }
@@ -180,8 +183,8 @@ impl Plan {
             slots.len() - 1
         };
         let initial_cash = slot(&model.initial_cash);
-        let mut monthly_slot = |input: &crate::model::Input| {
-            monthly.push(Slot::new(input));
+        let mut monthly_slot = |input: &crate::model::Input, exp: bool| {
+            monthly.push(Slot { exp, ..Slot::new(input) });
             monthly.len() - 1
         };
         let revenues = model
@@ -193,7 +196,7 @@ impl Plan {
                 growth: slot(&r.growth),
                 churn: slot(&r.churn),
                 noise: r.noise.as_ref().map(|n| NoisePlan {
-                    monthly: monthly_slot(&n.epsilon),
+                    monthly: monthly_slot(&n.epsilon, true),
                     persistent: n.mode == NoiseMode::Persistent,
                 }),
                 seasonal: r.seasonal,
@@ -223,7 +226,7 @@ impl Plan {
                 efficiency: slot(&c.efficiency_gain),
                 follows: c.follows,
                 noise: c.noise.as_ref().map(|n| NoisePlan {
-                    monthly: monthly_slot(&n.epsilon),
+                    monthly: monthly_slot(&n.epsilon, true),
                     persistent: n.mode == NoiseMode::Persistent,
                 }),
                 active: c.active,
@@ -270,7 +273,7 @@ impl Plan {
             .iter()
             .map(|f| FlowPlan {
                 amount: if f.each_month {
-                    FlowAmount::Monthly(monthly_slot(&f.amount))
+                    FlowAmount::Monthly(monthly_slot(&f.amount, false))
                 } else {
                     FlowAmount::PerPath(slot(&f.amount))
                 },
@@ -367,6 +370,8 @@ pub struct Scratch {
     revenue: Vec<f64>,
     cost: Vec<f64>,
     cost_cash: Vec<f64>,
+    inv_level0: Vec<Vec<f64>>,
+    ones: Vec<f64>,
     net_flow: Vec<f64>,
     one_off: Vec<f64>,
     hit_until: Vec<u32>,
@@ -399,6 +404,8 @@ impl Scratch {
             revenue: vec![0.0; BLOCK_SIZE],
             cost: vec![0.0; BLOCK_SIZE],
             cost_cash: vec![0.0; BLOCK_SIZE],
+            inv_level0: f(plan.revenues.len()),
+            ones: vec![1.0; BLOCK_SIZE],
             net_flow: vec![0.0; BLOCK_SIZE],
             one_off: vec![0.0; BLOCK_SIZE],
             hit_until: vec![0; BLOCK_SIZE],
@@ -485,35 +492,32 @@ fn simulate_block(
     let inputs = &s.inputs;
 
     // 2. Derived per-path factors and starting state.
-    for (r, (level, factor)) in plan
-        .revenues
-        .iter()
-        .zip(s.rev_level.iter_mut().zip(s.rev_factor.iter_mut()))
-    {
+    for (i, r) in plan.revenues.iter().enumerate() {
+        let (level, factor, inv) = (&mut s.rev_level[i], &mut s.rev_factor[i], &mut s.inv_level0[i]);
         level.copy_from_slice(&inputs[r.level]);
         let (g, c) = (&inputs[r.growth], &inputs[r.churn]);
         for j in 0..B {
             factor[j] = (1.0 + g[j] - c[j]).max(0.0);
+            inv[j] = if level[j] > 0.0 { 1.0 / level[j] } else { 0.0 };
         }
     }
-    for (c, (level, factor)) in plan
-        .costs
-        .iter()
-        .zip(s.cost_level.iter_mut().zip(s.cost_factor.iter_mut()))
-    {
+    for (c, (level, factor)) in plan.costs.iter().zip(s.cost_level.iter_mut().zip(s.cost_factor.iter_mut())) {
         level.copy_from_slice(&inputs[c.monthly]);
         let (g, e) = (&inputs[c.growth], &inputs[c.efficiency]);
         let demand_growth = c.follows.is_none();
-        let eff_const = plan.slots[c.efficiency]
-            .constant
-            .map(|g| (1.0 - g).max(0.0).powf(1.0 / 12.0));
-        for j in 0..B {
-            let eff = eff_const.unwrap_or_else(|| (1.0 - e[j]).max(0.0).powf(1.0 / 12.0));
-            let demand = if demand_growth {
-                (1.0 + g[j]).max(0.0)
+        // (1 - g)^(1/12) as exp(ln(1 - g) / 12): one libm call fewer than powf.
+        let monthly_efficiency = |gain: f64| {
+            let keep = 1.0 - gain;
+            if keep > 0.0 {
+                crate::fastmath::exp(keep.ln() / 12.0)
             } else {
-                1.0
-            };
+                0.0
+            }
+        };
+        let eff_const = plan.slots[c.efficiency].constant.map(monthly_efficiency);
+        for j in 0..B {
+            let eff = eff_const.unwrap_or_else(|| monthly_efficiency(e[j]));
+            let demand = if demand_growth { (1.0 + g[j]).max(0.0) } else { 1.0 };
             factor[j] = demand * eff;
         }
     }
@@ -529,11 +533,7 @@ fn simulate_block(
                 let mut rng = stream(seed, block, f.happens_key);
                 let prob = &inputs[p];
                 for j in 0..B {
-                    arrival[j] = if open01(&mut rng) < prob[j] {
-                        PENDING
-                    } else {
-                        NEVER
-                    };
+                    arrival[j] = if open01(&mut rng) < prob[j] { PENDING } else { NEVER };
                 }
             }
         }
@@ -542,11 +542,7 @@ fn simulate_block(
             for j in 0..B {
                 if arrival[j] == PENDING {
                     let t = round_month(month[j]);
-                    arrival[j] = if (1..=i64::from(months)).contains(&t) {
-                        t as u32
-                    } else {
-                        NEVER
-                    };
+                    arrival[j] = if (1..=i64::from(months)).contains(&t) { t as u32 } else { NEVER };
                 }
             }
         }
@@ -561,28 +557,25 @@ fn simulate_block(
     for fired in s.fired.iter_mut() {
         fired.fill(0);
     }
+    let has_credits = plan.credit_pools > 0;
+    let has_other = !plan.flows.is_empty() || !plan.shocks.is_empty();
 
     // 3. Month by month.
     for t in 1..=months {
         let cal = plan.calendar[t as usize - 1];
-        for ((slot, rng), out) in plan
-            .monthly
-            .iter()
-            .zip(s.monthly_rngs.iter_mut())
-            .zip(s.monthly.iter_mut())
-        {
+        for ((slot, rng), out) in plan.monthly.iter().zip(s.monthly_rngs.iter_mut()).zip(s.monthly.iter_mut()) {
             match slot.constant {
-                Some(v) => out.fill(v),
-                None => slot.dist.fill(rng, out),
+                Some(v) => out.fill(if slot.exp { crate::fastmath::exp(v) } else { v }),
+                None => {
+                    slot.dist.fill(rng, out);
+                    if slot.exp {
+                        crate::fastmath::exp_in_place(out);
+                    }
+                }
             }
         }
-        s.revenue.fill(0.0);
-        s.cost.fill(0.0);
-        s.cost_cash.fill(0.0);
-        s.net_flow.fill(0.0);
-        s.one_off.fill(0.0);
 
-        // Money arriving this month: cash, or credits for one cost line.
+        // Money arriving this month: cash, or credits for some cost lines.
         for (i, f) in plan.inflows.iter().enumerate() {
             let (arrival, amount, arrived) = (&s.arrival[i], &inputs[f.amount], &mut s.arrived[i]);
             let target = match f.credit_pool {
@@ -599,40 +592,34 @@ fn simulate_block(
         }
 
         // Revenue.
-        for (r, (level, factor)) in plan
-            .revenues
-            .iter()
-            .zip(s.rev_level.iter_mut().zip(s.rev_factor.iter()))
-        {
+        let mut assign = true;
+        for (i, r) in plan.revenues.iter().enumerate() {
             if t < r.first {
                 continue;
             }
-            let season = r.seasonal[cal];
-            let arpu = r.arpu.map(|a| &inputs[a]);
-            match r.noise {
-                None => {
-                    for j in 0..B {
-                        level[j] *= factor[j];
-                        s.revenue[j] += level[j] * arpu.map_or(1.0, |a| a[j]) * season;
-                    }
-                }
-                Some(np) => {
-                    let eps = &s.monthly[np.monthly];
-                    for j in 0..B {
-                        let shock = eps[j].exp();
-                        if np.persistent {
-                            level[j] *= factor[j] * shock;
-                            s.revenue[j] += level[j] * arpu.map_or(1.0, |a| a[j]) * season;
-                        } else {
-                            level[j] *= factor[j];
-                            s.revenue[j] += level[j] * arpu.map_or(1.0, |a| a[j]) * season * shock;
-                        }
-                    }
-                }
+            let arpu = r.arpu.map_or(&s.ones[..], |a| &inputs[a][..]);
+            let (noise, persistent) = match r.noise {
+                Some(np) => (&s.monthly[np.monthly][..], np.persistent),
+                None => (&s.ones[..], true),
+            };
+            let args = (&mut s.rev_level[i][..], &s.rev_factor[i][..], arpu, noise, r.seasonal[cal], &mut s.revenue[..]);
+            match (persistent, assign) {
+                (true, true) => revenue_pass::<true, true>(args),
+                (true, false) => revenue_pass::<true, false>(args),
+                (false, true) => revenue_pass::<false, true>(args),
+                (false, false) => revenue_pass::<false, false>(args),
             }
+            assign = false;
+        }
+        if assign {
+            s.revenue.fill(0.0);
         }
 
         // Shocks.
+        if has_other {
+            s.one_off.fill(0.0);
+            s.net_flow.fill(0.0);
+        }
         for (k, sh) in plan.shocks.iter().enumerate() {
             let rng = &mut s.strike_rngs[k];
             for u in s.uniform.iter_mut() {
@@ -662,7 +649,7 @@ fn simulate_block(
                 }
             }
         }
-        if !plan.shocks.is_empty() {
+        if plan.shocks.iter().any(|sh| sh.hit.is_some()) {
             for j in 0..B {
                 if t <= s.hit_until[j] {
                     s.revenue[j] *= 1.0 - s.hit_frac[j];
@@ -671,48 +658,58 @@ fn simulate_block(
         }
 
         // Costs.
-        for (c, (level, factor)) in plan
-            .costs
-            .iter()
-            .zip(s.cost_level.iter_mut().zip(s.cost_factor.iter()))
-        {
+        let mut assign = true;
+        for (i, c) in plan.costs.iter().enumerate() {
             if t < c.active.0 || t > c.active.1 {
                 continue;
             }
-            let demand = c.follows.map(|r| {
-                (
-                    &s.rev_level[r],
-                    &inputs[plan.revenues[r].level],
-                    plan.revenues[r].first,
-                )
-            });
-            let noise = c.noise.map(|np| (&s.monthly[np.monthly], np.persistent));
-            let mut credit = c.credit_pool.map(|p| &mut s.credit[p]);
-            for j in 0..B {
-                level[j] *= factor[j];
-                let mut amount = level[j];
-                if let Some((now, start, first)) = demand {
-                    if t >= first && start[j] > 0.0 {
-                        amount *= now[j] / start[j];
-                    }
+            let (now, inv) = match c.follows {
+                Some(r) if t >= plan.revenues[r].first => (&s.rev_level[r][..], &s.inv_level0[r][..]),
+                _ => (&s.ones[..], &s.ones[..]),
+            };
+            let (noise, persistent) = match c.noise {
+                Some(np) => (&s.monthly[np.monthly][..], np.persistent),
+                None => (&s.ones[..], true),
+            };
+            let level = &mut s.cost_level[i][..];
+            let factor = &s.cost_factor[i][..];
+            let cost = &mut s.cost[..];
+            match (persistent, assign) {
+                (true, true) => cost_pass::<true, true>(level, factor, now, inv, noise, cost),
+                (true, false) => cost_pass::<true, false>(level, factor, now, inv, noise, cost),
+                (false, true) => cost_pass::<false, true>(level, factor, now, inv, noise, cost),
+                (false, false) => cost_pass::<false, false>(level, factor, now, inv, noise, cost),
+            }
+            assign = false;
+        }
+        if assign {
+            s.cost.fill(0.0);
+        }
+        if has_credits {
+            // Cash part of this month's cost: each line with a credit balance
+            // first spends credits (in line order). Recomputed per line from
+            // the level, so credits apply line by line.
+            s.cost_cash.copy_from_slice(&s.cost);
+            for (i, c) in plan.costs.iter().enumerate() {
+                let Some(p) = c.credit_pool else { continue };
+                if t < c.active.0 || t > c.active.1 {
+                    continue;
                 }
-                if let Some((eps, persistent)) = noise {
-                    let shock = eps[j].exp();
-                    if persistent {
-                        level[j] *= shock;
-                    }
-                    amount *= shock;
-                }
-                s.cost[j] += amount;
-                let paid_by_credit = match credit.as_deref_mut() {
-                    Some(pool) => {
-                        let used = pool[j].min(amount);
-                        pool[j] -= used;
-                        used
-                    }
-                    None => 0.0,
+                let (now, inv) = match c.follows {
+                    Some(r) if t >= plan.revenues[r].first => (&s.rev_level[r][..], &s.inv_level0[r][..]),
+                    _ => (&s.ones[..], &s.ones[..]),
                 };
-                s.cost_cash[j] += amount - paid_by_credit;
+                let (noise, persistent) = match c.noise {
+                    Some(np) => (&s.monthly[np.monthly][..], np.persistent),
+                    None => (&s.ones[..], true),
+                };
+                let (level, pool) = (&s.cost_level[i], &mut s.credit[p]);
+                for j in 0..B {
+                    let amount = line_amount(level[j], now[j], inv[j], noise[j], persistent);
+                    let used = pool[j].min(amount);
+                    pool[j] -= used;
+                    s.cost_cash[j] -= used;
+                }
             }
         }
 
@@ -731,22 +728,23 @@ fn simulate_block(
         }
 
         // Cash, insolvency and triggers.
+        let paid = if has_credits { &s.cost_cash[..] } else { &s.cost[..] };
         let floor = plan.floor;
-        for j in 0..B {
-            let cash = s.cash[j] + s.revenue[j] - s.cost_cash[j] + s.net_flow[j] - s.one_off[j];
-            s.cash[j] = cash;
-            s.lowest[j] = s.lowest[j].min(cash);
-            if s.insolvent_month[j] == 0 && cash < floor {
-                s.insolvent_month[j] = t;
+        let (cash, lowest, insolvent, revenue) = (&mut s.cash[..], &mut s.lowest[..], &mut s.insolvent_month[..], &s.revenue[..]);
+        if has_other {
+            let (flow, one_off) = (&s.net_flow[..], &s.one_off[..]);
+            for j in 0..B {
+                let c = cash[j] + revenue[j] - paid[j] + flow[j] - one_off[j];
+                step_cash(c, t, floor, &mut cash[j], &mut lowest[j], &mut insolvent[j]);
+            }
+        } else {
+            for j in 0..B {
+                let c = cash[j] + revenue[j] - paid[j];
+                step_cash(c, t, floor, &mut cash[j], &mut lowest[j], &mut insolvent[j]);
             }
         }
         for (i, f) in plan.inflows.iter().enumerate() {
-            if let TimingPlan::Trigger {
-                condition,
-                threshold,
-                delay,
-            } = f.timing
-            {
+            if let TimingPlan::Trigger { condition, threshold, delay } = f.timing {
                 let (thr, del, arrival) = (&inputs[threshold], &inputs[delay], &mut s.arrival[i]);
                 for j in 0..B {
                     if arrival[j] != PENDING {
@@ -755,7 +753,8 @@ fn simulate_block(
                     let fire = match condition {
                         TriggerCondition::CashBelow => s.cash[j] < thr[j],
                         TriggerCondition::RunwayBelow => {
-                            let burn = s.cost_cash[j] - s.revenue[j] - s.net_flow[j];
+                            let flow = if has_other { s.net_flow[j] } else { 0.0 };
+                            let burn = paid[j] - s.revenue[j] - flow;
                             burn > 0.0 && s.cash[j] < thr[j] * burn
                         }
                     };
@@ -774,6 +773,76 @@ fn simulate_block(
                 fan.cost[m].add(finite_or_zero(s.cost[j]));
             }
         }
+    }
+}
+
+/// One month of one revenue line over a block: the level moves by its
+/// factor (and persistent noise); the month's revenue is level × arpu ×
+/// season (× transient noise), written to or added into `out`.
+#[inline(always)]
+fn revenue_pass<const PERSISTENT: bool, const ASSIGN: bool>(
+    (level, factor, arpu, noise, season, out): (&mut [f64], &[f64], &[f64], &[f64], f64, &mut [f64]),
+) {
+    let n = level.len();
+    let (factor, arpu, noise, out) = (&factor[..n], &arpu[..n], &noise[..n], &mut out[..n]);
+    for j in 0..n {
+        let amount = if PERSISTENT {
+            level[j] *= factor[j] * noise[j];
+            level[j] * arpu[j] * season
+        } else {
+            level[j] *= factor[j];
+            level[j] * arpu[j] * season * noise[j]
+        };
+        if ASSIGN {
+            out[j] = amount;
+        } else {
+            out[j] += amount;
+        }
+    }
+}
+
+/// The month's amount of a cost line from its (already moved) level.
+#[inline(always)]
+fn line_amount(level: f64, now: f64, inv_start: f64, noise: f64, persistent: bool) -> f64 {
+    let demand = if inv_start > 0.0 { now * inv_start } else { 1.0 };
+    if persistent {
+        level * demand
+    } else {
+        level * demand * noise
+    }
+}
+
+/// One month of one cost line over a block: the level moves by its factor
+/// (and persistent noise); the month's cost is written to or added into `out`.
+#[inline(always)]
+fn cost_pass<const PERSISTENT: bool, const ASSIGN: bool>(
+    level: &mut [f64],
+    factor: &[f64],
+    now: &[f64],
+    inv_start: &[f64],
+    noise: &[f64],
+    out: &mut [f64],
+) {
+    let n = level.len();
+    let (factor, now, inv_start, noise, out) = (&factor[..n], &now[..n], &inv_start[..n], &noise[..n], &mut out[..n]);
+    for j in 0..n {
+        level[j] *= if PERSISTENT { factor[j] * noise[j] } else { factor[j] };
+        let amount = line_amount(level[j], now[j], inv_start[j], noise[j], PERSISTENT);
+        if ASSIGN {
+            out[j] = amount;
+        } else {
+            out[j] += amount;
+        }
+    }
+}
+
+/// Ends a month for one path: new cash, lowest cash, first insolvency month.
+#[inline(always)]
+fn step_cash(new_cash: f64, t: u32, floor: f64, cash: &mut f64, lowest: &mut f64, insolvent: &mut u32) {
+    *cash = new_cash;
+    *lowest = lowest.min(new_cash);
+    if *insolvent == 0 && new_cash < floor {
+        *insolvent = t;
     }
 }
 
