@@ -752,8 +752,9 @@ impl Dist {
             Family::LogNormal { mu, sigma } => {
                 for x in out.iter_mut() {
                     let z: f64 = rng.sample(StandardNormal);
-                    *x = (mu + sigma * z).exp();
+                    *x = mu + sigma * z;
                 }
+                crate::fastmath::exp_in_place(out);
             }
             _ => {
                 for x in out.iter_mut() {
@@ -774,7 +775,7 @@ impl Dist {
             }
             Family::LogNormal { mu, sigma } => {
                 let z: f64 = rng.sample(StandardNormal);
-                (mu + sigma * z).exp()
+                crate::fastmath::exp(mu + sigma * z)
             }
             Family::Triangular { min, mode, max } => {
                 triangular_inverse(*min, *mode, *max, open01(rng))

@@ -184,7 +184,10 @@ impl Plan {
         };
         let initial_cash = slot(&model.initial_cash);
         let mut monthly_slot = |input: &crate::model::Input, exp: bool| {
-            monthly.push(Slot { exp, ..Slot::new(input) });
+            monthly.push(Slot {
+                exp,
+                ..Slot::new(input)
+            });
             monthly.len() - 1
         };
         let revenues = model
@@ -467,7 +470,41 @@ pub fn run_block(
     tally_block(plan, seed, block, n, s, tally)
 }
 
+/// Simulates one block, with AVX2 code where the processor has it. Both
+/// versions run the same IEEE operations in the same order (Rust never fuses
+/// a multiply and an add on its own), so they give the same bits.
 fn simulate_block(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    s: &mut Scratch,
+    fan: Option<(&mut crate::stats::Fan, usize)>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2, checked just above.
+            unsafe { simulate_block_avx2(plan, seed, block, s, fan) };
+            return;
+        }
+    }
+    simulate_block_body(plan, seed, block, s, fan);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn simulate_block_avx2(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    s: &mut Scratch,
+    fan: Option<(&mut crate::stats::Fan, usize)>,
+) {
+    simulate_block_body(plan, seed, block, s, fan);
+}
+
+#[inline(always)]
+fn simulate_block_body(
     plan: &Plan,
     seed: u64,
     block: u64,
@@ -493,7 +530,11 @@ fn simulate_block(
 
     // 2. Derived per-path factors and starting state.
     for (i, r) in plan.revenues.iter().enumerate() {
-        let (level, factor, inv) = (&mut s.rev_level[i], &mut s.rev_factor[i], &mut s.inv_level0[i]);
+        let (level, factor, inv) = (
+            &mut s.rev_level[i],
+            &mut s.rev_factor[i],
+            &mut s.inv_level0[i],
+        );
         level.copy_from_slice(&inputs[r.level]);
         let (g, c) = (&inputs[r.growth], &inputs[r.churn]);
         for j in 0..B {
@@ -501,7 +542,11 @@ fn simulate_block(
             inv[j] = if level[j] > 0.0 { 1.0 / level[j] } else { 0.0 };
         }
     }
-    for (c, (level, factor)) in plan.costs.iter().zip(s.cost_level.iter_mut().zip(s.cost_factor.iter_mut())) {
+    for (c, (level, factor)) in plan
+        .costs
+        .iter()
+        .zip(s.cost_level.iter_mut().zip(s.cost_factor.iter_mut()))
+    {
         level.copy_from_slice(&inputs[c.monthly]);
         let (g, e) = (&inputs[c.growth], &inputs[c.efficiency]);
         let demand_growth = c.follows.is_none();
@@ -517,7 +562,11 @@ fn simulate_block(
         let eff_const = plan.slots[c.efficiency].constant.map(monthly_efficiency);
         for j in 0..B {
             let eff = eff_const.unwrap_or_else(|| monthly_efficiency(e[j]));
-            let demand = if demand_growth { (1.0 + g[j]).max(0.0) } else { 1.0 };
+            let demand = if demand_growth {
+                (1.0 + g[j]).max(0.0)
+            } else {
+                1.0
+            };
             factor[j] = demand * eff;
         }
     }
@@ -533,7 +582,11 @@ fn simulate_block(
                 let mut rng = stream(seed, block, f.happens_key);
                 let prob = &inputs[p];
                 for j in 0..B {
-                    arrival[j] = if open01(&mut rng) < prob[j] { PENDING } else { NEVER };
+                    arrival[j] = if open01(&mut rng) < prob[j] {
+                        PENDING
+                    } else {
+                        NEVER
+                    };
                 }
             }
         }
@@ -542,7 +595,11 @@ fn simulate_block(
             for j in 0..B {
                 if arrival[j] == PENDING {
                     let t = round_month(month[j]);
-                    arrival[j] = if (1..=i64::from(months)).contains(&t) { t as u32 } else { NEVER };
+                    arrival[j] = if (1..=i64::from(months)).contains(&t) {
+                        t as u32
+                    } else {
+                        NEVER
+                    };
                 }
             }
         }
@@ -563,7 +620,12 @@ fn simulate_block(
     // 3. Month by month.
     for t in 1..=months {
         let cal = plan.calendar[t as usize - 1];
-        for ((slot, rng), out) in plan.monthly.iter().zip(s.monthly_rngs.iter_mut()).zip(s.monthly.iter_mut()) {
+        for ((slot, rng), out) in plan
+            .monthly
+            .iter()
+            .zip(s.monthly_rngs.iter_mut())
+            .zip(s.monthly.iter_mut())
+        {
             match slot.constant {
                 Some(v) => out.fill(if slot.exp { crate::fastmath::exp(v) } else { v }),
                 None => {
@@ -602,7 +664,14 @@ fn simulate_block(
                 Some(np) => (&s.monthly[np.monthly][..], np.persistent),
                 None => (&s.ones[..], true),
             };
-            let args = (&mut s.rev_level[i][..], &s.rev_factor[i][..], arpu, noise, r.seasonal[cal], &mut s.revenue[..]);
+            let args = (
+                &mut s.rev_level[i][..],
+                &s.rev_factor[i][..],
+                arpu,
+                noise,
+                r.seasonal[cal],
+                &mut s.revenue[..],
+            );
             match (persistent, assign) {
                 (true, true) => revenue_pass::<true, true>(args),
                 (true, false) => revenue_pass::<true, false>(args),
@@ -664,7 +733,9 @@ fn simulate_block(
                 continue;
             }
             let (now, inv) = match c.follows {
-                Some(r) if t >= plan.revenues[r].first => (&s.rev_level[r][..], &s.inv_level0[r][..]),
+                Some(r) if t >= plan.revenues[r].first => {
+                    (&s.rev_level[r][..], &s.inv_level0[r][..])
+                }
                 _ => (&s.ones[..], &s.ones[..]),
             };
             let (noise, persistent) = match c.noise {
@@ -696,7 +767,9 @@ fn simulate_block(
                     continue;
                 }
                 let (now, inv) = match c.follows {
-                    Some(r) if t >= plan.revenues[r].first => (&s.rev_level[r][..], &s.inv_level0[r][..]),
+                    Some(r) if t >= plan.revenues[r].first => {
+                        (&s.rev_level[r][..], &s.inv_level0[r][..])
+                    }
                     _ => (&s.ones[..], &s.ones[..]),
                 };
                 let (noise, persistent) = match c.noise {
@@ -728,9 +801,18 @@ fn simulate_block(
         }
 
         // Cash, insolvency and triggers.
-        let paid = if has_credits { &s.cost_cash[..] } else { &s.cost[..] };
+        let paid = if has_credits {
+            &s.cost_cash[..]
+        } else {
+            &s.cost[..]
+        };
         let floor = plan.floor;
-        let (cash, lowest, insolvent, revenue) = (&mut s.cash[..], &mut s.lowest[..], &mut s.insolvent_month[..], &s.revenue[..]);
+        let (cash, lowest, insolvent, revenue) = (
+            &mut s.cash[..],
+            &mut s.lowest[..],
+            &mut s.insolvent_month[..],
+            &s.revenue[..],
+        );
         if has_other {
             let (flow, one_off) = (&s.net_flow[..], &s.one_off[..]);
             for j in 0..B {
@@ -744,7 +826,12 @@ fn simulate_block(
             }
         }
         for (i, f) in plan.inflows.iter().enumerate() {
-            if let TimingPlan::Trigger { condition, threshold, delay } = f.timing {
+            if let TimingPlan::Trigger {
+                condition,
+                threshold,
+                delay,
+            } = f.timing
+            {
                 let (thr, del, arrival) = (&inputs[threshold], &inputs[delay], &mut s.arrival[i]);
                 for j in 0..B {
                     if arrival[j] != PENDING {
@@ -781,7 +868,14 @@ fn simulate_block(
 /// season (× transient noise), written to or added into `out`.
 #[inline(always)]
 fn revenue_pass<const PERSISTENT: bool, const ASSIGN: bool>(
-    (level, factor, arpu, noise, season, out): (&mut [f64], &[f64], &[f64], &[f64], f64, &mut [f64]),
+    (level, factor, arpu, noise, season, out): (
+        &mut [f64],
+        &[f64],
+        &[f64],
+        &[f64],
+        f64,
+        &mut [f64],
+    ),
 ) {
     let n = level.len();
     let (factor, arpu, noise, out) = (&factor[..n], &arpu[..n], &noise[..n], &mut out[..n]);
@@ -804,7 +898,11 @@ fn revenue_pass<const PERSISTENT: bool, const ASSIGN: bool>(
 /// The month's amount of a cost line from its (already moved) level.
 #[inline(always)]
 fn line_amount(level: f64, now: f64, inv_start: f64, noise: f64, persistent: bool) -> f64 {
-    let demand = if inv_start > 0.0 { now * inv_start } else { 1.0 };
+    let demand = if inv_start > 0.0 {
+        now * inv_start
+    } else {
+        1.0
+    };
     if persistent {
         level * demand
     } else {
@@ -824,9 +922,19 @@ fn cost_pass<const PERSISTENT: bool, const ASSIGN: bool>(
     out: &mut [f64],
 ) {
     let n = level.len();
-    let (factor, now, inv_start, noise, out) = (&factor[..n], &now[..n], &inv_start[..n], &noise[..n], &mut out[..n]);
+    let (factor, now, inv_start, noise, out) = (
+        &factor[..n],
+        &now[..n],
+        &inv_start[..n],
+        &noise[..n],
+        &mut out[..n],
+    );
     for j in 0..n {
-        level[j] *= if PERSISTENT { factor[j] * noise[j] } else { factor[j] };
+        level[j] *= if PERSISTENT {
+            factor[j] * noise[j]
+        } else {
+            factor[j]
+        };
         let amount = line_amount(level[j], now[j], inv_start[j], noise[j], PERSISTENT);
         if ASSIGN {
             out[j] = amount;
@@ -838,7 +946,14 @@ fn cost_pass<const PERSISTENT: bool, const ASSIGN: bool>(
 
 /// Ends a month for one path: new cash, lowest cash, first insolvency month.
 #[inline(always)]
-fn step_cash(new_cash: f64, t: u32, floor: f64, cash: &mut f64, lowest: &mut f64, insolvent: &mut u32) {
+fn step_cash(
+    new_cash: f64,
+    t: u32,
+    floor: f64,
+    cash: &mut f64,
+    lowest: &mut f64,
+    insolvent: &mut u32,
+) {
     *cash = new_cash;
     *lowest = lowest.min(new_cash);
     if *insolvent == 0 && new_cash < floor {
@@ -870,7 +985,7 @@ fn tally_block(
                 path: block * BLOCK_SIZE as u64 + j as u64,
                 seed,
                 what: "cash",
-                month: format!("number {}", plan.months),
+                months: plan.months,
             });
         }
         if s.insolvent_month[j] > 0 {

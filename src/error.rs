@@ -55,7 +55,7 @@ pub enum Error {
     #[error("interrupted: the run was stopped before it finished; no output file was written")]
     Interrupted,
     /// A path produced a number that is not finite.
-    #[error("path {path} (seed {seed}) produced a non-finite {what} in month {month}; replay it with --seed {seed} and inspect the model's growth rates")]
+    #[error("path {path} (seed {seed}) produced a non-finite {what} within its {months} months: an amount grew past 1e308; check the model's growth rates and scales (replay with --seed {seed})")]
     NonFinite {
         /// Index of the path.
         path: u64,
@@ -63,8 +63,8 @@ pub enum Error {
         seed: u64,
         /// Which quantity.
         what: &'static str,
-        /// Month as YYYY-MM.
-        month: String,
+        /// Months simulated.
+        months: u32,
     },
 }
 

@@ -12,10 +12,39 @@ use serde::{Deserialize, Serialize};
 /// Fixed-point scale of money sums: one unit is 2^-24 of the model's unit.
 pub const FIXED_POINT_SCALE: f64 = (1u64 << 24) as f64;
 
-/// Converts money to fixed point (saturating far beyond any real amount).
+/// Converts money to fixed point, rounding half away from zero (as
+/// `f64::round`), saturating far beyond any real amount.
 #[inline]
 pub fn to_fixed(x: f64) -> i128 {
-    (x * FIXED_POINT_SCALE).round() as i128
+    let y = x * FIXED_POINT_SCALE;
+    if y.abs() < 9.0e18 {
+        // Fast path without a libm call: exact, since y - trunc(y) is exact.
+        let whole = y as i64;
+        let frac = y - whole as f64;
+        let rounded = if frac >= 0.5 {
+            whole + 1
+        } else if frac <= -0.5 {
+            whole - 1
+        } else {
+            whole
+        };
+        i128::from(rounded)
+    } else {
+        y.round() as i128
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_point_rounds_like_f64_round() {
+        let scale = FIXED_POINT_SCALE;
+        for x in [0.0, 1.0, -1.0, 0.5 / scale, -0.5 / scale, 1.5 / scale, -2.5 / scale, 123.456_789, -9.87e9, 3.0e11, 1e200, -1e200] {
+            assert_eq!(to_fixed(x), (x * scale).round() as i128, "{x}");
+        }
+    }
 }
 
 /// Per-month sketches of cash, revenue and cost (the fan chart's data).
