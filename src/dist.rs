@@ -9,8 +9,7 @@
 //! batch rather than once per number.
 
 use crate::rng::{open01, StreamRng};
-use rand::Rng;
-use rand_distr::{Distribution as _, Gamma as GammaSampler, StandardNormal};
+use rand_distr::{Distribution as _, Gamma as GammaSampler};
 use statrs::distribution::{
     Beta as BetaCdf, ContinuousCDF, Gamma as GammaCdf, LogNormal as LogNormalCdf,
     Normal as NormalCdf,
@@ -745,16 +744,33 @@ impl Dist {
             }
             Family::Normal { mean, sd } => {
                 for x in out.iter_mut() {
-                    let z: f64 = rng.sample(StandardNormal);
+                    let z = crate::ziggurat::standard_normal(rng);
                     *x = mean + sd * z;
                 }
             }
             Family::LogNormal { mu, sigma } => {
                 for x in out.iter_mut() {
-                    let z: f64 = rng.sample(StandardNormal);
+                    let z = crate::ziggurat::standard_normal(rng);
                     *x = mu + sigma * z;
                 }
                 crate::fastmath::exp_in_place(out);
+            }
+            Family::Triangular { min, mode, max } => {
+                for x in out.iter_mut() {
+                    *x = triangular_inverse(*min, *mode, *max, open01(rng));
+                }
+            }
+            Family::Bernoulli { p } => {
+                for x in out.iter_mut() {
+                    *x = f64::from(u8::from(open01(rng) < *p));
+                }
+            }
+            Family::DiscreteUniform { min, max } => {
+                let n = (max - min) as u64 + 1;
+                for x in out.iter_mut() {
+                    let k = ((open01(rng) * n as f64) as u64).min(n - 1);
+                    *x = (*min + k as i64) as f64;
+                }
             }
             _ => {
                 for x in out.iter_mut() {
@@ -770,11 +786,11 @@ impl Dist {
             Family::Constant(v) => *v,
             Family::Uniform { min, max } => min + (max - min) * open01(rng),
             Family::Normal { mean, sd } => {
-                let z: f64 = rng.sample(StandardNormal);
+                let z = crate::ziggurat::standard_normal(rng);
                 mean + sd * z
             }
             Family::LogNormal { mu, sigma } => {
-                let z: f64 = rng.sample(StandardNormal);
+                let z = crate::ziggurat::standard_normal(rng);
                 crate::fastmath::exp(mu + sigma * z)
             }
             Family::Triangular { min, mode, max } => {

@@ -23,5 +23,6 @@ pub mod report;
 pub mod rng;
 pub mod stats;
 pub mod summary;
+mod ziggurat;
 
 pub use error::{Error, Result};

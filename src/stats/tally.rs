@@ -41,7 +41,20 @@ mod tests {
     #[test]
     fn fixed_point_rounds_like_f64_round() {
         let scale = FIXED_POINT_SCALE;
-        for x in [0.0, 1.0, -1.0, 0.5 / scale, -0.5 / scale, 1.5 / scale, -2.5 / scale, 123.456_789, -9.87e9, 3.0e11, 1e200, -1e200] {
+        for x in [
+            0.0,
+            1.0,
+            -1.0,
+            0.5 / scale,
+            -0.5 / scale,
+            1.5 / scale,
+            -2.5 / scale,
+            123.456_789,
+            -9.87e9,
+            3.0e11,
+            1e200,
+            -1e200,
+        ] {
             assert_eq!(to_fixed(x), (x * scale).round() as i128, "{x}");
         }
     }
