@@ -863,19 +863,23 @@ fn simulate_block_body(
     }
 }
 
+/// A revenue line's arrays for one month: level, factor, arpu, noise,
+/// seasonal factor, and the revenue total it adds into.
+type RevenueArgs<'a> = (
+    &'a mut [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    f64,
+    &'a mut [f64],
+);
+
 /// One month of one revenue line over a block: the level moves by its
 /// factor (and persistent noise); the month's revenue is level × arpu ×
 /// season (× transient noise), written to or added into `out`.
 #[inline(always)]
 fn revenue_pass<const PERSISTENT: bool, const ASSIGN: bool>(
-    (level, factor, arpu, noise, season, out): (
-        &mut [f64],
-        &[f64],
-        &[f64],
-        &[f64],
-        f64,
-        &mut [f64],
-    ),
+    (level, factor, arpu, noise, season, out): RevenueArgs<'_>,
 ) {
     let n = level.len();
     let (factor, arpu, noise, out) = (&factor[..n], &arpu[..n], &noise[..n], &mut out[..n]);

@@ -11,7 +11,7 @@ use crate::rng::{open01, StreamRng};
 use rand::RngCore;
 
 /// The right edge of the base layer.
-const R: f64 = 3.654_152_885_361_008_8;
+const R: f64 = 3.654_152_885_361_009;
 
 /// Layer edges x[i] (x[0] = V / f(R), x[1] = R, …, x[256] = 0).
 #[rustfmt::skip]
