@@ -46,6 +46,9 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a model and list its inputs with their medians and 90 % ranges.
     Check(CheckArgs),
+    /// Measure simulation throughput: warm-up, then repeated timed runs per
+    /// thread count (median, min, max, speed-up, efficiency, peak memory).
+    Bench(BenchArgs),
 }
 
 /// Which model, and what to change in it.
@@ -132,6 +135,42 @@ pub struct RunArgs {
     pub fan: bool,
 }
 
+/// `runway bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Paths per timed run (accepts 1e6, 250k, 2M).
+    #[arg(long, short = 'n', default_value = "2M", value_parser = parse_count)]
+    pub paths: u64,
+    /// Seed of the random streams.
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Thread counts to measure, comma-separated (default: 1 and all logical CPUs).
+    #[arg(long, short = 't', value_delimiter = ',')]
+    pub threads: Vec<usize>,
+    /// Timed runs per thread count.
+    #[arg(long, short = 'r', default_value_t = 5)]
+    pub repeat: usize,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = BenchFormat::Table)]
+    pub format: BenchFormat,
+    /// No progress lines on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Output format of `runway bench`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchFormat {
+    /// A readable table.
+    Table,
+    /// JSON on stdout.
+    Json,
+    /// CSV on stdout, one row per thread count.
+    Csv,
+}
+
 /// `runway check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -205,7 +244,51 @@ pub fn run(cli: Cli) -> Result<()> {
             let model = args.model.load()?;
             print_stdout(&render_check(&model))
         }
+        Command::Bench(args) => bench_command(args),
     }
+}
+
+fn bench_command(args: BenchArgs) -> Result<()> {
+    let model = args.model.load()?;
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = if args.threads.is_empty() {
+        if cpus > 1 {
+            vec![1, cpus]
+        } else {
+            vec![1]
+        }
+    } else {
+        args.threads.clone()
+    };
+    if let Some(bad) = threads.iter().find(|&&t| t == 0 || t > 1024) {
+        return Err(Error::Usage(format!(
+            "--threads {bad}: each thread count must be from 1 to 1024"
+        )));
+    }
+    if args.repeat == 0 {
+        return Err(Error::Usage("--repeat must be at least 1".into()));
+    }
+    let spec = crate::bench::BenchSpec {
+        paths: args.paths,
+        seed: args.seed,
+        threads,
+        repeat: args.repeat,
+    };
+    let quiet = args.quiet;
+    let report = crate::bench::run_bench(&model, &spec, |threads, run, rate| {
+        if !quiet {
+            eprintln!(
+                "  {threads} thread(s), run {run}: {:.2} M paths/s",
+                rate / 1e6
+            );
+        }
+    })?;
+    let text = match args.format {
+        BenchFormat::Table => crate::report::render_bench_table(&report),
+        BenchFormat::Json => crate::report::render_bench_json(&report),
+        BenchFormat::Csv => crate::report::render_bench_csv(&report),
+    };
+    print_stdout(&text)
 }
 
 fn run_command(args: RunArgs) -> Result<()> {

@@ -13,6 +13,7 @@
 // unlike `x <= 0.0`, the negated form also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod bench;
 pub mod cli;
 pub mod dist;
 pub mod engine;

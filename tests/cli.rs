@@ -185,3 +185,78 @@ fn path_counts_accept_suffixes_and_scientific_notation() {
     assert_eq!(json_run(&["--paths", "2k"])["paths"], 2000);
     assert_eq!(json_run(&["--paths", "3e3"])["paths"], 3000);
 }
+
+#[test]
+fn bench_reports_every_thread_count_and_identical_results_in_each_format() {
+    let out = runway()
+        .args([
+            "bench",
+            "configs/bench/ref1b.toml",
+            "--paths",
+            "20k",
+            "--threads",
+            "1,2",
+            "--repeat",
+            "2",
+            "--format",
+            "json",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["identical_results"], true);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["speedup"].as_f64(), Some(1.0));
+    for row in rows {
+        let (lo, mid, hi) = (
+            row["paths_per_second_min"].as_f64().unwrap(),
+            row["paths_per_second_median"].as_f64().unwrap(),
+            row["paths_per_second_max"].as_f64().unwrap(),
+        );
+        assert!(lo <= mid && mid <= hi);
+    }
+    let csv = runway()
+        .args([
+            "bench",
+            "configs/bench/ref1b.toml",
+            "--paths",
+            "10k",
+            "--threads",
+            "1",
+            "--repeat",
+            "1",
+            "--format",
+            "csv",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(&csv.stdout[..]);
+    assert!(reader
+        .headers()
+        .unwrap()
+        .iter()
+        .any(|h| h == "paths_per_second_median"));
+    assert_eq!(reader.records().count(), 1);
+}
+
+#[test]
+fn bench_refuses_zero_threads_and_zero_repeats() {
+    runway()
+        .args(["bench", "--threads", "0", "-q"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threads"));
+    runway()
+        .args(["bench", "--repeat", "0", "-q"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--repeat"));
+}

@@ -1,7 +1,9 @@
 //! Renderers: pure functions from a [`Summary`](crate::summary::Summary) to text.
 
+mod bench;
 mod json;
 mod table;
 
+pub use bench::{render_bench_csv, render_bench_json, render_bench_table};
 pub use json::render_json;
 pub use table::{format_money, format_probability, render_check, render_table};
