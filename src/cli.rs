@@ -1,6 +1,7 @@
 //! The command line: arguments (clap) and what each subcommand does.
 
-use crate::engine::{simulate, Progress, RunSpec};
+use crate::engine::{simulate_with_sink, BlockSink, Plan, Progress, RunSpec};
+use crate::export::{now_utc_rfc3339, Manifest, OutputDir, PathRows};
 use crate::error::{Error, Result};
 use crate::model::{
     load_file, load_str, LoadOptions, Model, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
@@ -11,7 +12,7 @@ use crate::summary::{RunInfo, Summary};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Default number of paths.
@@ -87,6 +88,8 @@ pub enum Format {
     Table,
     /// The full report as JSON on stdout.
     Json,
+    /// summary.csv on stdout (for pipes).
+    Csv,
 }
 
 /// Options shared by every simulating subcommand.
@@ -133,6 +136,19 @@ pub struct RunArgs {
     /// Include per-month percentiles of cash, revenue and cost in the JSON report.
     #[arg(long)]
     pub fan: bool,
+    /// Write summary.csv, by_month.csv and manifest.json (and paths.csv with
+    /// --per-path) into DIR, atomically. DIR is created if missing.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace runway files already in the --out folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write paths.csv: one row per path with its sampled inputs and outcome.
+    #[arg(long)]
+    pub per_path: bool,
+    /// Write only the first N paths to paths.csv (the run still simulates all).
+    #[arg(long, value_name = "N", value_parser = parse_count)]
+    pub per_path_limit: Option<u64>,
 }
 
 /// `runway bench`.
@@ -198,15 +214,19 @@ pub fn parse_count(text: &str) -> std::result::Result<u64, String> {
 }
 
 /// Runs the simulation with a progress bar on stderr when it helps.
-pub fn execute(model: &Model, spec: &RunSpec, quiet: bool) -> Result<(Tally, Duration)> {
+pub fn execute(model: &Model, spec: &RunSpec, quiet: bool, sink: Option<&dyn BlockSink>) -> Result<(Tally, Duration)> {
     let progress = Progress::default();
     let show = !quiet && std::io::stderr().is_terminal();
     let started = Instant::now();
+    let plan = Plan::new(model);
     let result = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| simulate(model, spec, &progress));
+        let worker = scope.spawn(|| simulate_with_sink(&plan, model, spec, &progress, sink));
         let mut bar: Option<indicatif::ProgressBar> = None;
         while !worker.is_finished() {
             std::thread::sleep(Duration::from_millis(50));
+            if INTERRUPTED.load(Ordering::Relaxed) {
+                progress.cancel.store(true, Ordering::Relaxed);
+            }
             if show && bar.is_none() && started.elapsed() > Duration::from_millis(700) {
                 let b = indicatif::ProgressBar::with_draw_target(
                     Some(spec.paths),
@@ -234,6 +254,19 @@ pub fn execute(model: &Model, spec: &RunSpec, quiet: bool) -> Result<(Tally, Dur
         })
     });
     result.map(|tally| (tally, started.elapsed()))
+}
+
+/// Set by the Ctrl-C handler; running simulations stop at the next block.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C (SIGINT) handler once: the first Ctrl-C stops the run
+/// cleanly (no partial output, exit code 130), a second one exits at once.
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
 }
 
 /// Runs one parsed command line.
@@ -294,28 +327,73 @@ fn bench_command(args: BenchArgs) -> Result<()> {
 fn run_command(args: RunArgs) -> Result<()> {
     let model = args.model.load()?;
     let threads = args.sim.thread_count()?;
+    if args.per_path && args.out.is_none() {
+        return Err(Error::Usage("--per-path writes paths.csv into the --out folder; add --out DIR".into()));
+    }
+    if args.per_path_limit.is_some() && !args.per_path {
+        return Err(Error::Usage("--per-path-limit goes with --per-path".into()));
+    }
+    // Check the output folder before the (possibly long) run.
+    let out = args.out.as_deref().map(|dir| OutputDir::prepare(dir, args.force)).transpose()?;
     let spec = RunSpec {
         paths: args.sim.paths,
         seed: args.sim.seed,
         threads,
-        fan: args.fan,
+        fan: args.fan || out.is_some(),
         blocks: None,
     };
-    let (tally, elapsed) = execute(&model, &spec, args.sim.quiet)?;
+    let started_at = now_utc_rfc3339();
+    let paths_file = match (&out, args.per_path) {
+        (Some(dir), true) => {
+            let temp = dir.temp_path("paths.csv");
+            let limit = args.per_path_limit.unwrap_or(u64::MAX);
+            Some(PathRows::create(&temp, &Plan::new(&model), &model, 0, spec.paths, limit, threads)?)
+        }
+        _ => None,
+    };
+    let (tally, elapsed) = execute(&model, &spec, args.sim.quiet, paths_file.as_ref().map(|p| p as &dyn BlockSink))?;
     let seconds = elapsed.as_secs_f64();
     let summary = Summary::new(
         &model,
         &tally,
         spec.seed,
-        RunInfo {
-            threads,
-            elapsed_seconds: seconds,
-            paths_per_second: tally.paths as f64 / seconds.max(1e-9),
-        },
+        RunInfo { threads, elapsed_seconds: seconds, paths_per_second: tally.paths as f64 / seconds.max(1e-9) },
     );
+    if let Some(dir) = &out {
+        let mut files = vec!["summary.csv".to_string(), "by_month.csv".to_string()];
+        if let Some(rows) = paths_file {
+            rows.finish()?;
+            files.push("paths.csv".into());
+        }
+        dir.stage("summary.csv", &crate::export::render_summary_csv(&summary))?;
+        dir.stage("by_month.csv", &crate::export::render_by_month_csv(&summary))?;
+        let manifest = Manifest {
+            runway_version: env!("CARGO_PKG_VERSION"),
+            model_file: model.source.label.clone(),
+            model_sha256: crate::export::sha256_hex(model.source.text.as_bytes()),
+            scenario: model.scenario.clone(),
+            overrides: args.model.overrides.clone(),
+            seed: spec.seed,
+            paths: tally.paths,
+            threads,
+            sampling: summary.method.sampling,
+            generator: summary.method.generator,
+            block_size: summary.method.block_size,
+            started_at,
+            finished_at: now_utc_rfc3339(),
+            elapsed_seconds: seconds,
+            command_line: std::env::args().collect(),
+            files,
+        };
+        let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+        json.push(b'\n');
+        dir.stage("manifest.json", &json)?;
+        dir.commit()?;
+    }
     let text = match args.format {
         Format::Table => render_table(&summary),
         Format::Json => render_json(&summary),
+        Format::Csv => String::from_utf8(crate::export::render_summary_csv(&summary)).expect("CSV is UTF-8"),
     };
     print_stdout(&text)
 }

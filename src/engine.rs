@@ -307,6 +307,11 @@ impl Plan {
     pub fn input_paths(&self) -> &[String] {
         &self.labels
     }
+
+    /// Whether per-path input `slot` is a constant (draws nothing).
+    pub fn slot_is_constant(&self, slot: usize) -> bool {
+        self.slots[slot].constant.is_some()
+    }
 }
 
 fn slots_labels(model: &Model) -> Vec<String> {
@@ -1010,10 +1015,12 @@ fn tally_block(
     Ok(())
 }
 
-/// Receives each block's paths in block order (for per-path output).
+/// Receives each simulated block (for per-path output). Called from worker
+/// threads, in any order; the sink puts blocks in order itself. It may wait
+/// (to bound memory) but must give up when `cancel` is set.
 pub trait BlockSink: Sync {
-    /// Called once per block, in increasing block order.
-    fn block(&self, first_path: u64, n: usize, scratch: &Scratch) -> Result<()>;
+    /// Block `block` has been simulated; its first `n` paths count.
+    fn block(&self, plan: &Plan, block: u64, n: usize, scratch: &Scratch, cancel: &AtomicBool) -> Result<()>;
 }
 
 /// Runs the blocks of `spec` on `spec.threads` threads and returns the
@@ -1033,11 +1040,17 @@ fn empty_tally(model: &Model, fan: bool) -> Tally {
 }
 
 /// As [`simulate`], with a compiled plan.
-pub fn simulate_plan(
+pub fn simulate_plan(plan: &Plan, model: &Model, spec: &RunSpec, progress: &Progress) -> Result<Tally> {
+    simulate_with_sink(plan, model, spec, progress, None)
+}
+
+/// As [`simulate_plan`], handing every block to `sink` after it is tallied.
+pub fn simulate_with_sink(
     plan: &Plan,
     model: &Model,
     spec: &RunSpec,
     progress: &Progress,
+    sink: Option<&dyn BlockSink>,
 ) -> Result<Tally> {
     if spec.threads == 0 {
         return Err(Error::Usage("--threads must be at least 1".into()));
@@ -1069,7 +1082,9 @@ pub fn simulate_plan(
                     }
                     let first = block * BLOCK_SIZE as u64;
                     let n = (spec.paths - first).min(BLOCK_SIZE as u64) as usize;
-                    if let Err(e) = run_block(plan, spec.seed, block, n, &mut scratch, &mut tally) {
+                    let done = run_block(plan, spec.seed, block, n, &mut scratch, &mut tally)
+                        .and_then(|()| sink.map_or(Ok(()), |k| k.block(plan, block, n, &scratch, &progress.cancel)));
+                    if let Err(e) = done {
                         progress.cancel.store(true, Ordering::Relaxed);
                         break Err(e);
                     }

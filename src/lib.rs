@@ -18,6 +18,7 @@ pub mod cli;
 pub mod dist;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod fastmath;
 pub mod model;
 pub mod report;

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    runway::cli::install_interrupt_handler();
     match runway::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

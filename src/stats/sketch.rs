@@ -58,19 +58,17 @@ impl Store {
             self.offset = key - 32;
             self.counts = vec![0; 64];
         }
+        // Grow to exactly what is needed plus a margin of 32 buckets: memory
+        // follows the spread of the values, never their number.
         if key < self.offset {
-            let grow = ((self.offset - key) as usize)
-                .max(self.counts.len() / 2)
-                .max(32);
+            let grow = (self.offset - key) as usize + 32;
             let mut counts = vec![0; grow + self.counts.len()];
             counts[grow..].copy_from_slice(&self.counts);
             self.counts = counts;
             self.offset -= grow as i64;
         } else if key >= self.offset + self.counts.len() as i64 {
-            let need = (key - self.offset) as usize + 1;
-            let new_len = need
-                .max(self.counts.len() + self.counts.len() / 2)
-                .max(need + 32);
+            let new_len = (key - self.offset) as usize + 33;
+            self.counts.reserve_exact(new_len - self.counts.len());
             self.counts.resize(new_len, 0);
         }
         self.counts[(key - self.offset) as usize] += n;

@@ -1,0 +1,81 @@
+//! `manifest.json`: everything needed to reproduce the files beside it.
+
+use serde::Serialize;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The run's provenance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// runway version.
+    pub runway_version: &'static str,
+    /// Model file as given (or the built-in label).
+    pub model_file: String,
+    /// SHA-256 of the model file's bytes, lowercase hex.
+    pub model_sha256: String,
+    /// Scenario applied, if any.
+    pub scenario: Option<String>,
+    /// `--set` overrides, in order.
+    pub overrides: Vec<String>,
+    /// Seed.
+    pub seed: u64,
+    /// Paths simulated.
+    pub paths: u64,
+    /// Worker threads (does not affect results).
+    pub threads: usize,
+    /// Sampling method.
+    pub sampling: &'static str,
+    /// Random generator and seeding scheme.
+    pub generator: &'static str,
+    /// Paths per block.
+    pub block_size: usize,
+    /// When the run started, UTC (RFC 3339).
+    pub started_at: String,
+    /// When the run ended, UTC (RFC 3339).
+    pub finished_at: String,
+    /// Wall-clock seconds.
+    pub elapsed_seconds: f64,
+    /// The full command line.
+    pub command_line: Vec<String>,
+    /// Files written beside this one.
+    pub files: Vec<String>,
+}
+
+/// SHA-256 of `bytes` as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The current time in UTC as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now_utc_rfc3339() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_a_known_string() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn timestamps_look_like_rfc3339() {
+        let t = now_utc_rfc3339();
+        assert_eq!(t.len(), 20);
+        assert!(t.starts_with("20") && t.ends_with('Z') && &t[10..11] == "T");
+    }
+}
