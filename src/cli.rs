@@ -1,8 +1,8 @@
 //! The command line: arguments (clap) and what each subcommand does.
 
 use crate::engine::{simulate_with_sink, BlockSink, Plan, Progress, RunSpec};
-use crate::export::{now_utc_rfc3339, Manifest, OutputDir, PathRows};
 use crate::error::{Error, Result};
+use crate::export::{now_utc_rfc3339, Manifest, OutputDir, PathRows};
 use crate::model::{
     load_file, load_str, LoadOptions, Model, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
 };
@@ -214,7 +214,12 @@ pub fn parse_count(text: &str) -> std::result::Result<u64, String> {
 }
 
 /// Runs the simulation with a progress bar on stderr when it helps.
-pub fn execute(model: &Model, spec: &RunSpec, quiet: bool, sink: Option<&dyn BlockSink>) -> Result<(Tally, Duration)> {
+pub fn execute(
+    model: &Model,
+    spec: &RunSpec,
+    quiet: bool,
+    sink: Option<&dyn BlockSink>,
+) -> Result<(Tally, Duration)> {
     let progress = Progress::default();
     let show = !quiet && std::io::stderr().is_terminal();
     let started = Instant::now();
@@ -328,13 +333,19 @@ fn run_command(args: RunArgs) -> Result<()> {
     let model = args.model.load()?;
     let threads = args.sim.thread_count()?;
     if args.per_path && args.out.is_none() {
-        return Err(Error::Usage("--per-path writes paths.csv into the --out folder; add --out DIR".into()));
+        return Err(Error::Usage(
+            "--per-path writes paths.csv into the --out folder; add --out DIR".into(),
+        ));
     }
     if args.per_path_limit.is_some() && !args.per_path {
         return Err(Error::Usage("--per-path-limit goes with --per-path".into()));
     }
     // Check the output folder before the (possibly long) run.
-    let out = args.out.as_deref().map(|dir| OutputDir::prepare(dir, args.force)).transpose()?;
+    let out = args
+        .out
+        .as_deref()
+        .map(|dir| OutputDir::prepare(dir, args.force))
+        .transpose()?;
     let spec = RunSpec {
         paths: args.sim.paths,
         seed: args.sim.seed,
@@ -347,17 +358,34 @@ fn run_command(args: RunArgs) -> Result<()> {
         (Some(dir), true) => {
             let temp = dir.temp_path("paths.csv");
             let limit = args.per_path_limit.unwrap_or(u64::MAX);
-            Some(PathRows::create(&temp, &Plan::new(&model), &model, 0, spec.paths, limit, threads)?)
+            Some(PathRows::create(
+                &temp,
+                &Plan::new(&model),
+                &model,
+                0,
+                spec.paths,
+                limit,
+                threads,
+            )?)
         }
         _ => None,
     };
-    let (tally, elapsed) = execute(&model, &spec, args.sim.quiet, paths_file.as_ref().map(|p| p as &dyn BlockSink))?;
+    let (tally, elapsed) = execute(
+        &model,
+        &spec,
+        args.sim.quiet,
+        paths_file.as_ref().map(|p| p as &dyn BlockSink),
+    )?;
     let seconds = elapsed.as_secs_f64();
     let summary = Summary::new(
         &model,
         &tally,
         spec.seed,
-        RunInfo { threads, elapsed_seconds: seconds, paths_per_second: tally.paths as f64 / seconds.max(1e-9) },
+        RunInfo {
+            threads,
+            elapsed_seconds: seconds,
+            paths_per_second: tally.paths as f64 / seconds.max(1e-9),
+        },
     );
     if let Some(dir) = &out {
         let mut files = vec!["summary.csv".to_string(), "by_month.csv".to_string()];
@@ -366,7 +394,10 @@ fn run_command(args: RunArgs) -> Result<()> {
             files.push("paths.csv".into());
         }
         dir.stage("summary.csv", &crate::export::render_summary_csv(&summary))?;
-        dir.stage("by_month.csv", &crate::export::render_by_month_csv(&summary))?;
+        dir.stage(
+            "by_month.csv",
+            &crate::export::render_by_month_csv(&summary),
+        )?;
         let manifest = Manifest {
             runway_version: env!("CARGO_PKG_VERSION"),
             model_file: model.source.label.clone(),
@@ -393,7 +424,9 @@ fn run_command(args: RunArgs) -> Result<()> {
     let text = match args.format {
         Format::Table => render_table(&summary),
         Format::Json => render_json(&summary),
-        Format::Csv => String::from_utf8(crate::export::render_summary_csv(&summary)).expect("CSV is UTF-8"),
+        Format::Csv => {
+            String::from_utf8(crate::export::render_summary_csv(&summary)).expect("CSV is UTF-8")
+        }
     };
     print_stdout(&text)
 }

@@ -1020,7 +1020,14 @@ fn tally_block(
 /// (to bound memory) but must give up when `cancel` is set.
 pub trait BlockSink: Sync {
     /// Block `block` has been simulated; its first `n` paths count.
-    fn block(&self, plan: &Plan, block: u64, n: usize, scratch: &Scratch, cancel: &AtomicBool) -> Result<()>;
+    fn block(
+        &self,
+        plan: &Plan,
+        block: u64,
+        n: usize,
+        scratch: &Scratch,
+        cancel: &AtomicBool,
+    ) -> Result<()>;
 }
 
 /// Runs the blocks of `spec` on `spec.threads` threads and returns the
@@ -1040,7 +1047,12 @@ fn empty_tally(model: &Model, fan: bool) -> Tally {
 }
 
 /// As [`simulate`], with a compiled plan.
-pub fn simulate_plan(plan: &Plan, model: &Model, spec: &RunSpec, progress: &Progress) -> Result<Tally> {
+pub fn simulate_plan(
+    plan: &Plan,
+    model: &Model,
+    spec: &RunSpec,
+    progress: &Progress,
+) -> Result<Tally> {
     simulate_with_sink(plan, model, spec, progress, None)
 }
 
@@ -1083,7 +1095,11 @@ pub fn simulate_with_sink(
                     let first = block * BLOCK_SIZE as u64;
                     let n = (spec.paths - first).min(BLOCK_SIZE as u64) as usize;
                     let done = run_block(plan, spec.seed, block, n, &mut scratch, &mut tally)
-                        .and_then(|()| sink.map_or(Ok(()), |k| k.block(plan, block, n, &scratch, &progress.cancel)));
+                        .and_then(|()| {
+                            sink.map_or(Ok(()), |k| {
+                                k.block(plan, block, n, &scratch, &progress.cancel)
+                            })
+                        });
                     if let Err(e) = done {
                         progress.cancel.store(true, Ordering::Relaxed);
                         break Err(e);

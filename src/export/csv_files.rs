@@ -33,7 +33,9 @@ pub(crate) fn num(x: Option<f64>) -> String {
 }
 
 fn writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new())
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
@@ -45,9 +47,16 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 pub fn render_summary_csv(s: &Summary) -> Vec<u8> {
     let mut w = writer();
     let mut row = |metric: &str, value: String, lo: String, hi: String, unit: &str| {
-        w.write_record([metric, &value, &lo, &hi, unit]).expect("in-memory CSV");
+        w.write_record([metric, &value, &lo, &hi, unit])
+            .expect("in-memory CSV");
     };
-    row("metric", "value".into(), "ci95_low".into(), "ci95_high".into(), "unit");
+    row(
+        "metric",
+        "value".into(),
+        "ci95_low".into(),
+        "ci95_high".into(),
+        "unit",
+    );
     let ins = &s.insolvency;
     row(
         "insolvency_probability",
@@ -56,12 +65,42 @@ pub fn render_summary_csv(s: &Summary) -> Vec<u8> {
         num(Some(ins.ci95[1])),
         "probability",
     );
-    row("insolvent_paths", ins.count.to_string(), String::new(), String::new(), "paths");
-    row("paths", s.paths.to_string(), String::new(), String::new(), "paths");
+    row(
+        "insolvent_paths",
+        ins.count.to_string(),
+        String::new(),
+        String::new(),
+        "paths",
+    );
+    row(
+        "paths",
+        s.paths.to_string(),
+        String::new(),
+        String::new(),
+        "paths",
+    );
     row("seed", s.seed.to_string(), String::new(), String::new(), "");
-    row("start", s.start.to_string(), String::new(), String::new(), "month");
-    row("horizon", s.horizon.to_string(), String::new(), String::new(), "month");
-    row("floor", num(Some(s.floor)), String::new(), String::new(), &s.unit);
+    row(
+        "start",
+        s.start.to_string(),
+        String::new(),
+        String::new(),
+        "month",
+    );
+    row(
+        "horizon",
+        s.horizon.to_string(),
+        String::new(),
+        String::new(),
+        "month",
+    );
+    row(
+        "floor",
+        num(Some(s.floor)),
+        String::new(),
+        String::new(),
+        &s.unit,
+    );
     row(
         "median_insolvency_month",
         ins.median_month.map(|m| m.to_string()).unwrap_or_default(),
@@ -77,21 +116,60 @@ pub fn render_summary_csv(s: &Summary) -> Vec<u8> {
         "month",
     );
     let months = |m: Option<u32>| m.map(|v| v.to_string()).unwrap_or_default();
-    row("runway_months_p5", months(s.runway_months.p5), String::new(), String::new(), "months");
-    row("runway_months_p25", months(s.runway_months.p25), String::new(), String::new(), "months");
-    row("runway_months_p50", months(s.runway_months.p50), String::new(), String::new(), "months");
+    row(
+        "runway_months_p5",
+        months(s.runway_months.p5),
+        String::new(),
+        String::new(),
+        "months",
+    );
+    row(
+        "runway_months_p25",
+        months(s.runway_months.p25),
+        String::new(),
+        String::new(),
+        "months",
+    );
+    row(
+        "runway_months_p50",
+        months(s.runway_months.p50),
+        String::new(),
+        String::new(),
+        "months",
+    );
     let mut money = |prefix: &str, m: &MoneyStats| {
         let p = &m.percentiles;
-        for (name, value) in [("p5", p.p5), ("p25", p.p25), ("p50", p.p50), ("p75", p.p75), ("p95", p.p95), ("mean", m.mean), ("min", m.min), ("max", m.max)] {
+        for (name, value) in [
+            ("p5", p.p5),
+            ("p25", p.p25),
+            ("p50", p.p50),
+            ("p75", p.p75),
+            ("p95", p.p95),
+            ("mean", m.mean),
+            ("min", m.min),
+            ("max", m.max),
+        ] {
             if name == "mean" && m.mean.is_none() {
                 continue;
             }
-            row(&format!("{prefix}_{name}"), num(value), String::new(), String::new(), &s.unit);
+            row(
+                &format!("{prefix}_{name}"),
+                num(value),
+                String::new(),
+                String::new(),
+                &s.unit,
+            );
         }
     };
     money("end_cash", &s.end_cash);
     money("lowest_cash", &s.lowest_cash);
-    row("mean_funding_received", num(Some(s.mean_funding_received)), String::new(), String::new(), &s.unit);
+    row(
+        "mean_funding_received",
+        num(Some(s.mean_funding_received)),
+        String::new(),
+        String::new(),
+        &s.unit,
+    );
     for e in &s.inflows {
         let p = &e.share;
         row(
@@ -141,7 +219,10 @@ pub fn render_by_month_csv(s: &Summary) -> Vec<u8> {
     w.write_record(&header).expect("in-memory CSV");
     let pct = |p: &Option<Percentiles>| -> Vec<String> {
         match p {
-            Some(p) => [p.p5, p.p25, p.p50, p.p75, p.p95].iter().map(|v| num(*v)).collect(),
+            Some(p) => [p.p5, p.p25, p.p50, p.p75, p.p95]
+                .iter()
+                .map(|v| num(*v))
+                .collect(),
             None => vec![String::new(); 5],
         }
     };

@@ -49,7 +49,11 @@ impl OutputDir {
             source,
         })?;
         if !force {
-            let existing: Vec<&str> = OUTPUT_FILES.iter().copied().filter(|f| dir.join(f).exists()).collect();
+            let existing: Vec<&str> = OUTPUT_FILES
+                .iter()
+                .copied()
+                .filter(|f| dir.join(f).exists())
+                .collect();
             if !existing.is_empty() {
                 return Err(Error::Usage(format!(
                     "{}: already holds runway output ({}); pass --force to replace it, or choose another folder",
@@ -62,9 +66,16 @@ impl OutputDir {
         let probe = dir.join(format!(".runway-probe-{}", std::process::id()));
         fs::File::create(&probe)
             .and_then(|mut f| f.write_all(b"probe"))
-            .map_err(|source| Error::Output { path: dir.to_path_buf(), action: "cannot write into the output folder", source })?;
+            .map_err(|source| Error::Output {
+                path: dir.to_path_buf(),
+                action: "cannot write into the output folder",
+                source,
+            })?;
         let _ = fs::remove_file(&probe);
-        Ok(OutputDir { dir: dir.to_path_buf(), pending: std::sync::Mutex::new(Vec::new()) })
+        Ok(OutputDir {
+            dir: dir.to_path_buf(),
+            pending: std::sync::Mutex::new(Vec::new()),
+        })
     }
 
     /// The folder.
@@ -83,11 +94,18 @@ impl OutputDir {
     /// Writes `bytes` to a temporary file for `name` (not yet in place).
     pub fn stage(&self, name: &str, bytes: &[u8]) -> Result<PathBuf> {
         let temp = self.temp_path(name);
-        let mut file = fs::File::create(&temp)
-            .map_err(|source| Error::Output { path: temp.clone(), action: "cannot create", source })?;
+        let mut file = fs::File::create(&temp).map_err(|source| Error::Output {
+            path: temp.clone(),
+            action: "cannot create",
+            source,
+        })?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .map_err(|source| Error::Output { path: self.dir.join(name), action: "cannot write", source })?;
+            .map_err(|source| Error::Output {
+                path: self.dir.join(name),
+                action: "cannot write",
+                source,
+            })?;
         Ok(temp)
     }
 
@@ -103,7 +121,11 @@ impl OutputDir {
                 .map(|(n, _)| n.to_string())
                 .expect("temporary names are made by temp_path");
             let target = self.dir.join(name);
-            fs::rename(&temp, &target).map_err(|source| Error::Output { path: target, action: "cannot move into place", source })?;
+            fs::rename(&temp, &target).map_err(|source| Error::Output {
+                path: target,
+                action: "cannot move into place",
+                source,
+            })?;
         }
         Ok(())
     }

@@ -42,12 +42,28 @@ impl PathRows {
     /// Creates the file at `path` (a temporary name) and writes the header.
     /// Rows are written for paths `first_block * BLOCK_SIZE ..` up to `limit`
     /// paths in all (and at most `total_paths`).
-    pub fn create(path: &Path, plan: &Plan, model: &Model, first_block: u64, total_paths: u64, limit: u64, threads: usize) -> Result<PathRows> {
-        let file = File::create(path).map_err(|source| Error::Output { path: path.to_path_buf(), action: "cannot create", source })?;
+    pub fn create(
+        path: &Path,
+        plan: &Plan,
+        model: &Model,
+        first_block: u64,
+        total_paths: u64,
+        limit: u64,
+        threads: usize,
+    ) -> Result<PathRows> {
+        let file = File::create(path).map_err(|source| Error::Output {
+            path: path.to_path_buf(),
+            action: "cannot create",
+            source,
+        })?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
         let unit = unit_suffix(&model.unit);
-        let columns: Vec<usize> = (0..plan.input_paths().len()).filter(|&i| !plan.slot_is_constant(i)).collect();
-        let mut header = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        let columns: Vec<usize> = (0..plan.input_paths().len())
+            .filter(|&i| !plan.slot_is_constant(i))
+            .collect();
+        let mut header = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
         let mut names: Vec<String> = vec!["path".into()];
         names.extend(columns.iter().map(|&i| plan.input_paths()[i].clone()));
         names.extend(
@@ -62,10 +78,20 @@ impl PathRows {
         );
         header.write_record(&names).expect("in-memory CSV");
         out.write_all(&header.into_inner().expect("in-memory CSV"))
-            .map_err(|source| Error::Output { path: path.to_path_buf(), action: "cannot write", source })?;
+            .map_err(|source| Error::Output {
+                path: path.to_path_buf(),
+                action: "cannot write",
+                source,
+            })?;
         let limit = limit.min(total_paths);
         Ok(PathRows {
-            state: Mutex::new(State { out, next_block: first_block, waiting: BTreeMap::new(), rows: 0, failed: None }),
+            state: Mutex::new(State {
+                out,
+                next_block: first_block,
+                waiting: BTreeMap::new(),
+                rows: 0,
+                failed: None,
+            }),
             advanced: Condvar::new(),
             path: path.to_path_buf(),
             limit,
@@ -79,7 +105,9 @@ impl PathRows {
     fn format_block(&self, block: u64, n: usize, scratch: &Scratch) -> Vec<u8> {
         let first = block * BLOCK_SIZE as u64;
         let rows = (self.limit.saturating_sub(first)).min(n as u64) as usize;
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::with_capacity(rows * 160));
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::with_capacity(rows * 160));
         let inputs = scratch.inputs();
         let mut record: Vec<String> = Vec::with_capacity(self.columns.len() + 6);
         for j in 0..rows {
@@ -87,8 +115,20 @@ impl PathRows {
             record.push((first + j as u64).to_string());
             record.extend(self.columns.iter().map(|&i| num(Some(inputs[i][j]))));
             let outcome = scratch.outcome(j);
-            record.push(if outcome.insolvent_month.is_some() { "1" } else { "0" }.to_string());
-            record.push(outcome.insolvent_month.map(|t| self.start.plus(t as i32 - 1).to_string()).unwrap_or_default());
+            record.push(
+                if outcome.insolvent_month.is_some() {
+                    "1"
+                } else {
+                    "0"
+                }
+                .to_string(),
+            );
+            record.push(
+                outcome
+                    .insolvent_month
+                    .map(|t| self.start.plus(t as i32 - 1).to_string())
+                    .unwrap_or_default(),
+            );
             record.push(num(Some(outcome.lowest_cash)));
             record.push(num(Some(outcome.end_cash)));
             record.push(num(Some(outcome.funding_received)));
@@ -99,21 +139,39 @@ impl PathRows {
 
     /// Flushes and syncs the file; returns the number of rows written.
     pub fn finish(self) -> Result<u64> {
-        let mut state = self.state.into_inner().map_err(|_| Error::Usage("a worker panicked while writing paths.csv".into()))?;
+        let mut state = self
+            .state
+            .into_inner()
+            .map_err(|_| Error::Usage("a worker panicked while writing paths.csv".into()))?;
         if let Some(source) = state.failed.take() {
-            return Err(Error::Output { path: self.path, action: "cannot write", source });
+            return Err(Error::Output {
+                path: self.path,
+                action: "cannot write",
+                source,
+            });
         }
         state
             .out
             .flush()
             .and_then(|()| state.out.get_ref().sync_all())
-            .map_err(|source| Error::Output { path: self.path.clone(), action: "cannot write", source })?;
+            .map_err(|source| Error::Output {
+                path: self.path.clone(),
+                action: "cannot write",
+                source,
+            })?;
         Ok(state.rows)
     }
 }
 
 impl BlockSink for PathRows {
-    fn block(&self, _plan: &Plan, block: u64, n: usize, scratch: &Scratch, cancel: &AtomicBool) -> Result<()> {
+    fn block(
+        &self,
+        _plan: &Plan,
+        block: u64,
+        n: usize,
+        scratch: &Scratch,
+        cancel: &AtomicBool,
+    ) -> Result<()> {
         if block >= self.last_block {
             return Ok(());
         }
@@ -124,7 +182,9 @@ impl BlockSink for PathRows {
         state.rows += rows;
         loop {
             let next = state.next_block;
-            let Some(bytes) = state.waiting.remove(&next) else { break };
+            let Some(bytes) = state.waiting.remove(&next) else {
+                break;
+            };
             if state.failed.is_none() {
                 if let Err(e) = state.out.write_all(&bytes) {
                     state.failed = Some(e);
@@ -142,7 +202,11 @@ impl BlockSink for PathRows {
         }
         // Bound memory: do not run far ahead of the writer.
         while block > state.next_block + self.window && !cancel.load(Ordering::Relaxed) {
-            state = self.advanced.wait_timeout(state, Duration::from_millis(50)).expect("no panics while writing").0;
+            state = self
+                .advanced
+                .wait_timeout(state, Duration::from_millis(50))
+                .expect("no panics while writing")
+                .0;
         }
         Ok(())
     }
