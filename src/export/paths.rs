@@ -66,16 +66,13 @@ impl PathRows {
             .from_writer(Vec::new());
         let mut names: Vec<String> = vec!["path".into()];
         names.extend(columns.iter().map(|&i| plan.input_paths()[i].clone()));
-        names.extend(
-            [
-                "insolvent".to_string(),
-                "insolvency_month".to_string(),
-                format!("lowest_cash_{unit}"),
-                format!("end_cash_{unit}"),
-                format!("funding_received_{unit}"),
-            ]
-            .into_iter(),
-        );
+        names.extend([
+            "insolvent".to_string(),
+            "insolvency_month".to_string(),
+            format!("lowest_cash_{unit}"),
+            format!("end_cash_{unit}"),
+            format!("funding_received_{unit}"),
+        ]);
         header.write_record(&names).expect("in-memory CSV");
         out.write_all(&header.into_inner().expect("in-memory CSV"))
             .map_err(|source| Error::Output {
@@ -102,6 +99,7 @@ impl PathRows {
         })
     }
 
+    #[allow(clippy::needless_range_loop)] // j indexes every input column
     fn format_block(&self, block: u64, n: usize, scratch: &Scratch) -> Vec<u8> {
         let first = block * BLOCK_SIZE as u64;
         let rows = (self.limit.saturating_sub(first)).min(n as u64) as usize;
