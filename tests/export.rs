@@ -272,7 +272,7 @@ fn a_run_that_fails_midway_leaves_no_file_behind() {
 fn ctrl_c_stops_a_long_run_with_code_130_and_no_partial_output() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("runway"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("runway"))
         .args([
             "run",
             "--paths",
