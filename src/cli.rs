@@ -47,6 +47,10 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a model and list its inputs with their medians and 90 % ranges.
     Check(CheckArgs),
+    /// Run several scenarios with common random numbers and compare them side by side.
+    Compare(CompareArgs),
+    /// Rank the uncertain inputs by how much they move the risk (tornado, Spearman, first-order index).
+    Sensitivity(SensitivityArgs),
     /// Measure simulation throughput: warm-up, then repeated timed runs per
     /// thread count (median, min, max, speed-up, efficiency, peak memory).
     Bench(BenchArgs),
@@ -149,6 +153,37 @@ pub struct RunArgs {
     /// Write only the first N paths to paths.csv (the run still simulates all).
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub per_path_limit: Option<u64>,
+}
+
+/// `runway compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Model file (TOML). Default: the built-in OpenAI model.
+    pub model: Option<PathBuf>,
+    /// Scenarios to compare, comma-separated; the first is the reference
+    /// (default: every scenario the file defines, in file order).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+    pub scenarios: Vec<String>,
+    /// Override a field in every scenario: FIELD=VALUE (repeatable).
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub overrides: Vec<String>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `runway sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `runway bench`.
@@ -283,7 +318,134 @@ pub fn run(cli: Cli) -> Result<()> {
             print_stdout(&render_check(&model))
         }
         Command::Bench(args) => bench_command(args),
+        Command::Compare(args) => compare_command(args),
+        Command::Sensitivity(args) => sensitivity_command(args),
     }
+}
+
+/// Runs `f` with a progress bar and Ctrl-C handling, like `execute`.
+fn with_progress<T: Send>(
+    total: u64,
+    quiet: bool,
+    f: impl FnOnce(&Progress) -> Result<T> + Send,
+) -> Result<(T, Duration)> {
+    let progress = Progress::default();
+    let show = !quiet && std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let result = std::thread::scope(|scope| {
+        let progress = &progress;
+        let worker = scope.spawn(move || f(progress));
+        let mut bar: Option<indicatif::ProgressBar> = None;
+        while !worker.is_finished() {
+            std::thread::sleep(Duration::from_millis(50));
+            if INTERRUPTED.load(Ordering::Relaxed) {
+                progress.cancel.store(true, Ordering::Relaxed);
+            }
+            if show && bar.is_none() && started.elapsed() > Duration::from_millis(700) {
+                let b = indicatif::ProgressBar::with_draw_target(
+                    Some(total),
+                    indicatif::ProgressDrawTarget::stderr(),
+                );
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {bar:40} {human_pos}/{human_len} paths · {per_sec} · eta {eta}",
+                    )
+                    .expect("valid template"),
+                );
+                bar = Some(b);
+            }
+            if let Some(b) = &bar {
+                b.set_position(progress.paths_done.load(Ordering::Relaxed).min(total));
+            }
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        worker.join().unwrap_or_else(|_| {
+            Err(Error::Usage(
+                "a worker thread panicked; please report this as a bug".into(),
+            ))
+        })
+    });
+    result.map(|v| (v, started.elapsed()))
+}
+
+fn compare_command(args: CompareArgs) -> Result<()> {
+    let base = ModelArgs {
+        model: args.model.clone(),
+        scenario: None,
+        overrides: args.overrides.clone(),
+    };
+    let plain = base.load()?;
+    let names: Vec<String> = if args.scenarios.is_empty() {
+        plain.scenarios.iter().map(|(k, _)| k.clone()).collect()
+    } else {
+        args.scenarios.clone()
+    };
+    if names.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: the model defines no scenarios; add [scenarios.NAME] sections or name them with --scenarios",
+            plain.source.label
+        )));
+    }
+    let models = names
+        .iter()
+        .map(|name| {
+            ModelArgs {
+                scenario: Some(name.clone()),
+                ..base.clone()
+            }
+            .load()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let threads = args.sim.thread_count()?;
+    let spec = RunSpec {
+        paths: args.sim.paths,
+        seed: args.sim.seed,
+        threads,
+        fan: false,
+        blocks: None,
+    };
+    let total = spec.paths * models.len() as u64;
+    let (result, elapsed) = with_progress(total, args.sim.quiet, |p| {
+        crate::compare::run_compare(&models, &spec, p)
+    })?;
+    let seconds = elapsed.as_secs_f64();
+    let report = crate::compare::Comparison::new(
+        &models,
+        &result,
+        spec.seed,
+        RunInfo {
+            threads,
+            elapsed_seconds: seconds,
+            paths_per_second: total as f64 / seconds.max(1e-9),
+        },
+    );
+    print_stdout(&match args.format {
+        Format::Table => crate::report::render_compare_table(&report),
+        Format::Json => crate::report::render_compare_json(&report),
+        Format::Csv => crate::report::render_compare_csv(&report),
+    })
+}
+
+fn sensitivity_command(args: SensitivityArgs) -> Result<()> {
+    let model = args.model.load()?;
+    let threads = args.sim.thread_count()?;
+    let spec = RunSpec {
+        paths: args.sim.paths,
+        seed: args.sim.seed,
+        threads,
+        fan: false,
+        blocks: None,
+    };
+    let (report, _) = with_progress(spec.paths, args.sim.quiet, |p| {
+        crate::sensitivity::run_sensitivity(&model, &spec, p)
+    })?;
+    print_stdout(&match args.format {
+        Format::Table => crate::report::render_sensitivity_table(&report),
+        Format::Json => crate::report::render_sensitivity_json(&report),
+        Format::Csv => crate::report::render_sensitivity_csv(&report),
+    })
 }
 
 fn bench_command(args: BenchArgs) -> Result<()> {

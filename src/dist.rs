@@ -562,6 +562,38 @@ impl Dist {
         }
     }
 
+    /// P(X < x) and P(X ≤ x): equal for a continuous distribution; for a
+    /// discrete one they differ by the probability of the value x.
+    pub fn rank_bounds(&self, x: f64) -> (f64, f64) {
+        let upper = self.cdf(x);
+        if !self.is_discrete() && self.as_constant().is_none() {
+            return (upper, upper);
+        }
+        let mass = match &self.family {
+            Family::Discrete { values, cumulative } => {
+                let mut prev = 0.0;
+                let mut m = 0.0;
+                for (v, c) in values.iter().zip(cumulative) {
+                    if *v == x {
+                        m += c - prev;
+                    }
+                    prev = *c;
+                }
+                m
+            }
+            // Whole-number families: the mass at x is the CDF's jump there.
+            _ => upper - self.cdf(x - 0.5),
+        };
+        ((upper - mass).clamp(0.0, 1.0), upper)
+    }
+
+    /// The mid-rank of `x`: P(X < x) + P(X = x)/2 (the CDF for a continuous
+    /// distribution; tied values of a discrete one share a rank).
+    pub fn mid_rank(&self, x: f64) -> f64 {
+        let (below, upper) = self.rank_bounds(x);
+        0.5 * (below + upper)
+    }
+
     /// The value below which a fraction `q` (0 < q < 1) of draws fall.
     pub fn quantile(&self, q: f64) -> f64 {
         let q = match &self.truncation {

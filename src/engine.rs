@@ -171,6 +171,7 @@ pub struct Plan {
     credit_pools: usize,
     calendar: Vec<usize>,
     labels: Vec<String>,
+    happen_labels: Vec<String>,
 }
 
 impl Plan {
@@ -284,6 +285,11 @@ impl Plan {
             })
             .collect();
         let labels = slots_labels(model);
+        let happen_labels = model
+            .inflows
+            .iter()
+            .map(|f| f.happens_key.clone())
+            .collect();
         Plan {
             months: model.months,
             floor: model.floor,
@@ -300,12 +306,33 @@ impl Plan {
             flows,
             credit_pools,
             labels,
+            happen_labels,
         }
     }
 
     /// Field paths of the per-path inputs, in slot order.
     pub fn input_paths(&self) -> &[String] {
         &self.labels
+    }
+
+    /// Inflows whose happening is drawn (probability neither 0 nor 1), with
+    /// the field path of that draw.
+    pub fn drawn_happenings(&self) -> Vec<(usize, String)> {
+        self.inflows
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.probability.is_some_and(
+                    |p| !matches!(self.slots[p].constant, Some(c) if c == 0.0 || c == 1.0),
+                )
+            })
+            .map(|(i, _)| (i, self.happen_labels[i].clone()))
+            .collect()
+    }
+
+    /// The distribution of per-path input `slot`.
+    pub fn slot_dist(&self, slot: usize) -> &Dist {
+        &self.slots[slot].dist
     }
 
     /// Whether per-path input `slot` is a constant (draws nothing).
@@ -365,6 +392,7 @@ pub struct Scratch {
     monthly_rngs: Vec<StreamRng>,
     strike_rngs: Vec<StreamRng>,
     arrival: Vec<Vec<u32>>,
+    happens: Vec<Vec<f64>>,
     rev_level: Vec<Vec<f64>>,
     rev_factor: Vec<Vec<f64>>,
     cost_level: Vec<Vec<f64>>,
@@ -399,6 +427,7 @@ impl Scratch {
             monthly_rngs: vec![dummy.clone(); plan.monthly.len()],
             strike_rngs: vec![dummy; plan.shocks.len()],
             arrival: vec![vec![NEVER; BLOCK_SIZE]; plan.inflows.len()],
+            happens: f(plan.inflows.len()),
             rev_level: f(plan.revenues.len()),
             rev_factor: f(plan.revenues.len()),
             cost_level: f(plan.costs.len()),
@@ -426,6 +455,13 @@ impl Scratch {
     /// The per-path inputs of the last block, by slot (see [`Plan::input_paths`]).
     pub fn inputs(&self) -> &[Vec<f64>] {
         &self.inputs
+    }
+
+    /// The uniform draws that decided whether each inflow happens (the
+    /// inflow happens when the draw is below its probability), by inflow;
+    /// meaningful only for inflows whose probability is not 0 or 1.
+    pub fn happens_draws(&self) -> &[Vec<f64>] {
+        &self.happens
     }
 
     /// Outcome of path `j` of the last block.
@@ -585,13 +621,10 @@ fn simulate_block_body(
             Some((_, Some(0.0))) => arrival.fill(NEVER),
             Some((p, _)) => {
                 let mut rng = stream(seed, block, f.happens_key);
-                let prob = &inputs[p];
+                let (prob, draws) = (&inputs[p], &mut s.happens[i]);
                 for j in 0..B {
-                    arrival[j] = if open01(&mut rng) < prob[j] {
-                        PENDING
-                    } else {
-                        NEVER
-                    };
+                    draws[j] = open01(&mut rng);
+                    arrival[j] = if draws[j] < prob[j] { PENDING } else { NEVER };
                 }
             }
         }
@@ -1037,7 +1070,8 @@ pub fn simulate(model: &Model, spec: &RunSpec, progress: &Progress) -> Result<Ta
     simulate_plan(&plan, model, spec, progress)
 }
 
-fn empty_tally(model: &Model, fan: bool) -> Tally {
+/// An empty tally shaped for `model`.
+pub fn empty_tally(model: &Model, fan: bool) -> Tally {
     Tally::new(
         model.months as usize,
         model.inflows.len(),
@@ -1064,13 +1098,41 @@ pub fn simulate_with_sink(
     progress: &Progress,
     sink: Option<&dyn BlockSink>,
 ) -> Result<Tally> {
+    let workers = for_each_block(
+        spec,
+        progress,
+        || (Scratch::new(plan), empty_tally(model, spec.fan)),
+        |(scratch, tally), block, n| {
+            run_block(plan, spec.seed, block, n, scratch, tally)?;
+            sink.map_or(Ok(()), |k| {
+                k.block(plan, block, n, scratch, &progress.cancel)
+            })
+        },
+    )?;
+    let mut merged = empty_tally(model, spec.fan);
+    for (_, tally) in &workers {
+        merged.merge(tally);
+    }
+    Ok(merged)
+}
+
+/// The parallel driver: runs `work(state, block, n)` for every block of
+/// `spec` (n = paths of the block that count) on `spec.threads` threads, each
+/// thread with its own state from `make`, handing out blocks in increasing
+/// order. Returns every thread's state. Callers keep results exact and
+/// order-free (integer tallies), so the thread count never shows in them.
+pub fn for_each_block<W: Send>(
+    spec: &RunSpec,
+    progress: &Progress,
+    make: impl Fn() -> W + Sync,
+    work: impl Fn(&mut W, u64, usize) -> Result<()> + Sync,
+) -> Result<Vec<W>> {
     if spec.threads == 0 {
         return Err(Error::Usage("--threads must be at least 1".into()));
     }
-    let total_blocks = spec.block_count();
-    let blocks = spec.blocks.clone().unwrap_or(0..total_blocks);
+    let blocks = spec.blocks.clone().unwrap_or(0..spec.block_count());
     let next = AtomicU64::new(blocks.start);
-    let results: Mutex<Vec<Result<Tally>>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<Result<W>>> = Mutex::new(Vec::new());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(spec.threads)
         .thread_name(|i| format!("runway-worker-{i}"))
@@ -1082,8 +1144,7 @@ pub fn simulate_with_sink(
     pool.scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|_| {
-                let mut scratch = Scratch::new(plan);
-                let mut tally = empty_tally(model, spec.fan);
+                let mut state = make();
                 let outcome = loop {
                     if progress.cancel.load(Ordering::Relaxed) {
                         break Err(Error::Interrupted);
@@ -1094,13 +1155,7 @@ pub fn simulate_with_sink(
                     }
                     let first = block * BLOCK_SIZE as u64;
                     let n = (spec.paths - first).min(BLOCK_SIZE as u64) as usize;
-                    let done = run_block(plan, spec.seed, block, n, &mut scratch, &mut tally)
-                        .and_then(|()| {
-                            sink.map_or(Ok(()), |k| {
-                                k.block(plan, block, n, &scratch, &progress.cancel)
-                            })
-                        });
-                    if let Err(e) = done {
+                    if let Err(e) = work(&mut state, block, n) {
                         progress.cancel.store(true, Ordering::Relaxed);
                         break Err(e);
                     }
@@ -1109,25 +1164,24 @@ pub fn simulate_with_sink(
                 results
                     .lock()
                     .expect("no worker panics while holding the lock")
-                    .push(outcome.map(|()| tally));
+                    .push(outcome.map(|()| state));
             });
         }
     });
-    let mut merged = empty_tally(model, spec.fan);
+    let mut states = Vec::new();
     let mut first_error = None;
     for r in results.into_inner().expect("workers finished") {
         match r {
-            Ok(t) => merged.merge(&t),
-            Err(e) => {
-                // Prefer a real failure over the cancellations it caused.
-                if first_error.is_none() || matches!(first_error, Some(Error::Interrupted)) {
-                    first_error = Some(e);
-                }
+            Ok(state) => states.push(state),
+            // Prefer a real failure over the cancellations it caused.
+            Err(e) if first_error.is_none() || matches!(first_error, Some(Error::Interrupted)) => {
+                first_error = Some(e)
             }
+            Err(_) => {}
         }
     }
     match first_error {
         Some(e) => Err(e),
-        None => Ok(merged),
+        None => Ok(states),
     }
 }

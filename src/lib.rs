@@ -15,6 +15,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod compare;
 pub mod dist;
 pub mod engine;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod fastmath;
 pub mod model;
 pub mod report;
 pub mod rng;
+pub mod sensitivity;
 pub mod stats;
 pub mod summary;
 mod ziggurat;

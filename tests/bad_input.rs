@@ -305,8 +305,8 @@ fn argument_cases(dir: &Path) -> Vec<ArgumentCase> {
         &[seed, "--set", "staff.payroll.monthly=5"],
         &[
             "--set: field `staff.payroll.monthly` = 5",
-            "the model has no section `staff`",
-            "at that level it has: model, cash, costs",
+            "the model has no field `staff.payroll.monthly`",
+            "closest valid paths are `costs.payroll.monthly`",
         ],
     ));
     cases.extend(for_check_and_run(
@@ -314,8 +314,8 @@ fn argument_cases(dir: &Path) -> Vec<ArgumentCase> {
         &[seed, "--set", "costs.rent.monthly=5"],
         &[
             "--set: field `costs.rent.monthly` = 5",
-            "the model has no section `costs.rent`",
-            "payroll, cloud, office_and_tools",
+            "the model has no field `costs.rent.monthly`",
+            "closest valid paths are",
         ],
     ));
     cases.extend(for_check_and_run(
@@ -323,16 +323,16 @@ fn argument_cases(dir: &Path) -> Vec<ArgumentCase> {
         &[seed, "--set", "costs.payroll.monthly.normal=5"],
         &[
             "--set: field `costs.payroll.monthly.normal` = 5",
-            "`costs.payroll.monthly` is a value, not a section",
+            "the model has no field `costs.payroll.monthly.normal`",
+            "`costs.payroll.monthly`",
         ],
     ));
     cases.extend(for_check_and_run(
         "--set naming an unknown field",
         &[seed, "--set", "costs.payroll.monthy=5"],
         &[
-            "--set costs.payroll.monthy=5",
-            "field `costs.payroll.monthy`",
-            "unknown field `monthy`",
+            "--set: field `costs.payroll.monthy`",
+            "closest valid paths are `costs.payroll.monthly`",
         ],
     ));
     cases.extend(for_check_and_run(

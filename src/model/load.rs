@@ -251,6 +251,64 @@ fn merge(
     Ok(())
 }
 
+/// Every field path a `--set` may name in this model.
+pub fn valid_paths(table: &toml::Table) -> Vec<String> {
+    use super::schema::fields;
+    let mut out: Vec<String> = fields::MODEL.iter().map(|f| format!("model.{f}")).collect();
+    out.extend(fields::CASH.iter().map(|f| format!("cash.{f}")));
+    let names = |path: &[&str]| -> Vec<String> {
+        let mut node = Some(table);
+        for key in path {
+            node = node.and_then(|t| t.get(*key)).and_then(|v| v.as_table());
+        }
+        node.map(|t| t.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    for (section, list) in [
+        (&["cash", "tranches"][..], fields::TRANCHE),
+        (&["costs"][..], fields::COST),
+        (&["revenue"][..], fields::REVENUE),
+        (&["funding"][..], fields::FUNDING),
+        (&["shocks"][..], fields::SHOCK),
+        (&["flows"][..], fields::FLOW),
+    ] {
+        for name in names(section) {
+            out.extend(
+                list.iter()
+                    .map(|f| format!("{}.{name}.{f}", section.join("."))),
+            );
+        }
+    }
+    out
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The three valid paths closest to `path` (by edit distance).
+pub fn closest_paths(table: &toml::Table, path: &str) -> Vec<String> {
+    let mut scored: Vec<(usize, String)> = valid_paths(table)
+        .into_iter()
+        .map(|p| (edit_distance(path, &p), p))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, p)| p).collect()
+}
+
 /// Applies one `FIELD=VALUE` override to the table; returns FIELD.
 fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
     let usage = |rule: String| Error::Field {
@@ -285,6 +343,20 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
             })
         }
     };
+    let valid = valid_paths(table);
+    let is_valid = valid.iter().any(|v| v == path);
+    if !is_valid {
+        let near = closest_paths(table, path);
+        return Err(Error::Field {
+            file: "--set".into(),
+            path: path.to_string(),
+            value: Some(value_text.to_string()),
+            rule: format!(
+                "the model has no field `{path}`; the closest valid paths are {} (`runway check MODEL` lists the inputs)",
+                near.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
     let keys: Vec<&str> = path.split('.').collect();
     let mut node = table;
     for (i, key) in keys.iter().enumerate() {

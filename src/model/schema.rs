@@ -153,3 +153,58 @@ impl OneOrMany {
         }
     }
 }
+
+/// Field names of each section, for listing valid paths in messages.
+pub mod fields {
+    /// `[model]`.
+    pub const MODEL: &[&str] = &["name", "description", "start", "horizon", "unit"];
+    /// `[cash]` (besides `tranches`).
+    pub const CASH: &[&str] = &["initial", "floor"];
+    /// `[cash.tranches.NAME]`.
+    pub const TRANCHE: &[&str] = &["month", "amount", "credit_for"];
+    /// `[costs.NAME]`.
+    pub const COST: &[&str] = &[
+        "monthly",
+        "growth",
+        "efficiency_gain",
+        "follows",
+        "noise",
+        "noise_mode",
+        "from",
+        "until",
+    ];
+    /// `[revenue.NAME]`.
+    pub const REVENUE: &[&str] = &[
+        "monthly",
+        "users",
+        "arpu",
+        "growth",
+        "churn",
+        "noise",
+        "noise_mode",
+        "seasonal",
+        "from",
+    ];
+    /// `[funding.NAME]`.
+    pub const FUNDING: &[&str] = &[
+        "probability",
+        "month",
+        "trigger",
+        "trigger.runway_below",
+        "trigger.cash_below",
+        "delay",
+        "amount",
+        "credit_for",
+    ];
+    /// `[shocks.NAME]`.
+    pub const SHOCK: &[&str] = &[
+        "hazard",
+        "repeat",
+        "cost",
+        "revenue_hit",
+        "duration",
+        "funding_delay",
+    ];
+    /// `[flows.NAME]`.
+    pub const FLOW: &[&str] = &["amount", "each_month", "from", "until"];
+}

@@ -4,7 +4,7 @@
 mod sketch;
 mod tally;
 
-pub use sketch::{Sketch, RELATIVE_ERROR as SKETCH_RELATIVE_ERROR};
+pub use sketch::{RankLookup, Sketch, RELATIVE_ERROR as SKETCH_RELATIVE_ERROR};
 pub use tally::{to_fixed, Fan, Tally, FIXED_POINT_SCALE};
 
 use serde::Serialize;

@@ -226,6 +226,65 @@ impl Sketch {
     }
 }
 
+/// Mid-ranks of a sketch's buckets: the fraction of values below a value's
+/// bucket plus half the bucket (ties at bucket resolution share a rank).
+#[derive(Debug, Clone)]
+pub struct RankLookup {
+    negative: Vec<(i64, f64)>,
+    zero: f64,
+    positive: Vec<(i64, f64)>,
+}
+
+impl RankLookup {
+    /// The mid-rank in (0, 1) of `x` among the sketch's values.
+    pub fn mid_rank(&self, x: f64) -> f64 {
+        let magnitude = x.abs();
+        let find = |list: &[(i64, f64)], key: i64| match list.binary_search_by_key(&key, |e| e.0) {
+            Ok(i) => list[i].1,
+            // A value the sketch never saw: between its neighbours.
+            Err(i) => {
+                let below = if i > 0 { list[i - 1].1 } else { 0.0 };
+                let above = list.get(i).map_or(1.0, |e| e.1);
+                0.5 * (below + above)
+            }
+        };
+        if magnitude < ZERO_THRESHOLD {
+            self.zero
+        } else if x > 0.0 {
+            find(&self.positive, key_of(magnitude))
+        } else {
+            // Stored by key ascending = value descending (more negative first has larger key).
+            find(&self.negative, key_of(magnitude))
+        }
+    }
+}
+
+impl Sketch {
+    /// Mid-rank lookup over this sketch's values.
+    pub fn rank_lookup(&self) -> RankLookup {
+        let n = self.count.max(1) as f64;
+        let mut below = 0u64;
+        let mut negative: Vec<(i64, f64)> = Vec::new();
+        for (key, c) in self.negative.iter().rev() {
+            negative.push((key, (below as f64 + 0.5 * c as f64) / n));
+            below += c;
+        }
+        negative.reverse();
+        let zero = (below as f64 + 0.5 * self.zero as f64) / n;
+        below += self.zero;
+        let mut positive = Vec::new();
+        for (key, c) in self.positive.iter() {
+            positive.push((key, (below as f64 + 0.5 * c as f64) / n));
+            below += c;
+        }
+        RankLookup {
+            negative,
+            zero,
+            positive,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +337,19 @@ mod tests {
             );
         }
         assert_eq!(forward.count(), 4000);
+    }
+
+    #[test]
+    fn mid_ranks_increase_with_the_value() {
+        let mut s = Sketch::new();
+        for i in -500..500 {
+            s.add(i as f64 * 1.7);
+        }
+        let r = s.rank_lookup();
+        let ranks: Vec<f64> = (-500..500).map(|i| r.mid_rank(i as f64 * 1.7)).collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]));
+        assert!(ranks[0] < 0.01 && ranks[999] > 0.99);
+        assert!((r.mid_rank(0.0) - 0.5).abs() < 0.01);
     }
 
     #[test]
