@@ -897,6 +897,18 @@ fn simulate_block_body(
                 fan.revenue[m].add(finite_or_zero(s.revenue[j]));
                 fan.cost[m].add(finite_or_zero(s.cost[j]));
             }
+            if plan.revenues.iter().any(|r| r.arpu.is_some()) {
+                for j in 0..*n {
+                    let users: f64 = plan
+                        .revenues
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.arpu.is_some())
+                        .map(|(i, _)| s.rev_level[i][j])
+                        .sum();
+                    fan.users[m].add(finite_or_zero(users));
+                }
+            }
         }
     }
 }

@@ -69,6 +69,9 @@ pub struct Fan {
     pub revenue: Vec<Sketch>,
     /// Cost incurred in each month (whether paid in cash or credits).
     pub cost: Vec<Sketch>,
+    /// Users at the end of each month: the sum over user-driven revenue lines
+    /// (empty sketches when the model has none).
+    pub users: Vec<Sketch>,
 }
 
 impl Fan {
@@ -78,6 +81,7 @@ impl Fan {
             cash: vec![Sketch::new(); months],
             revenue: vec![Sketch::new(); months],
             cost: vec![Sketch::new(); months],
+            users: vec![Sketch::new(); months],
         }
     }
 
@@ -86,6 +90,7 @@ impl Fan {
             (&mut self.cash, &other.cash),
             (&mut self.revenue, &other.revenue),
             (&mut self.cost, &other.cost),
+            (&mut self.users, &other.users),
         ] {
             for (x, y) in a.iter_mut().zip(b) {
                 x.merge(y);
