@@ -51,6 +51,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Rank the uncertain inputs by how much they move the risk (tornado, Spearman, first-order index).
     Sensitivity(SensitivityArgs),
+    /// Merge the partial results of a sharded run into the full report.
+    Merge(MergeArgs),
     /// Measure simulation throughput: warm-up, then repeated timed runs per
     /// thread count (median, min, max, speed-up, efficiency, peak memory).
     Bench(BenchArgs),
@@ -153,6 +155,33 @@ pub struct RunArgs {
     /// Write only the first N paths to paths.csv (the run still simulates all).
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub per_path_limit: Option<u64>,
+    /// Run only shard K of M (0-based): a contiguous range of the run's
+    /// blocks. Needs --partial; combine the shards with `runway merge`.
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
+    /// Where a shard writes its partial result (versioned, checksummed).
+    #[arg(long, value_name = "FILE")]
+    pub partial: Option<PathBuf>,
+}
+
+/// `runway merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The partial files of every shard (any order).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write summary.csv, by_month.csv and manifest.json into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace runway files already in the --out folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Include per-month percentiles of cash, revenue and cost in the JSON report.
+    #[arg(long)]
+    pub fan: bool,
 }
 
 /// `runway compare`.
@@ -319,6 +348,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench(args) => bench_command(args),
         Command::Compare(args) => compare_command(args),
+        Command::Merge(args) => merge_command(args),
         Command::Sensitivity(args) => sensitivity_command(args),
     }
 }
@@ -495,102 +525,169 @@ fn run_command(args: RunArgs) -> Result<()> {
     let model = args.model.load()?;
     let threads = args.sim.thread_count()?;
     if args.per_path && args.out.is_none() {
-        return Err(Error::Usage(
-            "--per-path writes paths.csv into the --out folder; add --out DIR".into(),
-        ));
+        return Err(Error::Usage("--per-path writes paths.csv into the --out folder; add --out DIR".into()));
     }
     if args.per_path_limit.is_some() && !args.per_path {
         return Err(Error::Usage("--per-path-limit goes with --per-path".into()));
     }
-    // Check the output folder before the (possibly long) run.
-    let out = args
-        .out
-        .as_deref()
-        .map(|dir| OutputDir::prepare(dir, args.force))
-        .transpose()?;
-    let spec = RunSpec {
+    let shard = match (&args.shard, &args.partial) {
+        (Some(text), Some(_)) => Some(crate::shard::Shard::parse(text)?),
+        (None, None) => None,
+        (Some(_), None) => return Err(Error::Usage("--shard needs --partial FILE: where this shard's result goes".into())),
+        (None, Some(_)) => return Err(Error::Usage("--partial goes with --shard K/M".into())),
+    };
+    if shard.is_some() && (args.out.is_some() || args.per_path) {
+        return Err(Error::Usage("a shard writes only its --partial file; give --out to `runway merge`".into()));
+    }
+    let mut spec = RunSpec {
         paths: args.sim.paths,
         seed: args.sim.seed,
         threads,
-        fan: args.fan || out.is_some(),
+        fan: args.fan || args.out.is_some() || shard.is_some(),
         blocks: None,
     };
+    if let Some(shard) = shard {
+        spec.blocks = Some(shard.blocks(spec.block_count())?);
+    }
+    // Check every output target before the (possibly long) run.
+    if let Some(partial) = &args.partial {
+        crate::shard::check_partial_path(partial)?;
+    }
+    let out = args.out.as_deref().map(|dir| OutputDir::prepare(dir, args.force)).transpose()?;
     let started_at = now_utc_rfc3339();
     let paths_file = match (&out, args.per_path) {
         (Some(dir), true) => {
             let temp = dir.temp_path("paths.csv");
             let limit = args.per_path_limit.unwrap_or(u64::MAX);
-            Some(PathRows::create(
-                &temp,
-                &Plan::new(&model),
-                &model,
-                0,
-                spec.paths,
-                limit,
-                threads,
-            )?)
+            Some(PathRows::create(&temp, &Plan::new(&model), &model, 0, spec.paths, limit, threads)?)
         }
         _ => None,
     };
-    let (tally, elapsed) = execute(
-        &model,
-        &spec,
-        args.sim.quiet,
-        paths_file.as_ref().map(|p| p as &dyn BlockSink),
-    )?;
+    let (tally, elapsed) = execute(&model, &spec, args.sim.quiet, paths_file.as_ref().map(|p| p as &dyn BlockSink))?;
     let seconds = elapsed.as_secs_f64();
-    let summary = Summary::new(
-        &model,
-        &tally,
-        spec.seed,
-        RunInfo {
-            threads,
-            elapsed_seconds: seconds,
-            paths_per_second: tally.paths as f64 / seconds.max(1e-9),
-        },
-    );
-    if let Some(dir) = &out {
-        let mut files = vec!["summary.csv".to_string(), "by_month.csv".to_string()];
-        if let Some(rows) = paths_file {
-            rows.finish()?;
-            files.push("paths.csv".into());
-        }
-        dir.stage("summary.csv", &crate::export::render_summary_csv(&summary))?;
-        dir.stage(
-            "by_month.csv",
-            &crate::export::render_by_month_csv(&summary),
-        )?;
-        let manifest = Manifest {
-            runway_version: env!("CARGO_PKG_VERSION"),
+    if let (Some(shard), Some(path)) = (shard, &args.partial) {
+        let blocks = spec.blocks.clone().expect("a shard has blocks");
+        let partial = crate::shard::Partial {
+            format: crate::shard::PARTIAL_FORMAT.into(),
+            format_version: crate::shard::PARTIAL_VERSION,
+            runway_version: env!("CARGO_PKG_VERSION").into(),
             model_file: model.source.label.clone(),
             model_sha256: crate::export::sha256_hex(model.source.text.as_bytes()),
+            model_text: model.source.text.to_string(),
             scenario: model.scenario.clone(),
             overrides: args.model.overrides.clone(),
             seed: spec.seed,
-            paths: tally.paths,
+            paths: spec.paths,
+            shards: shard.count,
+            shard: shard.index,
+            blocks: [blocks.start, blocks.end],
+            sampling: SAMPLING.into(),
             threads,
-            sampling: summary.method.sampling,
-            generator: summary.method.generator,
-            block_size: summary.method.block_size,
-            started_at,
-            finished_at: now_utc_rfc3339(),
             elapsed_seconds: seconds,
-            command_line: std::env::args().collect(),
-            files,
+            tally,
         };
-        let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
-        json.push(b'\n');
-        dir.stage("manifest.json", &json)?;
-        dir.commit()?;
-    }
-    let text = match args.format {
-        Format::Table => render_table(&summary),
-        Format::Json => render_json(&summary),
-        Format::Csv => {
-            String::from_utf8(crate::export::render_summary_csv(&summary)).expect("CSV is UTF-8")
+        crate::shard::write_partial(path, &partial)?;
+        if !args.sim.quiet {
+            eprintln!(
+                "shard {}/{}: blocks {}..{} ({} paths) in {:.2} s → {}",
+                shard.index,
+                shard.count,
+                blocks.start,
+                blocks.end,
+                partial.tally.paths,
+                seconds,
+                path.display()
+            );
         }
+        return Ok(());
+    }
+    let run = RunInfo { threads, elapsed_seconds: seconds, paths_per_second: tally.paths as f64 / seconds.max(1e-9) };
+    let summary = Summary::new(&model, &tally, spec.seed, run);
+    if let Some(dir) = &out {
+        let provenance = Provenance { overrides: args.model.overrides.clone(), started_at, threads, elapsed_seconds: seconds };
+        write_outputs(dir, &model, &summary, paths_file, provenance)?;
+    }
+    print_report(&summary, args.format)
+}
+
+/// Sampling method recorded in manifests and partial files.
+const SAMPLING: &str = "Monte Carlo (independent draws)";
+
+/// What a manifest records about how the files were made.
+struct Provenance {
+    overrides: Vec<String>,
+    started_at: String,
+    threads: usize,
+    elapsed_seconds: f64,
+}
+
+/// Stages summary.csv, by_month.csv, manifest.json (and the streamed
+/// paths.csv) in `dir` and renames them into place together.
+fn write_outputs(dir: &OutputDir, model: &Model, summary: &Summary, paths_file: Option<PathRows>, p: Provenance) -> Result<()> {
+    let mut files = vec!["summary.csv".to_string(), "by_month.csv".to_string()];
+    if let Some(rows) = paths_file {
+        rows.finish()?;
+        files.push("paths.csv".into());
+    }
+    dir.stage("summary.csv", &crate::export::render_summary_csv(summary))?;
+    dir.stage("by_month.csv", &crate::export::render_by_month_csv(summary))?;
+    let manifest = Manifest {
+        runway_version: env!("CARGO_PKG_VERSION"),
+        model_file: model.source.label.clone(),
+        model_sha256: crate::export::sha256_hex(model.source.text.as_bytes()),
+        scenario: model.scenario.clone(),
+        overrides: p.overrides,
+        seed: summary.seed,
+        paths: summary.paths,
+        threads: p.threads,
+        sampling: summary.method.sampling,
+        generator: summary.method.generator,
+        block_size: summary.method.block_size,
+        started_at: p.started_at,
+        finished_at: now_utc_rfc3339(),
+        elapsed_seconds: p.elapsed_seconds,
+        command_line: std::env::args().collect(),
+        files,
+    };
+    let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+    json.push(b'\n');
+    dir.stage("manifest.json", &json)?;
+    dir.commit()
+}
+
+fn print_report(summary: &Summary, format: Format) -> Result<()> {
+    let text = match format {
+        Format::Table => render_table(summary),
+        Format::Json => render_json(summary),
+        Format::Csv => String::from_utf8(crate::export::render_summary_csv(summary)).expect("CSV is UTF-8"),
     };
     print_stdout(&text)
+}
+
+fn merge_command(args: MergeArgs) -> Result<()> {
+    let out = args.out.as_deref().map(|dir| OutputDir::prepare(dir, args.force)).transpose()?;
+    let started_at = now_utc_rfc3339();
+    let mut merged = crate::shard::merge_partials(&args.files)?;
+    // As `run`: per-month percentiles appear with --fan or --out only.
+    if !(args.fan || out.is_some()) {
+        merged.tally.fan = None;
+    }
+    let run = RunInfo {
+        threads: merged.threads,
+        elapsed_seconds: merged.elapsed_seconds,
+        paths_per_second: merged.tally.paths as f64 / merged.elapsed_seconds.max(1e-9),
+    };
+    let summary = Summary::new(&merged.model, &merged.tally, merged.seed, run);
+    if let Some(dir) = &out {
+        let provenance = Provenance {
+            overrides: merged.header.overrides.clone(),
+            started_at,
+            threads: merged.threads,
+            elapsed_seconds: merged.elapsed_seconds,
+        };
+        write_outputs(dir, &merged.model, &summary, None, provenance)?;
+    }
+    print_report(&summary, args.format)
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.

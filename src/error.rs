@@ -38,6 +38,14 @@ pub enum Error {
         /// What is wrong and what is allowed.
         rule: String,
     },
+    /// An input file other than a model (e.g. a partial result) is invalid.
+    #[error("{file}: {rule}")]
+    Input {
+        /// The file as the user named it.
+        file: String,
+        /// What is wrong.
+        rule: String,
+    },
     /// A command-line argument is invalid.
     #[error("{0}")]
     Usage(String),
@@ -83,6 +91,7 @@ impl Error {
             Error::ReadModel { .. }
             | Error::Syntax { .. }
             | Error::Field { .. }
+            | Error::Input { .. }
             | Error::Usage(_) => 2,
             Error::Interrupted => 130,
             Error::Output { .. } | Error::NonFinite { .. } => 1,

@@ -13,7 +13,9 @@
 // unlike `x <= 0.0`, the negated form also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod backtest;
 pub mod bench;
+pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod dist;
@@ -25,6 +27,7 @@ pub mod model;
 pub mod report;
 pub mod rng;
 pub mod sensitivity;
+pub mod shard;
 pub mod stats;
 pub mod summary;
 mod ziggurat;

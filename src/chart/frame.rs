@@ -1,0 +1,452 @@
+//! What every chart shares: the 800 × 500 SVG canvas, the title block with
+//! its legend row, tick choice, number formats and the month axis.
+
+use crate::report::format_money;
+use crate::summary::Summary;
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Chart width in pixels.
+pub const WIDTH: u32 = 800;
+/// Chart height in pixels.
+pub const HEIGHT: u32 = 500;
+/// The only font family the charts use.
+pub const FONT: &str = "sans-serif";
+
+/// The drawing area every chart draws on.
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+/// Any drawing failure (drawing into a string cannot really fail).
+pub(crate) type DrawResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+pub(crate) const INK: RGBColor = RGBColor(34, 34, 34);
+pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
+pub(crate) const AXIS: RGBColor = RGBColor(120, 120, 120);
+pub(crate) const BLUE_: RGBColor = RGBColor(31, 119, 180);
+pub(crate) const RED_: RGBColor = RGBColor(200, 30, 40);
+pub(crate) const GREY_: RGBColor = RGBColor(140, 140, 140);
+
+/// Series colours, in order (Tableau 10: distinct and colour-blind aware).
+pub(crate) const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// A text style whose SVG `font-size` is `px` (plotters divides by 1.24).
+pub(crate) fn font(px: f64) -> TextStyle<'static> {
+    TextStyle::from((FONT, px * 1.24).into_font()).color(&INK)
+}
+
+/// Estimated width in pixels of `text` at `px` (generous for common sans fonts).
+pub(crate) fn text_width(text: &str, px: f64) -> f64 {
+    text.chars().count() as f64 * px * 0.6
+}
+
+/// Cuts `text` to at most `max` characters, ending with `…` when cut.
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Draws into a fresh 800 × 500 SVG and returns its text. A drawing error
+/// (which an in-memory SVG should never have) gives a small SVG saying so.
+pub(crate) fn render(draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
+    let mut svg = String::new();
+    let outcome = {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(|e| -> Box<dyn std::error::Error> { Box::new(e) })
+            .and_then(|()| draw(&root))
+            .and_then(|()| root.present().map_err(|e| e.into()))
+    };
+    match outcome {
+        Ok(()) => svg,
+        Err(e) => failed_svg(&e.to_string()),
+    }
+}
+
+fn failed_svg(message: &str) -> String {
+    format!(
+        "<svg width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" xmlns=\"http://www.w3.org/2000/svg\">\n\
+         <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#FFFFFF\"/>\n\
+         <text x=\"20\" y=\"40\" font-family=\"{FONT}\" font-size=\"14\">chart could not be drawn: {}</text>\n</svg>\n",
+        super::escape(message)
+    )
+}
+
+/// The mark drawn before a legend label.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Glyph {
+    /// A line of this colour and width.
+    Line(RGBColor, u32),
+    /// A filled box of this colour and opacity.
+    Band(RGBColor, f64),
+    /// A dot of this colour.
+    Dot(RGBColor),
+}
+
+/// One legend entry.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub glyph: Glyph,
+    pub label: String,
+}
+
+impl Entry {
+    pub fn new(glyph: Glyph, label: impl Into<String>) -> Entry {
+        Entry {
+            glyph,
+            label: label.into(),
+        }
+    }
+}
+
+const TITLE_PX: f64 = 19.0;
+const SUBTITLE_PX: f64 = 13.0;
+const LEGEND_PX: f64 = 13.0;
+const LEFT: i32 = 16;
+
+/// Draws the title, the subtitle and (when there is more than one series)
+/// the legend row; returns the area left for the plot.
+pub(crate) fn header<'a>(
+    root: &Area<'a>,
+    title: &str,
+    subtitle: &str,
+    legend: &[Entry],
+) -> DrawResult<Area<'a>> {
+    let top = Pos::new(HPos::Left, VPos::Top);
+    root.draw(&Text::new(
+        truncate(title, 70),
+        (LEFT, 12),
+        font(TITLE_PX).style(FontStyle::Bold).pos(top),
+    ))?;
+    root.draw(&Text::new(
+        truncate(subtitle, 110),
+        (LEFT, 38),
+        font(SUBTITLE_PX).color(&MUTED).pos(top),
+    ))?;
+    let mut y = 60;
+    let mut height = 62;
+    if legend.len() > 1 {
+        let mut x = LEFT;
+        for entry in legend {
+            let label = truncate(&entry.label, 60);
+            let width = 30 + text_width(&label, LEGEND_PX).round() as i32 + 18;
+            if x > LEFT && x + width > WIDTH as i32 - LEFT {
+                x = LEFT;
+                y += 20;
+            }
+            let mid = y + 8;
+            match entry.glyph {
+                Glyph::Line(color, w) => root.draw(&PathElement::new(
+                    vec![(x, mid), (x + 24, mid)],
+                    color.stroke_width(w),
+                ))?,
+                Glyph::Band(color, alpha) => root.draw(&Rectangle::new(
+                    [(x, mid - 6), (x + 24, mid + 6)],
+                    color.mix(alpha).filled(),
+                ))?,
+                Glyph::Dot(color) => root.draw(&Circle::new((x + 12, mid), 5, color.filled()))?,
+            }
+            root.draw(&Text::new(
+                label,
+                (x + 30, mid),
+                font(LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            x += width;
+        }
+        height = y + 24;
+    }
+    Ok(root.split_vertically(height).1)
+}
+
+/// The subtitle naming the model, the scenario and the run.
+pub(crate) fn subtitle(s: &Summary) -> String {
+    format!(
+        "{} · {} · {} paths, seed {}",
+        s.model.name,
+        scenario_label(s.model.scenario.as_deref()),
+        group(s.paths),
+        s.seed
+    )
+}
+
+/// "scenario NAME" or "no scenario (as written)".
+pub(crate) fn scenario_label(scenario: Option<&str>) -> String {
+    match scenario {
+        Some(name) => format!("scenario {name}"),
+        None => "no scenario (model as written)".to_string(),
+    }
+}
+
+/// A whole number with thousands separators.
+pub(crate) fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Evenly spaced "nice" ticks covering [lo, hi]: (axis low, axis high, ticks, step).
+pub(crate) fn ticks(lo: f64, hi: f64, target: usize) -> (f64, f64, Vec<f64>, f64) {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (lo.min(hi), lo.max(hi))
+    } else {
+        (0.0, 1.0)
+    };
+    let span = if hi > lo {
+        hi - lo
+    } else if lo != 0.0 {
+        lo.abs() * 0.2
+    } else {
+        1.0
+    };
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - span / 2.0, hi + span / 2.0)
+    };
+    let step = nice_step(span, target.max(2));
+    let first = (lo / step).floor() as i64;
+    let last = (hi / step).ceil() as i64;
+    let values: Vec<f64> = (first..=last)
+        .map(|k| {
+            let v = k as f64 * step;
+            if v == 0.0 {
+                0.0
+            } else {
+                v
+            }
+        })
+        .collect();
+    (first as f64 * step, last as f64 * step, values, step)
+}
+
+fn nice_step(span: f64, target: usize) -> f64 {
+    let raw = span / target as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let norm = raw / magnitude;
+    let nice = if norm <= 1.0 {
+        1.0
+    } else if norm <= 2.0 {
+        2.0
+    } else if norm <= 2.5 {
+        2.5
+    } else if norm <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * magnitude
+}
+
+/// Decimals needed to print multiples of `step` exactly (at most 6).
+fn decimals_for(step: f64) -> usize {
+    (0..=6)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(6)
+}
+
+/// A probability tick label in percent, with as many decimals as the step needs.
+pub(crate) fn percent_tick(p: f64, step: f64) -> String {
+    let d = decimals_for(step * 100.0);
+    let v = p * 100.0;
+    format!("{:.*} %", d, if v.abs() < 1e-12 { 0.0 } else { v })
+}
+
+/// A money tick label: thousands separators, decimals only where the step needs them.
+pub(crate) fn money_tick(x: f64, step: f64) -> String {
+    let d = decimals_for(step);
+    if d == 0 || x.abs() >= 1000.0 {
+        format_money((x / step).round() * step)
+    } else {
+        format!("{:.*}", d, if x.abs() < 1e-12 { 0.0 } else { x })
+    }
+}
+
+/// The month axis: which month indices get a label (always the last one,
+/// the horizon), at 1, 2, 3, 4, 6, 12, … month steps, at most about ten.
+pub(crate) fn month_ticks(months: usize) -> Vec<f64> {
+    if months == 0 {
+        return Vec::new();
+    }
+    let step = [1, 2, 3, 4, 6, 12, 24, 36, 60, 120, 240]
+        .into_iter()
+        .find(|&s| months.div_ceil(s) <= 10)
+        .unwrap_or(600);
+    let mut out: Vec<f64> = (0..months)
+        .rev()
+        .step_by(step)
+        .map(|i| i as f64)
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Width of a y label area that fits these tick labels and the rotated axis title.
+pub(crate) fn y_label_width(labels: &[String]) -> u32 {
+    let widest = labels
+        .iter()
+        .map(|l| text_width(l, TICK_PX))
+        .fold(0.0, f64::max);
+    (widest + 40.0).round().clamp(60.0, 340.0) as u32
+}
+
+/// Font size of tick labels.
+pub(crate) const TICK_PX: f64 = 12.0;
+/// Font size of axis titles.
+pub(crate) const AXIS_PX: f64 = 13.0;
+
+/// One axis: its range, where its labels go, the labels and its title.
+#[derive(Debug, Clone)]
+pub(crate) struct Axis {
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<f64>,
+    pub labels: Vec<String>,
+    pub desc: String,
+}
+
+impl Axis {
+    /// A probability axis from 0 (or `lo`) to at least `hi`, labelled in percent.
+    pub fn percent(lo: f64, hi: f64, desc: impl Into<String>) -> Axis {
+        let hi = if hi > lo { hi } else { lo + 0.01 };
+        let (lo, hi, ticks, step) = ticks(lo, hi, 6);
+        let labels = ticks.iter().map(|&t| percent_tick(t, step)).collect();
+        Axis {
+            lo,
+            hi,
+            ticks,
+            labels,
+            desc: desc.into(),
+        }
+    }
+
+    /// A money axis covering [lo, hi], labelled with thousands separators.
+    pub fn money(lo: f64, hi: f64, desc: impl Into<String>) -> Axis {
+        let (lo, hi, ticks, step) = ticks(lo, hi, 6);
+        let labels = ticks.iter().map(|&t| money_tick(t, step)).collect();
+        Axis {
+            lo,
+            hi,
+            ticks,
+            labels,
+            desc: desc.into(),
+        }
+    }
+
+    /// The month axis of a summary: one slot per month, labelled `YYYY-MM`.
+    pub fn months(s: &Summary, desc: impl Into<String>) -> Axis {
+        let n = s.insolvency.by_month.len();
+        let ticks = month_ticks(n);
+        let labels = ticks
+            .iter()
+            .map(|&t| s.insolvency.by_month[t as usize].month.to_string())
+            .collect();
+        Axis {
+            lo: -0.5,
+            hi: n.max(1) as f64 - 0.5,
+            ticks,
+            labels,
+            desc: desc.into(),
+        }
+    }
+
+    fn label_of(&self, v: f64) -> String {
+        let tolerance = 1e-9 * (self.hi - self.lo).abs().max(1e-300);
+        self.ticks
+            .iter()
+            .position(|t| (t - v).abs() <= tolerance)
+            .map(|i| self.labels[i].clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A plot with labelled key-point axes.
+pub(crate) type Plot<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<WithKeyPoints<RangedCoordf64>, WithKeyPoints<RangedCoordf64>>,
+>;
+
+/// Builds a plot on `area` and draws its grid, axes, tick labels and axis titles.
+pub(crate) fn plot<'a, 'b>(area: &'a Area<'b>, x: &Axis, y: &Axis) -> DrawResult<Plot<'a, 'b>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(6)
+        .margin_right(28)
+        .margin_bottom(6)
+        .margin_left(10)
+        .x_label_area_size(50)
+        .y_label_area_size(y_label_width(&y.labels))
+        .build_cartesian_2d(
+            (x.lo..x.hi).with_key_points(x.ticks.clone()),
+            (y.lo..y.hi).with_key_points(y.ticks.clone()),
+        )?;
+    let x_fmt = |v: &f64| x.label_of(*v);
+    let y_fmt = |v: &f64| y.label_of(*v);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS)
+        .label_style(font(TICK_PX))
+        .axis_desc_style(font(AXIS_PX))
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(x.desc.clone())
+        .y_desc(y.desc.clone())
+        .draw()?;
+    Ok(chart)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_cover_the_range_with_round_steps() {
+        let (lo, hi, t, step) = ticks(0.0, 0.0053, 6);
+        assert_eq!(lo, 0.0);
+        assert!(hi >= 0.0053);
+        assert_eq!(step, 0.001);
+        assert_eq!(t.len(), 7);
+        assert_eq!(percent_tick(t[3], step), "0.3 %");
+        let (_, _, t, step) = ticks(-1234.0, 8900.0, 6);
+        assert_eq!(step, 2000.0);
+        assert_eq!(money_tick(t[0], step), "-2,000");
+    }
+
+    #[test]
+    fn month_ticks_always_include_the_horizon() {
+        assert_eq!(month_ticks(17).last(), Some(&16.0));
+        assert_eq!(month_ticks(17).len(), 9);
+        assert_eq!(month_ticks(3), vec![0.0, 1.0, 2.0]);
+        assert!(month_ticks(600).len() <= 10);
+        assert_eq!(month_ticks(600).last(), Some(&599.0));
+    }
+}
