@@ -3,9 +3,9 @@
 
 use crate::report::format_money;
 use crate::summary::Summary;
-use plotters::coord::combinators::WithKeyPoints;
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::Shift;
+use std::ops::Range;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -46,6 +46,11 @@ pub(crate) const PALETTE: [RGBColor; 10] = [
 /// A text style whose SVG `font-size` is `px` (plotters divides by 1.24).
 pub(crate) fn font(px: f64) -> TextStyle<'static> {
     TextStyle::from((FONT, px * 1.24).into_font()).color(&INK)
+}
+
+/// A bold text style whose SVG `font-size` is `px`.
+pub(crate) fn bold(px: f64) -> TextStyle<'static> {
+    TextStyle::from(FontDesc::new(FontFamily::SansSerif, px * 1.24, FontStyle::Bold)).color(&INK)
 }
 
 /// Estimated width in pixels of `text` at `px` (generous for common sans fonts).
@@ -134,7 +139,7 @@ pub(crate) fn header<'a>(
     root.draw(&Text::new(
         truncate(title, 70),
         (LEFT, 12),
-        font(TITLE_PX).style(FontStyle::Bold).pos(top),
+        bold(TITLE_PX).pos(top),
     ))?;
     root.draw(&Text::new(
         truncate(subtitle, 110),
@@ -376,7 +381,7 @@ impl Axis {
         }
     }
 
-    fn label_of(&self, v: f64) -> String {
+    pub fn label_of(&self, v: f64) -> String {
         let tolerance = 1e-9 * (self.hi - self.lo).abs().max(1e-300);
         self.ticks
             .iter()
@@ -386,12 +391,54 @@ impl Axis {
     }
 }
 
+/// A linear coordinate from `lo` to `hi` whose grid lines and labels sit
+/// exactly at `ticks` (plotters' own tick choice is not used).
+#[derive(Debug, Clone)]
+pub(crate) struct Ticked {
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<f64>,
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let span = self.hi - self.lo;
+        if !(span > 0.0) {
+            return (limit.0 + limit.1) / 2;
+        }
+        let t = (value - self.lo) / span;
+        let pixels = f64::from(limit.1 - limit.0) * t;
+        limit.0 + (pixels + 1e-3).floor().clamp(-1e6, 1e6) as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+impl Axis {
+    pub fn coord(&self) -> Ticked {
+        Ticked {
+            lo: self.lo,
+            hi: self.hi,
+            ticks: self.ticks.clone(),
+        }
+    }
+}
+
 /// A plot with labelled key-point axes.
-pub(crate) type Plot<'a, 'b> = ChartContext<
-    'a,
-    SVGBackend<'b>,
-    Cartesian2d<WithKeyPoints<RangedCoordf64>, WithKeyPoints<RangedCoordf64>>,
->;
+pub(crate) type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Ticked, Ticked>>;
 
 /// Builds a plot on `area` and draws its grid, axes, tick labels and axis titles.
 pub(crate) fn plot<'a, 'b>(area: &'a Area<'b>, x: &Axis, y: &Axis) -> DrawResult<Plot<'a, 'b>> {
@@ -402,10 +449,7 @@ pub(crate) fn plot<'a, 'b>(area: &'a Area<'b>, x: &Axis, y: &Axis) -> DrawResult
         .margin_left(10)
         .x_label_area_size(50)
         .y_label_area_size(y_label_width(&y.labels))
-        .build_cartesian_2d(
-            (x.lo..x.hi).with_key_points(x.ticks.clone()),
-            (y.lo..y.hi).with_key_points(y.ticks.clone()),
-        )?;
+        .build_cartesian_2d(x.coord(), y.coord())?;
     let x_fmt = |v: &f64| x.label_of(*v);
     let y_fmt = |v: &f64| y.label_of(*v);
     chart

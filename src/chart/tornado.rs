@@ -2,7 +2,7 @@
 
 use super::frame::{
     font, group, header, percent_tick, render, scenario_label, ticks, truncate, y_label_width,
-    Area, DrawResult, Entry, Glyph, AXIS, AXIS_PX, BLUE_, GREY_, GRID, RED_, TICK_PX,
+    Area, Axis, Ticked, DrawResult, Entry, Glyph, AXIS, AXIS_PX, BLUE_, GREY_, GRID, RED_, TICK_PX,
 };
 use crate::sensitivity::Sensitivity;
 use plotters::prelude::*;
@@ -76,8 +76,21 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
     let hi = if hi > 0.0 { hi } else { 0.01 };
     // Room at the right for the swing labels (about 70 px of the ~480 px plot).
     let (x_lo, x_hi, x_ticks, step) = ticks(0.0, hi * 1.18, 6);
-    let x_labels: Vec<String> = x_ticks.iter().map(|&t| percent_tick(t, step)).collect();
-    let y_ticks: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let x = Axis {
+        lo: x_lo,
+        hi: x_hi,
+        labels: x_ticks.iter().map(|&t| percent_tick(t, step)).collect(),
+        ticks: x_ticks,
+        desc: format!(
+            "P(insolvent by {}) among paths with the input in that decile, %",
+            s.horizon
+        ),
+    };
+    let y = Ticked {
+        lo: -0.6,
+        hi: n as f64 - 0.4,
+        ticks: (0..n).map(|i| i as f64).collect(),
+    };
     // Row i from the top is drawn at y = n - 1 - i.
     let name_of = |v: &f64| {
         let row = n as f64 - 1.0 - v.round();
@@ -87,13 +100,7 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
             String::new()
         }
     };
-    let x_fmt = |v: &f64| {
-        x_ticks
-            .iter()
-            .position(|t| (t - v).abs() <= 1e-9 * (x_hi - x_lo))
-            .map(|i| x_labels[i].clone())
-            .unwrap_or_default()
-    };
+    let x_fmt = |v: &f64| x.label_of(*v);
     let mut chart = ChartBuilder::on(&area)
         .margin_top(6)
         .margin_right(28)
@@ -101,10 +108,7 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         .margin_left(10)
         .x_label_area_size(50)
         .y_label_area_size(y_label_width(&names) - 20)
-        .build_cartesian_2d(
-            (x_lo..x_hi).with_key_points(x_ticks.clone()),
-            (-0.6..n as f64 - 0.4).with_key_points(y_ticks),
-        )?;
+        .build_cartesian_2d(x.coord(), y)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -115,10 +119,7 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         .axis_desc_style(font(AXIS_PX))
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&name_of)
-        .x_desc(format!(
-            "P(insolvent by {}) among paths with the input in that decile, %",
-            s.horizon
-        ))
+        .x_desc(x.desc.clone())
         .draw()?;
     let p = s.insolvency.probability;
     chart.draw_series(LineSeries::new(
