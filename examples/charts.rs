@@ -48,11 +48,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = load(None);
     let tally = simulate(&model, &spec, &progress)?;
     let summary = Summary::new(&model, &tally, seed, run.clone());
-    let sensitivity = run_sensitivity(&model, &RunSpec { fan: false, ..spec.clone() }, &progress)?;
+    let sensitivity = run_sensitivity(
+        &model,
+        &RunSpec {
+            fan: false,
+            ..spec.clone()
+        },
+        &progress,
+    )?;
 
-    let mut models = vec![model.clone()];
-    models.extend(model.scenarios.iter().map(|(name, _)| load(Some(name))));
-    let compared = run_compare(&models, &RunSpec { fan: false, ..spec.clone() }, &progress)?;
+    // Every scenario the file defines (the model as written when it defines none).
+    let mut models: Vec<Model> = model
+        .scenarios
+        .iter()
+        .map(|(name, _)| load(Some(name)))
+        .collect();
+    if models.is_empty() {
+        models.push(model.clone());
+    }
+    let compared = run_compare(
+        &models,
+        &RunSpec {
+            fan: false,
+            ..spec.clone()
+        },
+        &progress,
+    )?;
     let comparison = Comparison::new(&models, &compared, seed, run.clone());
     let summaries: Vec<Summary> = models
         .iter()

@@ -412,7 +412,9 @@ pub fn parse_actuals(text: &str, file: &str, model: &Model) -> Result<Actuals> {
                                 file,
                                 at(col),
                                 Some(cell),
-                                format!("the month of insolvency is outside the model's months {range}"),
+                                format!(
+                                    "the month of insolvency is outside the model's months {range}"
+                                ),
                             ));
                         }
                         if let Some(prev) = named.filter(|c| c.month != m) {
@@ -1007,7 +1009,8 @@ pub fn score(model: &Model, tally: &Tally, actual: &Actuals, seed: u64) -> Resul
         observations: pits.len() as u64,
         point_forecasts_left_out: point_forecasts,
         mean: mean(&pits),
-        mean_se_if_calibrated: (!pits.is_empty()).then(|| (12.0 * pits.len() as f64).sqrt().recip()),
+        mean_se_if_calibrated: (!pits.is_empty())
+            .then(|| (12.0 * pits.len() as f64).sqrt().recip()),
         histogram,
         uniformity: ks_uniform(&pits),
     };
@@ -1167,6 +1170,19 @@ fn opt_money(x: Option<f64>) -> String {
     x.map_or_else(|| "–".into(), format_money)
 }
 
+/// A whole number with thousands separators.
+fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 fn percent(x: f64) -> String {
     format!("{:.1} %", x * 100.0)
 }
@@ -1224,7 +1240,7 @@ pub fn render_backtest_table(b: &Backtest) -> String {
     let _ = writeln!(
         out,
         "{} paths · seed {} · {} observation(s){}{}",
-        b.paths,
+        count(b.paths),
         b.seed,
         b.observations.len(),
         if quantities.is_empty() {
@@ -1244,7 +1260,17 @@ pub fn render_backtest_table(b: &Backtest) -> String {
         let _ = writeln!(
             out,
             "  {:<8} {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>7}  {:<4} {:<4}",
-            "month", "quantity", "observed", "p5", "p25", "median", "p75", "p95", "PIT", "50 %", "90 %"
+            "month",
+            "quantity",
+            "observed",
+            "p5",
+            "p25",
+            "median",
+            "p75",
+            "p95",
+            "PIT",
+            "50 %",
+            "90 %"
         );
         let flag = |x: Option<bool>| match x {
             Some(true) => "in",
@@ -1359,8 +1385,8 @@ pub fn render_backtest_table(b: &Backtest) -> String {
         format_probability(h.probability),
         format_probability(h.ci95[0]),
         format_probability(h.ci95[1]),
-        h.count,
-        h.paths,
+        count(h.count),
+        count(h.paths),
         match (h.observed, h.brier, h.log_score) {
             (Some(o), Some(br), Some(ls)) => format!(
                 "observed {} · Brier {br:.4} · log score {ls:.3} nats",

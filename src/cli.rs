@@ -288,6 +288,9 @@ pub fn execute(
     let show = !quiet && std::io::stderr().is_terminal();
     let started = Instant::now();
     let plan = Plan::new(model);
+    if !quiet && spec.paths >= 10_000_000 {
+        announce_long_run(&plan, model, spec);
+    }
     let result = std::thread::scope(|scope| {
         let worker = scope.spawn(|| simulate_with_sink(&plan, model, spec, &progress, sink));
         let mut bar: Option<indicatif::ProgressBar> = None;
@@ -323,6 +326,49 @@ pub fn execute(
         })
     });
     result.map(|tally| (tally, started.elapsed()))
+}
+
+/// Times a few blocks and, when the whole run will take more than a minute,
+/// says how long on stderr (the run then proceeds; Ctrl-C stops it cleanly).
+fn announce_long_run(plan: &Plan, model: &Model, spec: &RunSpec) {
+    let mut scratch = crate::engine::Scratch::new(plan);
+    let mut tally = crate::engine::empty_tally(model, spec.fan);
+    let started = Instant::now();
+    let probe_blocks = 8u64;
+    for block in 0..probe_blocks {
+        if crate::engine::run_block(
+            plan,
+            spec.seed,
+            block,
+            crate::engine::BLOCK_SIZE,
+            &mut scratch,
+            &mut tally,
+        )
+        .is_err()
+        {
+            return;
+        }
+    }
+    let per_path =
+        started.elapsed().as_secs_f64() / (probe_blocks * crate::engine::BLOCK_SIZE as u64) as f64;
+    let blocks = spec
+        .blocks
+        .clone()
+        .map_or(spec.block_count(), |r| r.end - r.start);
+    let paths = (blocks * crate::engine::BLOCK_SIZE as u64).min(spec.paths);
+    let seconds = per_path * paths as f64 / spec.threads as f64;
+    if seconds > 60.0 {
+        let (h, m) = (
+            (seconds / 3600.0) as u64,
+            (seconds % 3600.0 / 60.0).round() as u64,
+        );
+        eprintln!(
+            "runway: {} paths on {} thread(s) will take about {}; Ctrl-C stops the run cleanly (no partial output).",
+            paths,
+            spec.threads,
+            if h > 0 { format!("{h} h {m} min") } else { format!("{m} min") }
+        );
+    }
 }
 
 /// Set by the Ctrl-C handler; running simulations stop at the next block.
@@ -525,7 +571,9 @@ fn run_command(args: RunArgs) -> Result<()> {
     let model = args.model.load()?;
     let threads = args.sim.thread_count()?;
     if args.per_path && args.out.is_none() {
-        return Err(Error::Usage("--per-path writes paths.csv into the --out folder; add --out DIR".into()));
+        return Err(Error::Usage(
+            "--per-path writes paths.csv into the --out folder; add --out DIR".into(),
+        ));
     }
     if args.per_path_limit.is_some() && !args.per_path {
         return Err(Error::Usage("--per-path-limit goes with --per-path".into()));
@@ -533,11 +581,17 @@ fn run_command(args: RunArgs) -> Result<()> {
     let shard = match (&args.shard, &args.partial) {
         (Some(text), Some(_)) => Some(crate::shard::Shard::parse(text)?),
         (None, None) => None,
-        (Some(_), None) => return Err(Error::Usage("--shard needs --partial FILE: where this shard's result goes".into())),
+        (Some(_), None) => {
+            return Err(Error::Usage(
+                "--shard needs --partial FILE: where this shard's result goes".into(),
+            ))
+        }
         (None, Some(_)) => return Err(Error::Usage("--partial goes with --shard K/M".into())),
     };
     if shard.is_some() && (args.out.is_some() || args.per_path) {
-        return Err(Error::Usage("a shard writes only its --partial file; give --out to `runway merge`".into()));
+        return Err(Error::Usage(
+            "a shard writes only its --partial file; give --out to `runway merge`".into(),
+        ));
     }
     let mut spec = RunSpec {
         paths: args.sim.paths,
@@ -553,17 +607,34 @@ fn run_command(args: RunArgs) -> Result<()> {
     if let Some(partial) = &args.partial {
         crate::shard::check_partial_path(partial)?;
     }
-    let out = args.out.as_deref().map(|dir| OutputDir::prepare(dir, args.force)).transpose()?;
+    let out = args
+        .out
+        .as_deref()
+        .map(|dir| OutputDir::prepare(dir, args.force))
+        .transpose()?;
     let started_at = now_utc_rfc3339();
     let paths_file = match (&out, args.per_path) {
         (Some(dir), true) => {
             let temp = dir.temp_path("paths.csv");
             let limit = args.per_path_limit.unwrap_or(u64::MAX);
-            Some(PathRows::create(&temp, &Plan::new(&model), &model, 0, spec.paths, limit, threads)?)
+            Some(PathRows::create(
+                &temp,
+                &Plan::new(&model),
+                &model,
+                0,
+                spec.paths,
+                limit,
+                threads,
+            )?)
         }
         _ => None,
     };
-    let (tally, elapsed) = execute(&model, &spec, args.sim.quiet, paths_file.as_ref().map(|p| p as &dyn BlockSink))?;
+    let (tally, elapsed) = execute(
+        &model,
+        &spec,
+        args.sim.quiet,
+        paths_file.as_ref().map(|p| p as &dyn BlockSink),
+    )?;
     let seconds = elapsed.as_secs_f64();
     if let (Some(shard), Some(path)) = (shard, &args.partial) {
         let blocks = spec.blocks.clone().expect("a shard has blocks");
@@ -601,10 +672,19 @@ fn run_command(args: RunArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let run = RunInfo { threads, elapsed_seconds: seconds, paths_per_second: tally.paths as f64 / seconds.max(1e-9) };
+    let run = RunInfo {
+        threads,
+        elapsed_seconds: seconds,
+        paths_per_second: tally.paths as f64 / seconds.max(1e-9),
+    };
     let summary = Summary::new(&model, &tally, spec.seed, run);
     if let Some(dir) = &out {
-        let provenance = Provenance { overrides: args.model.overrides.clone(), started_at, threads, elapsed_seconds: seconds };
+        let provenance = Provenance {
+            overrides: args.model.overrides.clone(),
+            started_at,
+            threads,
+            elapsed_seconds: seconds,
+        };
         write_outputs(dir, &model, &summary, paths_file, provenance)?;
     }
     print_report(&summary, args.format)
@@ -623,7 +703,13 @@ struct Provenance {
 
 /// Stages summary.csv, by_month.csv, manifest.json (and the streamed
 /// paths.csv) in `dir` and renames them into place together.
-fn write_outputs(dir: &OutputDir, model: &Model, summary: &Summary, paths_file: Option<PathRows>, p: Provenance) -> Result<()> {
+fn write_outputs(
+    dir: &OutputDir,
+    model: &Model,
+    summary: &Summary,
+    paths_file: Option<PathRows>,
+    p: Provenance,
+) -> Result<()> {
     let mut files = vec!["summary.csv".to_string(), "by_month.csv".to_string()];
     if let Some(rows) = paths_file {
         rows.finish()?;
@@ -659,13 +745,19 @@ fn print_report(summary: &Summary, format: Format) -> Result<()> {
     let text = match format {
         Format::Table => render_table(summary),
         Format::Json => render_json(summary),
-        Format::Csv => String::from_utf8(crate::export::render_summary_csv(summary)).expect("CSV is UTF-8"),
+        Format::Csv => {
+            String::from_utf8(crate::export::render_summary_csv(summary)).expect("CSV is UTF-8")
+        }
     };
     print_stdout(&text)
 }
 
 fn merge_command(args: MergeArgs) -> Result<()> {
-    let out = args.out.as_deref().map(|dir| OutputDir::prepare(dir, args.force)).transpose()?;
+    let out = args
+        .out
+        .as_deref()
+        .map(|dir| OutputDir::prepare(dir, args.force))
+        .transpose()?;
     let started_at = now_utc_rfc3339();
     let mut merged = crate::shard::merge_partials(&args.files)?;
     // As `run`: per-month percentiles appear with --fan or --out only.

@@ -37,10 +37,22 @@ pub struct Shard {
 impl Shard {
     /// Parses `K/M` (0 ≤ K < M).
     pub fn parse(text: &str) -> Result<Shard> {
-        let bad = |why: &str| Error::Usage(format!("--shard {text}: {why}; write K/M with 0 ≤ K < M, e.g. --shard 3/64"));
-        let (k, m) = text.split_once('/').ok_or_else(|| bad("not of the form K/M"))?;
-        let index: u64 = k.trim().parse().map_err(|_| bad("K is not a whole number"))?;
-        let count: u64 = m.trim().parse().map_err(|_| bad("M is not a whole number"))?;
+        let bad = |why: &str| {
+            Error::Usage(format!(
+                "--shard {text}: {why}; write K/M with 0 ≤ K < M, e.g. --shard 3/64"
+            ))
+        };
+        let (k, m) = text
+            .split_once('/')
+            .ok_or_else(|| bad("not of the form K/M"))?;
+        let index: u64 = k
+            .trim()
+            .parse()
+            .map_err(|_| bad("K is not a whole number"))?;
+        let count: u64 = m
+            .trim()
+            .parse()
+            .map_err(|_| bad("M is not a whole number"))?;
         if count == 0 {
             return Err(bad("M must be at least 1"));
         }
@@ -109,56 +121,102 @@ pub fn write_partial(path: &Path, partial: &Partial) -> Result<()> {
     bytes.push(b'\n');
     let trailer = format!("sha256 {}\n", sha256_hex(&bytes));
     bytes.extend_from_slice(trailer.as_bytes());
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("partial");
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("partial");
     let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = std::fs::File::create(&temp)
         .and_then(|mut f| f.write_all(&bytes).and_then(|()| f.sync_all()))
         .and_then(|()| std::fs::rename(&temp, path));
     if let Err(source) = result {
         let _ = std::fs::remove_file(&temp);
-        return Err(Error::Output { path: path.to_path_buf(), action: "cannot write the partial file", source });
+        return Err(Error::Output {
+            path: path.to_path_buf(),
+            action: "cannot write the partial file",
+            source,
+        });
     }
     Ok(())
 }
 
 /// Checks that a partial file can be written at `path` (before a long run).
 pub fn check_partial_path(path: &Path) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let probe = dir.join(format!(".runway-probe-{}", std::process::id()));
     std::fs::File::create(&probe)
         .and_then(|mut f| f.write_all(b"probe"))
-        .map_err(|source| Error::Output { path: path.to_path_buf(), action: "cannot write the partial file there", source })?;
+        .map_err(|source| Error::Output {
+            path: path.to_path_buf(),
+            action: "cannot write the partial file there",
+            source,
+        })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
 
 fn invalid(path: &Path, rule: impl Into<String>) -> Error {
-    Error::Input { file: path.display().to_string(), rule: rule.into() }
+    Error::Input {
+        file: path.display().to_string(),
+        rule: rule.into(),
+    }
 }
 
 /// Reads and verifies a partial file.
 pub fn read_partial(path: &Path) -> Result<Partial> {
-    let bytes = std::fs::read(path).map_err(|source| Error::ReadModel { file: path.display().to_string(), source })?;
-    let body_end = bytes[..bytes.len().saturating_sub(1)].iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+    let bytes = std::fs::read(path).map_err(|source| Error::ReadModel {
+        file: path.display().to_string(),
+        source,
+    })?;
+    let body_end = bytes[..bytes.len().saturating_sub(1)]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1);
     let (body, trailer) = match body_end {
         Some(i) => (&bytes[..i], &bytes[i..]),
-        None => return Err(invalid(path, "truncated or not a runway partial file: no checksum line")),
+        None => {
+            return Err(invalid(
+                path,
+                "truncated or not a runway partial file: no checksum line",
+            ))
+        }
     };
     let trailer = std::str::from_utf8(trailer).unwrap_or("").trim();
     let Some(expected) = trailer.strip_prefix("sha256 ") else {
-        return Err(invalid(path, "truncated or not a runway partial file: the last line is not its checksum"));
+        return Err(invalid(
+            path,
+            "truncated or not a runway partial file: the last line is not its checksum",
+        ));
     };
     if sha256_hex(body) != expected {
-        return Err(invalid(path, "corrupted: its checksum does not match its contents"));
+        return Err(invalid(
+            path,
+            "corrupted: its checksum does not match its contents",
+        ));
     }
-    let partial: Partial =
-        serde_json::from_slice(body).map_err(|e| invalid(path, format!("not a runway partial file: {e}")))?;
+    let partial: Partial = serde_json::from_slice(body)
+        .map_err(|e| invalid(path, format!("not a runway partial file: {e}")))?;
     if partial.format != PARTIAL_FORMAT {
-        return Err(invalid(path, format!("format is `{}`, not `{PARTIAL_FORMAT}`", partial.format)));
+        return Err(invalid(
+            path,
+            format!("format is `{}`, not `{PARTIAL_FORMAT}`", partial.format),
+        ));
     }
     if partial.format_version != PARTIAL_VERSION {
-        return Err(invalid(path, format!("format version {} is not {PARTIAL_VERSION}; merge with the runway that wrote it", partial.format_version)));
+        return Err(invalid(
+            path,
+            format!(
+                "format version {} is not {PARTIAL_VERSION}; merge with the runway that wrote it",
+                partial.format_version
+            ),
+        ));
     }
     Ok(partial)
 }
@@ -183,7 +241,9 @@ pub struct Merged {
 /// Checks that the files form one complete run and merges them.
 pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
     if files.is_empty() {
-        return Err(Error::Usage("merge needs the partial files of every shard".into()));
+        return Err(Error::Usage(
+            "merge needs the partial files of every shard".into(),
+        ));
     }
     let mut partials: Vec<(PathBuf, Partial)> = Vec::new();
     for f in files {
@@ -204,32 +264,66 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         if let Some((what, _)) = checks.iter().find(|(_, same)| !same) {
             return Err(invalid(
                 path,
-                format!("belongs to another run than {}: its {what} differs", first_path.display()),
+                format!(
+                    "belongs to another run than {}: its {what} differs",
+                    first_path.display()
+                ),
             ));
         }
     }
     let mut seen: Vec<Option<&PathBuf>> = vec![None; first.shards as usize];
     for (path, p) in &partials {
-        let slot = seen.get_mut(p.shard as usize).ok_or_else(|| invalid(path, format!("shard {} is not below the number of shards {}", p.shard, p.shards)))?;
+        let slot = seen.get_mut(p.shard as usize).ok_or_else(|| {
+            invalid(
+                path,
+                format!(
+                    "shard {} is not below the number of shards {}",
+                    p.shard, p.shards
+                ),
+            )
+        })?;
         if let Some(other) = slot {
-            return Err(invalid(path, format!("shard {}/{} is given twice (also {})", p.shard, p.shards, other.display())));
+            return Err(invalid(
+                path,
+                format!(
+                    "shard {}/{} is given twice (also {})",
+                    p.shard,
+                    p.shards,
+                    other.display()
+                ),
+            ));
         }
         *slot = Some(path);
     }
-    let missing: Vec<String> = seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(k, _)| format!("{k}/{}", first.shards)).collect();
+    let missing: Vec<String> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_none())
+        .map(|(k, _)| format!("{k}/{}", first.shards))
+        .collect();
     if !missing.is_empty() {
         return Err(Error::Usage(format!(
             "merge: {} of {} shards missing: {}",
             missing.len(),
             first.shards,
-            if missing.len() > 10 { format!("{} …", missing[..10].join(", ")) } else { missing.join(", ") }
+            if missing.len() > 10 {
+                format!("{} …", missing[..10].join(", "))
+            } else {
+                missing.join(", ")
+            }
         )));
     }
     partials.sort_by_key(|(_, p)| p.shard);
-    let options = LoadOptions { scenario: first.scenario.clone(), overrides: first.overrides.clone() };
+    let options = LoadOptions {
+        scenario: first.scenario.clone(),
+        overrides: first.overrides.clone(),
+    };
     let model = load_str(&first.model_text, &first.model_file, &options)?;
     if sha256_hex(first.model_text.as_bytes()) != first.model_sha256 {
-        return Err(invalid(&first_path, "its model text does not match its model SHA-256"));
+        return Err(invalid(
+            &first_path,
+            "its model text does not match its model SHA-256",
+        ));
     }
     let mut tally = crate::engine::empty_tally(&model, true);
     for (_, p) in &partials {

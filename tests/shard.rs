@@ -13,7 +13,18 @@ const PATHS: &str = "40000";
 fn shard(dir: &Path, k: u32, m: u32, extra: &[&str]) -> PathBuf {
     let file = dir.join(format!("part-{k}-of-{m}.json"));
     runway()
-        .args(["run", "configs/openai_2024.toml", "--paths", PATHS, "--seed", "17", "-q", "--shard", &format!("{k}/{m}"), "--partial"])
+        .args([
+            "run",
+            "configs/openai_2024.toml",
+            "--paths",
+            PATHS,
+            "--seed",
+            "17",
+            "-q",
+            "--shard",
+            &format!("{k}/{m}"),
+            "--partial",
+        ])
         .arg(&file)
         .args(extra)
         .assert()
@@ -32,13 +43,34 @@ fn four_shards_merged_equal_the_whole_run_in_report_and_files() {
     let tmp = tempfile::tempdir().unwrap();
     let parts: Vec<PathBuf> = (0..4).map(|k| shard(tmp.path(), k, 4, &[])).collect();
     let whole = runway()
-        .args(["run", "configs/openai_2024.toml", "--paths", PATHS, "--seed", "17", "-q", "--format", "json", "--out"])
+        .args([
+            "run",
+            "configs/openai_2024.toml",
+            "--paths",
+            PATHS,
+            "--seed",
+            "17",
+            "-q",
+            "--format",
+            "json",
+            "--out",
+        ])
         .arg(tmp.path().join("whole"))
         .output()
         .unwrap();
     assert!(whole.status.success());
-    let merged = runway().arg("merge").args(&parts).args(["--format", "json", "--out"]).arg(tmp.path().join("merged")).output().unwrap();
-    assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stderr));
+    let merged = runway()
+        .arg("merge")
+        .args(&parts)
+        .args(["--format", "json", "--out"])
+        .arg(tmp.path().join("merged"))
+        .output()
+        .unwrap();
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
     assert_eq!(without_run(&whole.stdout), without_run(&merged.stdout));
     for file in ["summary.csv", "by_month.csv"] {
         assert_eq!(
@@ -50,8 +82,18 @@ fn four_shards_merged_equal_the_whole_run_in_report_and_files() {
     // Any order gives the same bytes.
     let mut reversed = parts.clone();
     reversed.reverse();
-    let again = runway().arg("merge").args(&reversed).args(["--format", "json"]).output().unwrap();
-    let first = runway().arg("merge").args(&parts).args(["--format", "json"]).output().unwrap();
+    let again = runway()
+        .arg("merge")
+        .args(&reversed)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let first = runway()
+        .arg("merge")
+        .args(&parts)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(without_run(&again.stdout), without_run(&first.stdout));
 }
 
@@ -59,7 +101,12 @@ fn four_shards_merged_equal_the_whole_run_in_report_and_files() {
 fn a_missing_duplicate_or_foreign_shard_is_refused_by_name() {
     let tmp = tempfile::tempdir().unwrap();
     let parts: Vec<PathBuf> = (0..3).map(|k| shard(tmp.path(), k, 3, &[])).collect();
-    runway().arg("merge").args(&parts[..2]).assert().code(2).stderr(predicate::str::contains("missing: 2/3"));
+    runway()
+        .arg("merge")
+        .args(&parts[..2])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing: 2/3"));
     runway()
         .arg("merge")
         .args([&parts[0], &parts[1], &parts[1], &parts[2]])
@@ -68,7 +115,18 @@ fn a_missing_duplicate_or_foreign_shard_is_refused_by_name() {
         .stderr(predicate::str::contains("given twice"));
     let foreign = tmp.path().join("foreign.json");
     runway()
-        .args(["run", "configs/openai_2024.toml", "--paths", PATHS, "--seed", "18", "-q", "--shard", "2/3", "--partial"])
+        .args([
+            "run",
+            "configs/openai_2024.toml",
+            "--paths",
+            PATHS,
+            "--seed",
+            "18",
+            "-q",
+            "--shard",
+            "2/3",
+            "--partial",
+        ])
         .arg(&foreign)
         .assert()
         .success();
@@ -77,7 +135,9 @@ fn a_missing_duplicate_or_foreign_shard_is_refused_by_name() {
         .args([&parts[0], &parts[1], &foreign])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("foreign.json").and(predicate::str::contains("seed differs")));
+        .stderr(
+            predicate::str::contains("foreign.json").and(predicate::str::contains("seed differs")),
+        );
 }
 
 #[test]
@@ -92,7 +152,9 @@ fn a_truncated_or_altered_partial_file_is_detected() {
         .args([&parts[0], &truncated])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("truncated.json").and(predicate::str::contains("truncated")));
+        .stderr(
+            predicate::str::contains("truncated.json").and(predicate::str::contains("truncated")),
+        );
     let mut altered = bytes.clone();
     let at = altered.iter().position(|&b| b == b'7').unwrap();
     altered[at] = b'8';
@@ -110,7 +172,12 @@ fn a_truncated_or_altered_partial_file_is_detected() {
 fn malformed_shard_arguments_are_refused_before_running() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("p.json");
-    for (shard, message) in [("3", "K/M"), ("4/4", "less than M"), ("a/4", "whole number"), ("0/0", "at least 1")] {
+    for (shard, message) in [
+        ("3", "K/M"),
+        ("4/4", "less than M"),
+        ("a/4", "whole number"),
+        ("0/0", "at least 1"),
+    ] {
         runway()
             .args(["run", "-q", "--shard", shard, "--partial"])
             .arg(&p)
@@ -119,11 +186,23 @@ fn malformed_shard_arguments_are_refused_before_running() {
             .stderr(predicate::str::contains(message));
     }
     runway()
-        .args(["run", "-q", "--paths", "2000", "--shard", "0/3", "--partial"])
+        .args([
+            "run",
+            "-q",
+            "--paths",
+            "2000",
+            "--shard",
+            "0/3",
+            "--partial",
+        ])
         .arg(&p)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("fewer than 3 shards"));
-    runway().args(["run", "-q", "--shard", "0/2"]).assert().code(2).stderr(predicate::str::contains("--partial"));
+    runway()
+        .args(["run", "-q", "--shard", "0/2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--partial"));
     assert!(!p.exists());
 }

@@ -2,8 +2,8 @@
 //! scenario curves.
 
 use super::frame::{
-    font, header, plot, render, scenario_label, subtitle, truncate, Area, Axis, DrawResult, Entry,
-    Glyph, BLUE_, INK, PALETTE, RED_,
+    fitted, font, header, plot, render, scenario_label, subtitle, truncate, Area, Axis, DrawResult,
+    Entry, Glyph, BLUE_, INK, PALETTE, RED_,
 };
 use crate::report::{format_money, format_probability};
 use crate::summary::{Percentiles, Summary};
@@ -45,10 +45,7 @@ fn draw_curve(
         .collect();
     chart.draw_series(LineSeries::new(line.clone(), color.stroke_width(3)))?;
     if markers {
-        chart.draw_series(
-            line.iter()
-                .map(|&p| Circle::new(p, 3, color.filled())),
-        )?;
+        chart.draw_series(line.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
     }
     Ok(())
 }
@@ -70,7 +67,10 @@ pub fn insolvency_curve_svg(summary: &Summary) -> String {
 
 fn draw_insolvency_curve(root: &Area<'_>, s: &Summary) -> DrawResult {
     let legend = [
-        Entry::new(Glyph::Line(BLUE_, 3), "P(insolvent by the end of the month)"),
+        Entry::new(
+            Glyph::Line(BLUE_, 3),
+            "P(insolvent by the end of the month)",
+        ),
         Entry::new(Glyph::Band(BLUE_, 0.25), "95 % Wilson interval"),
     ];
     let area = header(
@@ -86,7 +86,13 @@ fn draw_insolvency_curve(root: &Area<'_>, s: &Summary) -> DrawResult {
         "P(insolvent by the month), % of paths",
     );
     let mut chart = plot(&area, &x, &y)?;
-    draw_curve(&mut chart, s, BLUE_, 0.25, s.insolvency.by_month.len() <= 36)?;
+    draw_curve(
+        &mut chart,
+        s,
+        BLUE_,
+        0.25,
+        s.insolvency.by_month.len() <= 36,
+    )?;
     let ins = &s.insolvency;
     let note = format!(
         "By {}: {} (95 % CI {} – {}), {} of {} paths",
@@ -128,12 +134,7 @@ fn draw_cash_fan(root: &Area<'_>, s: &Summary) -> DrawResult {
             format!("insolvency floor ({})", format_money(s.floor)),
         ),
     ];
-    let area = header(
-        root,
-        "Cash at the end of each month",
-        &subtitle(s),
-        &legend,
-    )?;
+    let area = header(root, "Cash at the end of each month", &subtitle(s), &legend)?;
     let pct = |f: fn(&Percentiles) -> Option<f64>| -> Vec<(f64, f64)> {
         s.insolvency
             .by_month
@@ -186,7 +187,12 @@ pub fn compare_curves_svg(scenarios: &[(String, &Summary)]) -> String {
 
 fn draw_compare(root: &Area<'_>, scenarios: &[(String, &Summary)]) -> DrawResult {
     let Some((_, first)) = scenarios.first() else {
-        header(root, "Probability of running out of money, by scenario", "no scenarios", &[])?;
+        header(
+            root,
+            "Probability of running out of money, by scenario",
+            "no scenarios",
+            &[],
+        )?;
         return Ok(());
     };
     let legend: Vec<Entry> = scenarios
@@ -207,17 +213,18 @@ fn draw_compare(root: &Area<'_>, scenarios: &[(String, &Summary)]) -> DrawResult
             "95 % Wilson interval",
         )))
         .collect();
-    let names: Vec<&str> = scenarios.iter().map(|(n, _)| n.as_str()).collect();
-    let sub = format!(
-        "{} · {} · {} paths per scenario, seed {}",
-        first.model.name,
-        if names.len() == 1 {
-            scenario_label(Some(names[0]))
-        } else {
-            format!("scenarios {}", names.join(", "))
-        },
-        super::frame::group(first.paths),
-        first.seed
+    let sub = fitted(
+        &first.model.name,
+        &format!(
+            " · {} · {} paths each · seed {}",
+            if scenarios.len() == 1 {
+                scenario_label(Some(&scenarios[0].0))
+            } else {
+                format!("{} scenarios", scenarios.len())
+            },
+            super::frame::group(first.paths),
+            first.seed
+        ),
     );
     let area = header(
         root,
@@ -242,7 +249,13 @@ fn draw_compare(root: &Area<'_>, scenarios: &[(String, &Summary)]) -> DrawResult
     let mut chart = plot(&area, &x, &y)?;
     let months = longest.insolvency.by_month.len();
     for (i, (_, s)) in scenarios.iter().enumerate() {
-        draw_curve(&mut chart, s, PALETTE[i % PALETTE.len()], 0.12, months <= 24)?;
+        draw_curve(
+            &mut chart,
+            s,
+            PALETTE[i % PALETTE.len()],
+            0.12,
+            months <= 24,
+        )?;
     }
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Distributions: end cash as a histogram, and the month of insolvency.
 
 use super::frame::{
-    font, group, header, plot, render, subtitle, ticks, Area, Axis, DrawResult, Entry, Glyph,
-    BLUE_, GREY_, INK, RED_,
+    font, group, header, money_tick, plot, render, subtitle, ticks, Area, Axis, DrawResult, Entry,
+    Glyph, BLUE_, GREY_, INK, RED_,
 };
 use crate::report::{format_money, format_probability};
 use crate::stats::Sketch;
@@ -37,7 +37,10 @@ fn bins(sketch: &Sketch, floor: f64) -> Option<Bins> {
     let (_, _, edges, _) = ticks(lo, hi, 40);
     let below_of = |x: f64| sketch.fraction_below(x).unwrap_or(0.0);
     let cumulative: Vec<f64> = edges.iter().map(|&e| below_of(e)).collect();
-    let shares = cumulative.windows(2).map(|w| (w[1] - w[0]).max(0.0)).collect();
+    let shares = cumulative
+        .windows(2)
+        .map(|w| (w[1] - w[0]).max(0.0))
+        .collect();
     let below = cumulative.first().copied().unwrap_or(0.0);
     let above = 1.0 - cumulative.last().copied().unwrap_or(1.0);
     Some(Bins {
@@ -63,11 +66,7 @@ fn draw_histogram(root: &Area<'_>, s: &Summary, sketch: &Sketch) -> DrawResult {
     let title = format!("Cash at the end of {}, over all paths", s.horizon);
     let Some(b) = bins(sketch, s.floor) else {
         header(root, &title, &subtitle(s), &[])?;
-        root.draw(&Text::new(
-            "no paths were simulated",
-            (16, 100),
-            font(14.0),
-        ))?;
+        root.draw(&Text::new("no paths were simulated", (16, 100), font(14.0)))?;
         return Ok(());
     };
     let q = |p: f64| sketch.quantile(p).unwrap_or(f64::NAN);
@@ -78,12 +77,20 @@ fn draw_histogram(root: &Area<'_>, s: &Summary, sketch: &Sketch) -> DrawResult {
     let mut legend = vec![
         Entry::new(
             Glyph::Band(BLUE_, 0.75),
-            format!("share of paths per {} bin", format_money(step)),
+            format!(
+                "share of paths per {} {} bin",
+                money_tick(step, step),
+                s.unit
+            ),
         ),
         Entry::new(Glyph::Line(INK, 2), format!("median {}", format_money(p50))),
         Entry::new(
             Glyph::Line(GREY_, 2),
-            format!("5th, 95th percentile {} · {}", format_money(p5), format_money(p95)),
+            format!(
+                "5th, 95th percentile {} · {}",
+                format_money(p5),
+                format_money(p95)
+            ),
         ),
     ];
     if floor_shown {
@@ -112,12 +119,14 @@ fn draw_histogram(root: &Area<'_>, s: &Summary, sketch: &Sketch) -> DrawResult {
             .zip(&b.shares)
             .filter(|(_, &share)| share > 0.0)
             .map(|(e, &share)| {
-                Rectangle::new([(e[0] + gap, 0.0), (e[1] - gap, share)], BLUE_.mix(0.75).filled())
+                Rectangle::new(
+                    [(e[0] + gap, 0.0), (e[1] - gap, share)],
+                    BLUE_.mix(0.75).filled(),
+                )
             }),
     )?;
-    let vertical = |v: f64, color: RGBColor| {
-        LineSeries::new([(v, y.lo), (v, y.hi)], color.stroke_width(2))
-    };
+    let vertical =
+        |v: f64, color: RGBColor| LineSeries::new([(v, y.lo), (v, y.hi)], color.stroke_width(2));
     for v in [p5, p95] {
         if v.is_finite() && v >= x.lo && v <= x.hi {
             chart.draw_series(vertical(v, GREY_))?;

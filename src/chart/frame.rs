@@ -1,13 +1,12 @@
 //! What every chart shares: the 800 × 500 SVG canvas, the title block with
 //! its legend row, tick choice, number formats and the month axis.
 
-use crate::report::format_money;
 use crate::summary::Summary;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::Shift;
-use std::ops::Range;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::ops::Range;
 
 /// Chart width in pixels.
 pub const WIDTH: u32 = 800;
@@ -45,12 +44,32 @@ pub(crate) const PALETTE: [RGBColor; 10] = [
 
 /// A text style whose SVG `font-size` is `px` (plotters divides by 1.24).
 pub(crate) fn font(px: f64) -> TextStyle<'static> {
-    TextStyle::from((FONT, px * 1.24).into_font()).color(&INK)
+    TextStyle::from((FONT, plotters_size(px)).into_font()).color(&INK)
+}
+
+/// The size to give plotters so that the SVG says `font-size="px"` exactly
+/// (it writes size / 1.24; a plain `px * 1.24` can print as 13.000000000000002).
+fn plotters_size(px: f64) -> f64 {
+    let mut size = px * 1.24;
+    for _ in 0..8 {
+        let back = size / 1.24;
+        if back == px {
+            break;
+        }
+        let bits = size.to_bits();
+        size = f64::from_bits(if back > px { bits - 1 } else { bits + 1 });
+    }
+    size
 }
 
 /// A bold text style whose SVG `font-size` is `px`.
 pub(crate) fn bold(px: f64) -> TextStyle<'static> {
-    TextStyle::from(FontDesc::new(FontFamily::SansSerif, px * 1.24, FontStyle::Bold)).color(&INK)
+    TextStyle::from(FontDesc::new(
+        FontFamily::SansSerif,
+        px * 1.24,
+        FontStyle::Bold,
+    ))
+    .color(&INK)
 }
 
 /// Estimated width in pixels of `text` at `px` (generous for common sans fonts).
@@ -137,12 +156,12 @@ pub(crate) fn header<'a>(
 ) -> DrawResult<Area<'a>> {
     let top = Pos::new(HPos::Left, VPos::Top);
     root.draw(&Text::new(
-        truncate(title, 70),
+        truncate(title, 68),
         (LEFT, 12),
         bold(TITLE_PX).pos(top),
     ))?;
     root.draw(&Text::new(
-        truncate(subtitle, 110),
+        truncate(subtitle, SUBTITLE_CHARS),
         (LEFT, 38),
         font(SUBTITLE_PX).color(&MUTED).pos(top),
     ))?;
@@ -183,20 +202,32 @@ pub(crate) fn header<'a>(
 
 /// The subtitle naming the model, the scenario and the run.
 pub(crate) fn subtitle(s: &Summary) -> String {
-    format!(
-        "{} · {} · {} paths, seed {}",
-        s.model.name,
-        scenario_label(s.model.scenario.as_deref()),
-        group(s.paths),
-        s.seed
+    fitted(
+        &s.model.name,
+        &format!(
+            " · {} · {} paths · seed {}",
+            scenario_label(s.model.scenario.as_deref()),
+            group(s.paths),
+            s.seed
+        ),
     )
 }
 
-/// "scenario NAME" or "no scenario (as written)".
+/// Characters that fit on the subtitle line.
+const SUBTITLE_CHARS: usize = 98;
+
+/// `name` followed by `rest`, shortening the name (not the rest) to fit the
+/// subtitle line.
+pub(crate) fn fitted(name: &str, rest: &str) -> String {
+    let room = SUBTITLE_CHARS.saturating_sub(rest.chars().count()).max(24);
+    format!("{}{rest}", truncate(name, room))
+}
+
+/// "scenario NAME" or "no scenario".
 pub(crate) fn scenario_label(scenario: Option<&str>) -> String {
     match scenario {
         Some(name) => format!("scenario {name}"),
-        None => "no scenario (model as written)".to_string(),
+        None => "no scenario".to_string(),
     }
 }
 
@@ -286,10 +317,13 @@ pub(crate) fn percent_tick(p: f64, step: f64) -> String {
 /// A money tick label: thousands separators, decimals only where the step needs them.
 pub(crate) fn money_tick(x: f64, step: f64) -> String {
     let d = decimals_for(step);
-    if d == 0 || x.abs() >= 1000.0 {
-        format_money((x / step).round() * step)
+    let x = if x.abs() < 1e-9 * step.abs() { 0.0 } else { x };
+    if d == 0 {
+        let whole = x.round();
+        let sign = if whole < 0.0 { "-" } else { "" };
+        format!("{sign}{}", group(whole.abs() as u64))
     } else {
-        format!("{:.*}", d, if x.abs() < 1e-12 { 0.0 } else { x })
+        format!("{x:.d$}")
     }
 }
 
@@ -303,11 +337,7 @@ pub(crate) fn month_ticks(months: usize) -> Vec<f64> {
         .into_iter()
         .find(|&s| months.div_ceil(s) <= 10)
         .unwrap_or(600);
-    let mut out: Vec<f64> = (0..months)
-        .rev()
-        .step_by(step)
-        .map(|i| i as f64)
-        .collect();
+    let mut out: Vec<f64> = (0..months).rev().step_by(step).map(|i| i as f64).collect();
     out.reverse();
     out
 }
@@ -483,6 +513,13 @@ mod tests {
         let (_, _, t, step) = ticks(-1234.0, 8900.0, 6);
         assert_eq!(step, 2000.0);
         assert_eq!(money_tick(t[0], step), "-2,000");
+    }
+
+    #[test]
+    fn font_sizes_print_as_whole_pixels() {
+        for px in [11.0, 12.0, 13.0, 15.0, 19.0] {
+            assert_eq!(plotters_size(px) / 1.24, px);
+        }
     }
 
     #[test]

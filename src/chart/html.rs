@@ -378,7 +378,8 @@ pub fn report_html(
     sensitivity: Option<&Sensitivity>,
 ) -> String {
     let s = summary;
-    let mut out = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
     let _ = writeln!(
@@ -386,7 +387,11 @@ pub fn report_html(
         "<meta name=\"generator\" content=\"runway {}\"/>",
         escape(s.runway_version)
     );
-    let _ = writeln!(out, "<title>runway report · {}</title>", escape(&s.model.name));
+    let _ = writeln!(
+        out,
+        "<title>runway report · {}</title>",
+        escape(&s.model.name)
+    );
     let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<main>");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&s.model.name));
     let _ = writeln!(

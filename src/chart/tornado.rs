@@ -1,8 +1,9 @@
 //! The tornado chart of a sensitivity analysis.
 
 use super::frame::{
-    font, group, header, percent_tick, render, scenario_label, ticks, truncate, y_label_width,
-    Area, Axis, Ticked, DrawResult, Entry, Glyph, AXIS, AXIS_PX, BLUE_, GREY_, GRID, RED_, TICK_PX,
+    fitted, font, group, header, percent_tick, render, scenario_label, ticks, truncate,
+    y_label_width, Area, Axis, DrawResult, Entry, Glyph, Ticked, AXIS, AXIS_PX, BLUE_, GREY_, GRID,
+    RED_, TICK_PX,
 };
 use crate::sensitivity::Sensitivity;
 use plotters::prelude::*;
@@ -36,20 +37,29 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         ),
     ];
     let shown = if s.drivers.len() > drivers.len() {
-        format!("top {} of {} inputs by swing", drivers.len(), s.drivers.len())
+        format!(
+            "top {} of {} inputs by swing",
+            drivers.len(),
+            s.drivers.len()
+        )
     } else {
         format!("{} inputs, by swing", drivers.len())
     };
     let area = header(
         root,
-        &format!("What drives the risk of running out of money by {}", s.horizon),
         &format!(
-            "{} · {} · {} paths, seed {} · {}",
-            s.model,
-            scenario_label(s.scenario.as_deref()),
-            group(s.paths),
-            s.seed,
-            shown
+            "What drives the risk of running out of money by {}",
+            s.horizon
+        ),
+        &fitted(
+            &s.model,
+            &format!(
+                " · {} · {} paths · seed {} · {}",
+                scenario_label(s.scenario.as_deref()),
+                group(s.paths),
+                s.seed,
+                shown
+            ),
         ),
         &legend,
     )?;
