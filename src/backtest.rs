@@ -263,8 +263,31 @@ pub fn parse_actuals(text: &str, file: &str, model: &Model) -> Result<Actuals> {
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     let mut records = reader.records();
+    // The reader's position of a record is where the blank or comment lines
+    // before it begin; count lines from the byte offset instead.
+    let line_of = |byte: u64| -> u64 {
+        let mut at = (byte as usize).min(text.len());
+        let mut line = text.as_bytes()[..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1;
+        while let Some(rest) = text.get(at..) {
+            let end = rest.find('\n');
+            let this = &rest[..end.unwrap_or(rest.len())];
+            let blank = this.trim().is_empty() || this.starts_with('#');
+            match end {
+                Some(e) if blank => {
+                    at += e + 1;
+                    line += 1;
+                }
+                _ => break,
+            }
+        }
+        line
+    };
     let csv_error = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line());
+        let line = e.position().map_or(1, |p| line_of(p.byte()));
         field_error(
             file,
             format!("line {line}"),
@@ -272,7 +295,7 @@ pub fn parse_actuals(text: &str, file: &str, model: &Model) -> Result<Actuals> {
             format!("not valid CSV: {e}"),
         )
     };
-    let header = match records.next() {
+    let header = match records.find(|r| !matches!(r, Ok(rec) if rec.iter().all(str::is_empty))) {
         None => {
             return Err(field_error(
                 file,
@@ -286,7 +309,7 @@ pub fn parse_actuals(text: &str, file: &str, model: &Model) -> Result<Actuals> {
         }
         Some(r) => r.map_err(csv_error)?,
     };
-    let header_line = header.position().map_or(1, |p| p.line());
+    let header_line = header.position().map_or(1, |p| line_of(p.byte()));
     let mut columns: Vec<String> = Vec::with_capacity(header.len());
     for name in header.iter() {
         let key = name.to_ascii_lowercase();
@@ -341,7 +364,11 @@ pub fn parse_actuals(text: &str, file: &str, model: &Model) -> Result<Actuals> {
     let mut rows = 0usize;
     for record in records {
         let record = record.map_err(csv_error)?;
-        let line = record.position().map_or(0, |p| p.line());
+        // Rows with every cell empty (`,,,`, as spreadsheets export) say nothing.
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| line_of(p.byte()));
         rows += 1;
         if record.len() != columns.len() {
             return Err(field_error(
@@ -588,8 +615,8 @@ pub fn brier_score(p: f64, happened: bool) -> f64 {
 /// nats, with `p` clamped to `[LOG_SCORE_CLAMP, 1 − LOG_SCORE_CLAMP]` so it
 /// stays finite. 0 is perfect; lower is better.
 pub fn log_score(p: f64, happened: bool) -> f64 {
-    let p = p.clamp(LOG_SCORE_CLAMP, 1.0 - LOG_SCORE_CLAMP);
-    -(if happened { p } else { 1.0 - p }).ln()
+    let q = if happened { p } else { 1.0 - p };
+    -q.clamp(LOG_SCORE_CLAMP, 1.0 - LOG_SCORE_CLAMP).ln()
 }
 
 /// The bucket of the sketch holding magnitude `m`: its lower and upper edge.
@@ -1433,7 +1460,14 @@ pub fn render_backtest_table(b: &Backtest) -> String {
     for note in &b.notes {
         let _ = writeln!(out, "Note: {note}");
     }
-    out
+    // Padded last columns leave trailing spaces.
+    let mut trimmed: String = out
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n");
+    trimmed.push('\n');
+    trimmed
 }
 
 // ---------------------------------------------------------------------------

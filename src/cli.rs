@@ -51,6 +51,11 @@ pub enum Command {
     Compare(CompareArgs),
     /// Rank the uncertain inputs by how much they move the risk (tornado, Spearman, first-order index).
     Sensitivity(SensitivityArgs),
+    /// Score a forecast against what happened: PIT, coverage of the 50 % and
+    /// 90 % bands, Brier and log scores of the insolvency forecast.
+    Backtest(BacktestArgs),
+    /// Write a one-file HTML report: summary, charts, scenario comparison and top drivers.
+    Report(ReportArgs),
     /// Merge the partial results of a sharded run into the full report.
     Merge(MergeArgs),
     /// Measure simulation throughput: warm-up, then repeated timed runs per
@@ -113,9 +118,26 @@ pub struct SimArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Sampling of per-path inputs: mc (independent draws) or lhs (Latin
+    /// hypercube, stratified within each block). Default: the model's
+    /// `[model] sampling`, else mc.
+    #[arg(long, value_name = "mc|lhs")]
+    pub sampling: Option<String>,
 }
 
 impl SimArgs {
+    /// Applies `--sampling` to a loaded model.
+    pub fn apply(&self, model: &mut Model) -> Result<()> {
+        if let Some(text) = &self.sampling {
+            model.sampling = crate::model::Sampling::parse(text).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--sampling {text}: use mc (Monte Carlo) or lhs (Latin hypercube)"
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
     /// The thread count to use.
     pub fn thread_count(&self) -> Result<usize> {
         match self.threads {
@@ -162,6 +184,54 @@ pub struct RunArgs {
     /// Where a shard writes its partial result (versioned, checksummed).
     #[arg(long, value_name = "FILE")]
     pub partial: Option<PathBuf>,
+    /// Write SVG charts (insolvency curve, months, cash fan, end-cash
+    /// histogram) into DIR. With --out they are written there as well.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
+    /// Keep adding paths until the 95 % interval of P(insolvent) has at most
+    /// this half-width (e.g. 0.001), checking at 16, 32, 64, … blocks.
+    #[arg(long, value_name = "H")]
+    pub precision: Option<f64>,
+    /// Most paths a --precision run may use.
+    #[arg(long, value_name = "N", default_value = "1G", value_parser = parse_count)]
+    pub max_paths: u64,
+}
+
+/// `runway backtest`.
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// CSV of what happened: `month` (YYYY-MM) and any of cash, revenue,
+    /// cost, users (in the model's unit) and insolvent (0/1, or the month).
+    #[arg(long, value_name = "FILE.csv")]
+    pub actual: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Report format (csv: one row per observation).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write backtest.csv and backtest.json into DIR, atomically.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace backtest files already in the --out folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `runway report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
+    pub out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `runway merge`.
@@ -201,6 +271,9 @@ pub struct CompareArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the scenarios' insolvency curves (scenario_curves.svg) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 /// `runway sensitivity`.
@@ -213,6 +286,9 @@ pub struct SensitivityArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the tornado chart (tornado.svg) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 /// `runway bench`.
@@ -395,6 +471,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Bench(args) => bench_command(args),
         Command::Compare(args) => compare_command(args),
         Command::Merge(args) => merge_command(args),
+        Command::Backtest(args) => backtest_command(args),
+        Command::Report(args) => report_command(args),
         Command::Sensitivity(args) => sensitivity_command(args),
     }
 }
@@ -475,6 +553,11 @@ fn compare_command(args: CompareArgs) -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     let threads = args.sim.thread_count()?;
+    let plots = args
+        .plots
+        .as_deref()
+        .map(OutputDir::prepare_for_file)
+        .transpose()?;
     let spec = RunSpec {
         paths: args.sim.paths,
         seed: args.sim.seed,
@@ -497,6 +580,19 @@ fn compare_command(args: CompareArgs) -> Result<()> {
             paths_per_second: total as f64 / seconds.max(1e-9),
         },
     );
+    if let Some(dir) = &plots {
+        let summaries: Vec<Summary> = models
+            .iter()
+            .zip(&result.tallies)
+            .map(|(m, t)| Summary::new(m, t, spec.seed, report.run.clone()))
+            .collect();
+        let named: Vec<(String, &Summary)> = models
+            .iter()
+            .zip(&summaries)
+            .map(|(m, s)| (m.scenario.clone().unwrap_or_default(), s))
+            .collect();
+        write_charts(dir, &[crate::chart::compare_chart(&named)])?;
+    }
     print_stdout(&match args.format {
         Format::Table => crate::report::render_compare_table(&report),
         Format::Json => crate::report::render_compare_json(&report),
@@ -505,7 +601,8 @@ fn compare_command(args: CompareArgs) -> Result<()> {
 }
 
 fn sensitivity_command(args: SensitivityArgs) -> Result<()> {
-    let model = args.model.load()?;
+    let mut model = args.model.load()?;
+    args.sim.apply(&mut model)?;
     let threads = args.sim.thread_count()?;
     let spec = RunSpec {
         paths: args.sim.paths,
@@ -514,9 +611,17 @@ fn sensitivity_command(args: SensitivityArgs) -> Result<()> {
         fan: false,
         blocks: None,
     };
+    let plots = args
+        .plots
+        .as_deref()
+        .map(OutputDir::prepare_for_file)
+        .transpose()?;
     let (report, _) = with_progress(spec.paths, args.sim.quiet, |p| {
         crate::sensitivity::run_sensitivity(&model, &spec, p)
     })?;
+    if let Some(dir) = &plots {
+        write_charts(dir, &[crate::chart::tornado_chart(&report)])?;
+    }
     print_stdout(&match args.format {
         Format::Table => crate::report::render_sensitivity_table(&report),
         Format::Json => crate::report::render_sensitivity_json(&report),
@@ -568,7 +673,16 @@ fn bench_command(args: BenchArgs) -> Result<()> {
 }
 
 fn run_command(args: RunArgs) -> Result<()> {
-    let model = args.model.load()?;
+    let mut model = args.model.load()?;
+    args.sim.apply(&mut model)?;
+    if args.precision.is_some() && (args.shard.is_some() || args.per_path) {
+        return Err(Error::Usage("--precision decides the number of paths as it goes; it cannot be combined with --shard or --per-path".into()));
+    }
+    if let Some(h) = args.precision {
+        if !(h > 0.0 && h < 0.5) {
+            return Err(Error::Usage(format!("--precision {h}: the target half-width of the 95 % interval must lie between 0 and 0.5, e.g. 0.001")));
+        }
+    }
     let threads = args.sim.thread_count()?;
     if args.per_path && args.out.is_none() {
         return Err(Error::Usage(
@@ -597,7 +711,7 @@ fn run_command(args: RunArgs) -> Result<()> {
         paths: args.sim.paths,
         seed: args.sim.seed,
         threads,
-        fan: args.fan || args.out.is_some() || shard.is_some(),
+        fan: args.fan || args.out.is_some() || args.plots.is_some() || shard.is_some(),
         blocks: None,
     };
     if let Some(shard) = shard {
@@ -612,6 +726,16 @@ fn run_command(args: RunArgs) -> Result<()> {
         .as_deref()
         .map(|dir| OutputDir::prepare(dir, args.force))
         .transpose()?;
+    let plots = args
+        .plots
+        .as_deref()
+        .map(OutputDir::prepare_for_file)
+        .transpose()?;
+    if shard.is_some() && plots.is_some() {
+        return Err(Error::Usage(
+            "a shard writes only its --partial file; draw charts after `runway merge`".into(),
+        ));
+    }
     let started_at = now_utc_rfc3339();
     let paths_file = match (&out, args.per_path) {
         (Some(dir), true) => {
@@ -629,12 +753,18 @@ fn run_command(args: RunArgs) -> Result<()> {
         }
         _ => None,
     };
-    let (tally, elapsed) = execute(
-        &model,
-        &spec,
-        args.sim.quiet,
-        paths_file.as_ref().map(|p| p as &dyn BlockSink),
-    )?;
+    let (tally, elapsed, convergence) = match args.precision {
+        None => {
+            let (t, e) = execute(
+                &model,
+                &spec,
+                args.sim.quiet,
+                paths_file.as_ref().map(|p| p as &dyn BlockSink),
+            )?;
+            (t, e, None)
+        }
+        Some(target) => run_to_precision(&model, &spec, target, args.max_paths, args.sim.quiet)?,
+    };
     let seconds = elapsed.as_secs_f64();
     if let (Some(shard), Some(path)) = (shard, &args.partial) {
         let blocks = spec.blocks.clone().expect("a shard has blocks");
@@ -652,7 +782,7 @@ fn run_command(args: RunArgs) -> Result<()> {
             shards: shard.count,
             shard: shard.index,
             blocks: [blocks.start, blocks.end],
-            sampling: SAMPLING.into(),
+            sampling: model.sampling.describe().into(),
             threads,
             elapsed_seconds: seconds,
             tally,
@@ -677,7 +807,21 @@ fn run_command(args: RunArgs) -> Result<()> {
         elapsed_seconds: seconds,
         paths_per_second: tally.paths as f64 / seconds.max(1e-9),
     };
-    let summary = Summary::new(&model, &tally, spec.seed, run);
+    let mut summary = Summary::new(&model, &tally, spec.seed, run);
+    summary.convergence = convergence;
+    if !args.sim.quiet {
+        for w in &summary.warnings {
+            eprintln!("runway: warning: {w}");
+        }
+    }
+    let charts = if out.is_some() || plots.is_some() {
+        crate::chart::run_charts(&summary, Some(&tally.end_cash))
+    } else {
+        Vec::new()
+    };
+    if let Some(dir) = &plots {
+        write_charts(dir, &charts)?;
+    }
     if let Some(dir) = &out {
         let provenance = Provenance {
             overrides: args.model.overrides.clone(),
@@ -685,13 +829,68 @@ fn run_command(args: RunArgs) -> Result<()> {
             threads,
             elapsed_seconds: seconds,
         };
+        for chart in &charts {
+            dir.stage(&chart.file_name(), chart.svg.as_bytes())?;
+        }
         write_outputs(dir, &model, &summary, paths_file, provenance)?;
     }
     print_report(&summary, args.format)
 }
 
-/// Sampling method recorded in manifests and partial files.
-const SAMPLING: &str = "Monte Carlo (independent draws)";
+/// Adds blocks until the 95 % half-width of P(insolvent) is at most
+/// `target` or `max_paths` is reached. Checks happen at fixed block counts
+/// (16, 32, 64, … blocks), so the same seed stops at the same place for any
+/// thread count.
+fn run_to_precision(
+    model: &Model,
+    spec: &RunSpec,
+    target: f64,
+    max_paths: u64,
+    quiet: bool,
+) -> Result<(Tally, Duration, Option<crate::summary::Convergence>)> {
+    use crate::engine::BLOCK_SIZE;
+    let max_blocks = max_paths.div_ceil(BLOCK_SIZE as u64);
+    let mut tally = crate::engine::empty_tally(model, spec.fan);
+    let mut trace = Vec::new();
+    let (mut done, mut next) = (0u64, 16u64.min(max_blocks));
+    let mut elapsed = Duration::ZERO;
+    let reached = loop {
+        let round = RunSpec {
+            paths: (next * BLOCK_SIZE as u64).min(max_paths),
+            blocks: Some(done..next),
+            ..spec.clone()
+        };
+        let (part, took) = execute(model, &round, quiet, None)?;
+        tally.merge(&part);
+        elapsed += took;
+        let p = crate::stats::Proportion::new(tally.insolvent(), tally.paths);
+        let half = p.half_width();
+        trace.push(crate::summary::ConvergencePoint {
+            paths: tally.paths,
+            probability: p.probability,
+            ci95: p.ci95,
+            half_width: half,
+        });
+        if half <= target {
+            break true;
+        }
+        if next >= max_blocks {
+            break false;
+        }
+        done = next;
+        next = (next * 2).min(max_blocks);
+    };
+    if !reached && !quiet {
+        eprintln!("runway: stopped at --max-paths {max_paths} before the 95 % half-width reached {target}; see the convergence trace");
+    }
+    let convergence = crate::summary::Convergence {
+        target_half_width: target,
+        reached,
+        max_paths,
+        trace,
+    };
+    Ok((tally, elapsed, Some(convergence)))
+}
 
 /// What a manifest records about how the files were made.
 struct Provenance {
@@ -717,6 +916,10 @@ fn write_outputs(
     }
     dir.stage("summary.csv", &crate::export::render_summary_csv(summary))?;
     dir.stage("by_month.csv", &crate::export::render_by_month_csv(summary))?;
+    if let Some(c) = &summary.convergence {
+        dir.stage("convergence.csv", &crate::export::render_convergence_csv(c))?;
+        files.push("convergence.csv".into());
+    }
     let manifest = Manifest {
         runway_version: env!("CARGO_PKG_VERSION"),
         model_file: model.source.label.clone(),
@@ -750,6 +953,135 @@ fn print_report(summary: &Summary, format: Format) -> Result<()> {
         }
     };
     print_stdout(&text)
+}
+
+fn backtest_command(args: BacktestArgs) -> Result<()> {
+    let mut model = args.model.load()?;
+    args.sim.apply(&mut model)?;
+    let actual = crate::backtest::read_actuals(&args.actual, &model)?;
+    let threads = args.sim.thread_count()?;
+    // Check the output folder before the run.
+    let out = args
+        .out
+        .as_deref()
+        .map(|dir| crate::backtest::prepare_backtest_out(dir, args.force))
+        .transpose()?;
+    let spec = RunSpec {
+        paths: args.sim.paths,
+        seed: args.sim.seed,
+        threads,
+        fan: true,
+        blocks: None,
+    };
+    let (report, _) = with_progress(spec.paths, args.sim.quiet, |p| {
+        crate::backtest::run_backtest(&model, &actual, &spec, p)
+    })?;
+    if let Some(dir) = &out {
+        crate::backtest::write_backtest_out(dir, &report)?;
+    }
+    print_stdout(&match args.format {
+        Format::Table => crate::backtest::render_backtest_table(&report),
+        Format::Json => crate::backtest::render_backtest_json(&report),
+        Format::Csv => crate::backtest::render_backtest_csv(&report),
+    })
+}
+
+/// Writes charts as `DIR/NAME.svg`, atomically, into a checked folder.
+fn write_charts(dir: &OutputDir, charts: &[crate::chart::Chart]) -> Result<()> {
+    for chart in charts {
+        dir.stage(&chart.file_name(), chart.svg.as_bytes())?;
+    }
+    dir.commit()
+}
+
+fn report_command(args: ReportArgs) -> Result<()> {
+    let mut model = args.model.load()?;
+    args.sim.apply(&mut model)?;
+    let threads = args.sim.thread_count()?;
+    if args.out.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "{}: exists; pass --force to replace it",
+            args.out.display()
+        )));
+    }
+    let parent = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let dir = OutputDir::prepare_for_file(parent)?;
+    let spec = RunSpec {
+        paths: args.sim.paths,
+        seed: args.sim.seed,
+        threads,
+        fan: true,
+        blocks: None,
+    };
+    let (tally, elapsed) = execute(&model, &spec, args.sim.quiet, None)?;
+    let seconds = elapsed.as_secs_f64();
+    let run = RunInfo {
+        threads,
+        elapsed_seconds: seconds,
+        paths_per_second: tally.paths as f64 / seconds.max(1e-9),
+    };
+    let summary = Summary::new(&model, &tally, spec.seed, run.clone());
+    let mut charts = crate::chart::run_charts(&summary, Some(&tally.end_cash));
+    let sensitivity_spec = RunSpec {
+        fan: false,
+        ..spec.clone()
+    };
+    let (sensitivity, _) = with_progress(spec.paths, args.sim.quiet, |p| {
+        crate::sensitivity::run_sensitivity(&model, &sensitivity_spec, p)
+    })?;
+    charts.push(crate::chart::tornado_chart(&sensitivity));
+    // Scenario comparison, when the file defines scenarios and none was chosen.
+    let mut comparison = None;
+    if model.scenario.is_none() && !model.scenarios.is_empty() {
+        let mut models = Vec::new();
+        for (name, _) in &model.scenarios {
+            let mut m = ModelArgs {
+                scenario: Some(name.clone()),
+                ..args.model.clone()
+            }
+            .load()?;
+            args.sim.apply(&mut m)?;
+            models.push(m);
+        }
+        let (result, _) = with_progress(spec.paths * models.len() as u64, args.sim.quiet, |p| {
+            crate::compare::run_compare(&models, &sensitivity_spec, p)
+        })?;
+        let summaries: Vec<Summary> = models
+            .iter()
+            .zip(&result.tallies)
+            .map(|(m, t)| Summary::new(m, t, spec.seed, run.clone()))
+            .collect();
+        let named: Vec<(String, &Summary)> = models
+            .iter()
+            .zip(&summaries)
+            .map(|(m, s)| (m.scenario.clone().unwrap_or_default(), s))
+            .collect();
+        charts.push(crate::chart::compare_chart(&named));
+        comparison = Some(crate::compare::Comparison::new(
+            &models,
+            &result,
+            spec.seed,
+            run.clone(),
+        ));
+    }
+    let html =
+        crate::chart::report_html(&summary, &charts, comparison.as_ref(), Some(&sensitivity));
+    let name = args
+        .out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("report.html")
+        .to_string();
+    dir.stage(&name, html.as_bytes())?;
+    dir.commit()?;
+    if !args.sim.quiet {
+        eprintln!("runway: wrote {}", args.out.display());
+    }
+    Ok(())
 }
 
 fn merge_command(args: MergeArgs) -> Result<()> {

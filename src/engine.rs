@@ -17,7 +17,7 @@
 
 use crate::dist::Dist;
 use crate::error::{Error, Result};
-use crate::model::{Model, NoiseMode, Timing, TriggerCondition};
+use crate::model::{Model, NoiseMode, Sampling, Timing, TriggerCondition};
 use crate::rng::{open01, stream, stream_key, StreamRng};
 use crate::stats::Tally;
 use std::ops::Range;
@@ -172,6 +172,11 @@ pub struct Plan {
     calendar: Vec<usize>,
     labels: Vec<String>,
     happen_labels: Vec<String>,
+    sampling: Sampling,
+    /// Slots drawn jointly through the Gaussian copula, in matrix order.
+    correlated: Vec<usize>,
+    /// Lower Cholesky factor of the copula's normal-scale correlations.
+    cholesky: Vec<Vec<f64>>,
 }
 
 impl Plan {
@@ -305,8 +310,29 @@ impl Plan {
             shocks,
             flows,
             credit_pools,
-            labels,
             happen_labels,
+            sampling: model.sampling,
+            correlated: model
+                .correlation
+                .as_ref()
+                .map(|c| {
+                    c.inputs
+                        .iter()
+                        .map(|name| {
+                            labels
+                                .iter()
+                                .position(|l| l == name)
+                                .expect("validated input")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            cholesky: model
+                .correlation
+                .as_ref()
+                .map(|c| c.cholesky.clone())
+                .unwrap_or_default(),
+            labels,
         }
     }
 
@@ -554,11 +580,22 @@ fn simulate_block_body(
 ) {
     const B: usize = BLOCK_SIZE;
     // 1. Per-path inputs, each from its own stream.
-    for (slot, out) in plan.slots.iter().zip(s.inputs.iter_mut()) {
+    let lhs = plan.sampling == Sampling::LatinHypercube;
+    for (i, (slot, out)) in plan.slots.iter().zip(s.inputs.iter_mut()).enumerate() {
         match slot.constant {
             Some(v) => out.fill(v),
+            None if plan.correlated.contains(&i) => {} // drawn jointly below
+            None if lhs => {
+                latin_hypercube(&mut stream(seed, block, slot.key), out);
+                for x in out.iter_mut() {
+                    *x = slot.dist.quantile(*x);
+                }
+            }
             None => slot.dist.fill(&mut stream(seed, block, slot.key), out),
         }
+    }
+    if !plan.correlated.is_empty() {
+        correlated_inputs(plan, seed, block, lhs, &mut s.inputs, &mut s.uniform);
     }
     for (slot, rng) in plan.monthly.iter().zip(s.monthly_rngs.iter_mut()) {
         *rng = stream(seed, block, slot.key);
@@ -923,6 +960,73 @@ type RevenueArgs<'a> = (
     f64,
     &'a mut [f64],
 );
+
+/// Fills `out` with a Latin hypercube sample of U(0, 1): one value in each of
+/// the `out.len()` equal strata, in random order.
+fn latin_hypercube(rng: &mut StreamRng, out: &mut [f64]) {
+    let n = out.len();
+    for (k, x) in out.iter_mut().enumerate() {
+        *x = k as f64;
+    }
+    // Fisher–Yates shuffle of the stratum indices.
+    for k in (1..n).rev() {
+        let r = ((open01(rng) * (k + 1) as f64) as usize).min(k);
+        out.swap(k, r);
+    }
+    for x in out.iter_mut() {
+        *x = (*x + open01(rng)) / n as f64;
+    }
+}
+
+/// Draws the correlated inputs through a Gaussian copula: independent
+/// standard normals from each input's own stream (Latin hypercube scores
+/// under LHS), mixed by the Cholesky factor, mapped to uniforms by Φ and to
+/// each input's own distribution by its inverse CDF, so the marginals stay
+/// exactly as specified.
+fn correlated_inputs(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    lhs: bool,
+    inputs: &mut [Vec<f64>],
+    scratch: &mut [f64],
+) {
+    let k = plan.correlated.len();
+    let mut z: Vec<Vec<f64>> = Vec::with_capacity(k);
+    for &slot in &plan.correlated {
+        let mut rng = stream(seed, block, plan.slots[slot].key);
+        let mut column = vec![0.0; BLOCK_SIZE];
+        if lhs {
+            latin_hypercube(&mut rng, scratch);
+            for (zj, &u) in column.iter_mut().zip(scratch.iter()) {
+                *zj = standard_normal_quantile(u);
+            }
+        } else {
+            for zj in column.iter_mut() {
+                *zj = crate::ziggurat::standard_normal(&mut rng);
+            }
+        }
+        z.push(column);
+    }
+    for (row, &slot) in plan.correlated.iter().enumerate() {
+        let l = &plan.cholesky[row];
+        let dist = &plan.slots[slot].dist;
+        let out = &mut inputs[slot];
+        for j in 0..BLOCK_SIZE {
+            let y: f64 = (0..=row).map(|c| l[c] * z[c][j]).sum();
+            let u = standard_normal_cdf(y).clamp(1e-300, 1.0 - 1e-16);
+            out[j] = dist.quantile(u);
+        }
+    }
+}
+
+fn standard_normal_cdf(x: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+fn standard_normal_quantile(u: f64) -> f64 {
+    -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u)
+}
 
 /// One month of one revenue line over a block: the level moves by its
 /// factor (and persistent noise); the month's revenue is level × arpu ×

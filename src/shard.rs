@@ -318,7 +318,10 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         scenario: first.scenario.clone(),
         overrides: first.overrides.clone(),
     };
-    let model = load_str(&first.model_text, &first.model_file, &options)?;
+    let mut model = load_str(&first.model_text, &first.model_file, &options)?;
+    if first.sampling == crate::model::Sampling::LatinHypercube.describe() {
+        model.sampling = crate::model::Sampling::LatinHypercube;
+    }
     if sha256_hex(first.model_text.as_bytes()) != first.model_sha256 {
         return Err(invalid(
             &first_path,
@@ -326,7 +329,8 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         ));
     }
     let mut tally = crate::engine::empty_tally(&model, true);
-    for (_, p) in &partials {
+    for (path, p) in &partials {
+        check_shape(path, p, &model)?;
         tally.merge(&p.tally);
     }
     Ok(Merged {
@@ -337,6 +341,45 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         tally,
         header: first,
     })
+}
+
+/// A partial's tally must have the model's shape (months, inflows, shocks)
+/// and counts that add up: anything else is a damaged or forged file.
+fn check_shape(path: &Path, p: &Partial, model: &Model) -> Result<()> {
+    let t = &p.tally;
+    let months = model.months as usize;
+    let shape_ok = t.insolvent_in_month.len() == months
+        && t.inflow_arrived.len() == model.inflows.len()
+        && t.shock_struck.len() == model.shocks.len()
+        && t.fan.as_ref().is_none_or(|f| {
+            [&f.cash, &f.revenue, &f.cost, &f.users]
+                .iter()
+                .all(|v| v.len() == months)
+        });
+    if !shape_ok {
+        return Err(invalid(
+            path,
+            "its tally does not fit its model (months, inflows or shocks differ)",
+        ));
+    }
+    let expected_paths = (p.blocks[1].saturating_sub(p.blocks[0]) * BLOCK_SIZE as u64)
+        .min(p.paths.saturating_sub(p.blocks[0] * BLOCK_SIZE as u64));
+    let counts_ok = t.paths == expected_paths
+        && t.insolvent() <= t.paths
+        && t.end_cash.count() == t.paths
+        && t.lowest_cash.count() == t.paths
+        && t.inflow_arrived
+            .iter()
+            .chain(&t.shock_struck)
+            .all(|&k| k <= t.paths)
+        && t.sketches_consistent()
+        && t.fan
+            .as_ref()
+            .is_none_or(|f| f.cash.iter().all(|s| s.count() == t.paths));
+    if !counts_ok {
+        return Err(invalid(path, "its counts do not add up to its paths"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

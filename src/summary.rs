@@ -174,8 +174,63 @@ pub struct Summary {
     pub shocks: Vec<EventRate>,
     /// Method notes: generator, block size, quantile error.
     pub method: Method,
+    /// With `--precision`: the target, whether it was met, and the trace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convergence: Option<Convergence>,
+    /// Warnings about the result's precision (also printed on stderr).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Timing of this run.
     pub run: RunInfo,
+}
+
+/// A precision-controlled run: paths were added until the 95 % interval of
+/// P(insolvent) was narrow enough.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Convergence {
+    /// Target half-width of the 95 % interval.
+    pub target_half_width: f64,
+    /// Whether the target was met (else `max_paths` was reached).
+    pub reached: bool,
+    /// The cap on paths.
+    pub max_paths: u64,
+    /// The interval after each check, at fixed block counts.
+    pub trace: Vec<ConvergencePoint>,
+}
+
+/// One check of a precision-controlled run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ConvergencePoint {
+    /// Paths simulated so far.
+    pub paths: u64,
+    /// P(insolvent) so far.
+    pub probability: f64,
+    /// Its 95 % interval.
+    pub ci95: [f64; 2],
+    /// Half the interval's width.
+    pub half_width: f64,
+}
+
+/// A warning when few paths are insolvent: the count, and about how many
+/// paths a 10 % relative precision (95 % half-width = P / 10) would need.
+pub fn few_events_warning(insolvent: u64, paths: u64) -> Option<String> {
+    if insolvent >= 100 || paths == 0 {
+        return None;
+    }
+    let p = insolvent as f64 / paths as f64;
+    let needed = if insolvent == 0 {
+        "at least ".to_string()
+            + &format!("{}", (3.0 * 384.0 * paths as f64).max(1e6) as u64)
+            + " (no insolvent path yet, so P is below about 3/n)"
+    } else {
+        format!(
+            "about {}",
+            (1.959_963_984_540_054_f64.powi(2) * (1.0 - p) / (0.01 * p)).ceil() as u64
+        )
+    };
+    Some(format!(
+        "only {insolvent} of {paths} paths became insolvent: the relative precision of P is poor; for ±10 % relative precision (95 %) you need {needed} paths (use --paths or --precision)"
+    ))
 }
 
 /// Model identification.
@@ -307,12 +362,16 @@ impl Summary {
             method: Method {
                 generator: GENERATOR_NAME,
                 block_size: BLOCK_SIZE,
-                sampling: "Monte Carlo (independent draws)",
+                sampling: model.sampling.describe(),
                 quantiles: format!(
                     "log-bucket sketch, relative error at most {:.2} %, exact min and max",
                     SKETCH_RELATIVE_ERROR * 100.0
                 ),
             },
+            convergence: None,
+            warnings: few_events_warning(tally.insolvent(), n)
+                .into_iter()
+                .collect(),
             run,
         }
     }

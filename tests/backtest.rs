@@ -229,7 +229,7 @@ fn insolvency_is_scored_by_the_horizon_and_for_each_month_with_a_known_outcome()
 #[test]
 fn empty_cells_are_skipped_and_rows_are_sorted_by_month() {
     let m = model(LONG);
-    let text = "# actuals\nMonth, cash ,revenue,users\n2020-03,4800,,1020\n\n2020-01,5100,260,\n2020-02,,,\n";
+    let text = "# actuals\n\nMonth, cash ,revenue,users\n2020-03,4800,,1020\n\n# January\n2020-01,5100,260,\n2020-02,,,\n,,,\n";
     let a = parse_actuals(text, "a.csv", &m).unwrap();
     let got: Vec<(String, Quantity, f64, Option<u64>)> = a
         .observations
@@ -239,13 +239,16 @@ fn empty_cells_are_skipped_and_rows_are_sorted_by_month() {
     assert_eq!(
         got,
         vec![
-            ("2020-01".into(), Quantity::Cash, 5100.0, Some(5)),
-            ("2020-01".into(), Quantity::Revenue, 260.0, Some(5)),
-            ("2020-03".into(), Quantity::Cash, 4800.0, Some(3)),
-            ("2020-03".into(), Quantity::Users, 1020.0, Some(3)),
+            ("2020-01".into(), Quantity::Cash, 5100.0, Some(7)),
+            ("2020-01".into(), Quantity::Revenue, 260.0, Some(7)),
+            ("2020-03".into(), Quantity::Cash, 4800.0, Some(4)),
+            ("2020-03".into(), Quantity::Users, 1020.0, Some(4)),
         ]
     );
     assert!(a.insolvency.is_empty());
+    // Line numbers count blank and comment lines.
+    let (path, _) = bad("\n# note\nmonth,cash\n\n2024-01,1\n   \n# more\n2024-02,x\n");
+    assert_eq!(path, "line 8, column cash");
 }
 
 /// Parses `text` against the short model and returns the error's (path, message).

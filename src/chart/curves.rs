@@ -2,10 +2,10 @@
 //! scenario curves.
 
 use super::frame::{
-    fitted, font, header, plot, render, scenario_label, subtitle, truncate, Area, Axis, DrawResult,
-    Entry, Glyph, BLUE_, INK, PALETTE, RED_,
+    fitted, font, header, money_label, plot, render, scenario_label, subtitle, truncate, Area,
+    Axis, DrawResult, Entry, Glyph, BLUE_, INK, PALETTE, RED_,
 };
-use crate::report::{format_money, format_probability};
+use crate::report::format_probability;
 use crate::summary::{Percentiles, Summary};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -103,10 +103,18 @@ fn draw_insolvency_curve(root: &Area<'_>, s: &Summary) -> DrawResult {
         super::frame::group(ins.count),
         super::frame::group(s.paths)
     );
-    chart.plotting_area().draw(&Text::new(
+    // On a white box, in case the curve rises early.
+    let (left, top) = (10, 8);
+    let width = super::frame::text_width(&note, 13.25).round() as i32;
+    let plot_area = chart.plotting_area().strip_coord_spec();
+    plot_area.draw(&Rectangle::new(
+        [(left - 4, top - 3), (left + width + 4, top + 19)],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    plot_area.draw(&Text::new(
         note,
-        (x.lo + 0.02 * (x.hi - x.lo), y.hi - 0.03 * (y.hi - y.lo)),
-        font(13.0).pos(Pos::new(HPos::Left, VPos::Top)),
+        (left, top),
+        font(13.25).pos(Pos::new(HPos::Left, VPos::Top)),
     ))?;
     Ok(())
 }
@@ -131,7 +139,7 @@ fn draw_cash_fan(root: &Area<'_>, s: &Summary) -> DrawResult {
         Entry::new(Glyph::Band(fan_color, 0.15), "5–95 % of paths"),
         Entry::new(
             Glyph::Line(RED_, 2),
-            format!("insolvency floor ({})", format_money(s.floor)),
+            format!("insolvency floor ({})", money_label(s.floor)),
         ),
     ];
     let area = header(root, "Cash at the end of each month", &subtitle(s), &legend)?;

@@ -1,10 +1,10 @@
 //! Distributions: end cash as a histogram, and the month of insolvency.
 
 use super::frame::{
-    font, group, header, money_tick, plot, render, subtitle, ticks, Area, Axis, DrawResult, Entry,
-    Glyph, BLUE_, GREY_, INK, RED_,
+    font, group, header, money_label, money_tick, plot, render, subtitle, ticks, Area, Axis,
+    DrawResult, Entry, Glyph, BLUE_, GREY_, INK, RED_,
 };
-use crate::report::{format_money, format_probability};
+use crate::report::format_probability;
 use crate::stats::Sketch;
 use crate::summary::Summary;
 use plotters::prelude::*;
@@ -83,20 +83,20 @@ fn draw_histogram(root: &Area<'_>, s: &Summary, sketch: &Sketch) -> DrawResult {
                 s.unit
             ),
         ),
-        Entry::new(Glyph::Line(INK, 2), format!("median {}", format_money(p50))),
+        Entry::new(Glyph::Line(INK, 2), format!("median {}", money_label(p50))),
         Entry::new(
             Glyph::Line(GREY_, 2),
             format!(
                 "5th, 95th percentile {} · {}",
-                format_money(p5),
-                format_money(p95)
+                money_label(p5),
+                money_label(p95)
             ),
         ),
     ];
     if floor_shown {
         legend.push(Entry::new(
             Glyph::Line(RED_, 2),
-            format!("insolvency floor {}", format_money(s.floor)),
+            format!("insolvency floor {}", money_label(s.floor)),
         ));
     }
     let area = header(root, &title, &subtitle(s), &legend)?;
@@ -108,7 +108,7 @@ fn draw_histogram(root: &Area<'_>, s: &Summary, sketch: &Sketch) -> DrawResult {
             format_probability(b.above)
         ));
     }
-    let x = Axis::money(first, last, desc);
+    let x = Axis::money_with(first, last, 8, desc);
     let top = b.shares.iter().copied().fold(0.0, f64::max);
     let y = Axis::percent(0.0, top * 1.08, "Share of paths in the bin, %");
     let mut chart = plot(&area, &x, &y)?;
@@ -189,7 +189,14 @@ fn draw_months(root: &Area<'_>, s: &Summary) -> DrawResult {
                 )
             }),
     )?;
-    if ins.by_month.len() <= 24 {
+    // Counts above the bars, when the widest fits over its bar.
+    let slot = f64::from(chart.plotting_area().dim_in_pixel().0) / (x.hi - x.lo);
+    let widest = ins
+        .by_month
+        .iter()
+        .map(|r| super::frame::text_width(&group(r.count_in_month), 11.0))
+        .fold(0.0, f64::max);
+    if widest <= 0.9 * slot {
         let style = font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom));
         for (i, r) in ins.by_month.iter().enumerate() {
             if r.count_in_month > 0 {

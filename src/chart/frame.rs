@@ -48,7 +48,7 @@ pub(crate) fn font(px: f64) -> TextStyle<'static> {
 }
 
 /// The size to give plotters so that the SVG says `font-size="px"` exactly
-/// (it writes size / 1.24; a plain `px * 1.24` can print as 13.000000000000002).
+/// (it writes size / 1.24, and `13.0 * 1.24 / 1.24` prints as 13.000000000000002: pick sizes that round-trip).
 fn plotters_size(px: f64) -> f64 {
     let mut size = px * 1.24;
     for _ in 0..8 {
@@ -142,8 +142,8 @@ impl Entry {
 }
 
 const TITLE_PX: f64 = 19.0;
-const SUBTITLE_PX: f64 = 13.0;
-const LEGEND_PX: f64 = 13.0;
+const SUBTITLE_PX: f64 = 13.25;
+const LEGEND_PX: f64 = 13.25;
 const LEFT: i32 = 16;
 
 /// Draws the title, the subtitle and (when there is more than one series)
@@ -214,7 +214,7 @@ pub(crate) fn subtitle(s: &Summary) -> String {
 }
 
 /// Characters that fit on the subtitle line.
-const SUBTITLE_CHARS: usize = 98;
+const SUBTITLE_CHARS: usize = 96;
 
 /// `name` followed by `rest`, shortening the name (not the rest) to fit the
 /// subtitle line.
@@ -327,6 +327,16 @@ pub(crate) fn money_tick(x: f64, step: f64) -> String {
     }
 }
 
+/// An amount for a label: a whole number without decimals (`150`, not
+/// `150.0`), anything else as in the terminal report.
+pub(crate) fn money_label(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        money_tick(x, 1.0)
+    } else {
+        crate::report::format_money(x)
+    }
+}
+
 /// The month axis: which month indices get a label (always the last one,
 /// the horizon), at 1, 2, 3, 4, 6, 12, … month steps, at most about ten.
 pub(crate) fn month_ticks(months: usize) -> Vec<f64> {
@@ -354,7 +364,7 @@ pub(crate) fn y_label_width(labels: &[String]) -> u32 {
 /// Font size of tick labels.
 pub(crate) const TICK_PX: f64 = 12.0;
 /// Font size of axis titles.
-pub(crate) const AXIS_PX: f64 = 13.0;
+pub(crate) const AXIS_PX: f64 = 13.25;
 
 /// One axis: its range, where its labels go, the labels and its title.
 #[derive(Debug, Clone)]
@@ -368,9 +378,14 @@ pub(crate) struct Axis {
 
 impl Axis {
     /// A probability axis from 0 (or `lo`) to at least `hi`, labelled in percent.
+    /// The axis never goes past 100 %.
     pub fn percent(lo: f64, hi: f64, desc: impl Into<String>) -> Axis {
-        let hi = if hi > lo { hi } else { lo + 0.01 };
-        let (lo, hi, ticks, step) = ticks(lo, hi, 6);
+        let hi = if hi > lo { hi.min(1.0) } else { lo + 0.01 };
+        let (lo, mut hi, mut ticks, step) = ticks(lo, hi, 6);
+        if hi > 1.0 {
+            ticks.retain(|&t| t <= 1.0 + 1e-9);
+            hi = 1.0;
+        }
         let labels = ticks.iter().map(|&t| percent_tick(t, step)).collect();
         Axis {
             lo,
@@ -383,7 +398,12 @@ impl Axis {
 
     /// A money axis covering [lo, hi], labelled with thousands separators.
     pub fn money(lo: f64, hi: f64, desc: impl Into<String>) -> Axis {
-        let (lo, hi, ticks, step) = ticks(lo, hi, 6);
+        Axis::money_with(lo, hi, 6, desc)
+    }
+
+    /// A money axis with about `target` ticks.
+    pub fn money_with(lo: f64, hi: f64, target: usize, desc: impl Into<String>) -> Axis {
+        let (lo, hi, ticks, step) = ticks(lo, hi, target);
         let labels = ticks.iter().map(|&t| money_tick(t, step)).collect();
         Axis {
             lo,
@@ -517,7 +537,7 @@ mod tests {
 
     #[test]
     fn font_sizes_print_as_whole_pixels() {
-        for px in [11.0, 12.0, 13.0, 15.0, 19.0] {
+        for px in [11.0, 12.0, 13.25, 14.0, 19.0] {
             assert_eq!(plotters_size(px) / 1.24, px);
         }
     }

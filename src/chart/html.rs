@@ -20,7 +20,7 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.spark { font-family: monospace; letter-spacing: 0; white-space: nowrap; }
+span.spark { font-family: monospace; letter-spacing: 0; white-space: nowrap; }
 figure { margin: 1.2em 0; }
 figure svg { display: block; max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.9em; margin-top: 0.3em; }

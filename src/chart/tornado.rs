@@ -9,6 +9,9 @@ use crate::sensitivity::Sensitivity;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+/// Pixels kept free at the right of the largest whisker for the swing label.
+const LABEL_ROOM_PX: f64 = 78.0;
+
 /// Inputs shown in the tornado (the largest |swing| first).
 pub const TORNADO_DRIVERS: usize = 12;
 
@@ -37,28 +40,25 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         ),
     ];
     let shown = if s.drivers.len() > drivers.len() {
-        format!(
-            "top {} of {} inputs by swing",
-            drivers.len(),
-            s.drivers.len()
-        )
+        format!("top {} of {} inputs", drivers.len(), s.drivers.len())
+    } else if drivers.len() == 1 {
+        "1 input".to_string()
     } else {
-        format!("{} inputs, by swing", drivers.len())
+        format!("all {} inputs", drivers.len())
     };
     let area = header(
         root,
         &format!(
-            "What drives the risk of running out of money by {}",
+            "What drives the risk of insolvency by {}: {shown}",
             s.horizon
         ),
         &fitted(
             &s.model,
             &format!(
-                " · {} · {} paths · seed {} · {}",
+                " · {} · {} paths · seed {}",
                 scenario_label(s.scenario.as_deref()),
                 group(s.paths),
-                s.seed,
-                shown
+                s.seed
             ),
         ),
         &legend,
@@ -84,8 +84,13 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let hi = if hi > 0.0 { hi } else { 0.01 };
-    // Room at the right for the swing labels (about 70 px of the ~480 px plot).
-    let (x_lo, x_hi, x_ticks, step) = ticks(0.0, hi * 1.18, 6);
+    let (x_lo, ticks_hi, x_ticks, step) = ticks(0.0, hi, 6);
+    // Room at the right of the largest whisker for a swing label, beyond
+    // the last tick if need be (the label never needs a tick past 100 %).
+    let label_area = y_label_width(&names) - 20;
+    let plot_px = f64::from(area.dim_in_pixel().0) - 38.0 - f64::from(label_area);
+    let room = (LABEL_ROOM_PX / plot_px).clamp(0.0, 0.5);
+    let x_hi = ticks_hi.max(x_lo + (hi - x_lo) / (1.0 - room));
     let x = Axis {
         lo: x_lo,
         hi: x_hi,
@@ -117,7 +122,7 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         .margin_bottom(6)
         .margin_left(10)
         .x_label_area_size(50)
-        .y_label_area_size(y_label_width(&names) - 20)
+        .y_label_area_size(label_area)
         .build_cartesian_2d(x.coord(), y)?;
     chart
         .configure_mesh()
@@ -136,6 +141,8 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         [(p, -0.6), (p, n as f64 - 0.4)],
         AXIS.stroke_width(2),
     ))?;
+    // 10 px: clear of the dot (radius 5) at the end of a whisker.
+    let gap = 10.0 * (x_hi - x_lo) / f64::from(chart.plotting_area().dim_in_pixel().0.max(1));
     for (i, d) in drivers.iter().enumerate() {
         let y = (n - 1 - i) as f64;
         let (pl, ph) = (d.lowest_decile.probability, d.highest_decile.probability);
@@ -161,7 +168,7 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         let right = d.lowest_decile.ci95[1].max(d.highest_decile.ci95[1]);
         chart.plotting_area().draw(&Text::new(
             swings[i].clone(),
-            (right + 0.015 * (x_hi - x_lo), y),
+            (right + gap, y),
             font(12.0).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
     }

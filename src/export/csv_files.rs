@@ -244,6 +244,32 @@ pub fn render_by_month_csv(s: &Summary) -> Vec<u8> {
     finish(w)
 }
 
+/// `convergence.csv`: the trace of a `--precision` run.
+pub fn render_convergence_csv(c: &crate::summary::Convergence) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record([
+        "paths",
+        "probability",
+        "ci95_low",
+        "ci95_high",
+        "half_width",
+        "target_half_width",
+    ])
+    .expect("in-memory CSV");
+    for p in &c.trace {
+        w.write_record([
+            p.paths.to_string(),
+            num(Some(p.probability)),
+            num(Some(p.ci95[0])),
+            num(Some(p.ci95[1])),
+            num(Some(p.half_width)),
+            num(Some(c.target_half_width)),
+        ])
+        .expect("in-memory CSV");
+    }
+    finish(w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ mod csv_files;
 mod manifest;
 mod paths;
 
-pub use csv_files::{render_by_month_csv, render_summary_csv, unit_suffix};
+pub use csv_files::{render_by_month_csv, render_convergence_csv, render_summary_csv, unit_suffix};
 pub use manifest::{now_utc_rfc3339, sha256_hex, Manifest};
 pub use paths::PathRows;
 
@@ -22,7 +22,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The files runway writes into an output folder.
-pub const OUTPUT_FILES: [&str; 4] = ["summary.csv", "by_month.csv", "paths.csv", "manifest.json"];
+pub const OUTPUT_FILES: [&str; 11] = [
+    "summary.csv",
+    "by_month.csv",
+    "paths.csv",
+    "convergence.csv",
+    "manifest.json",
+    "insolvency_curve.svg",
+    "insolvency_month.svg",
+    "cash_fan.svg",
+    "end_cash_histogram.svg",
+    "tornado.svg",
+    "scenario_curves.svg",
+];
 
 /// An output folder, checked and ready.
 #[derive(Debug)]
@@ -63,6 +75,29 @@ impl OutputDir {
             }
         }
         // Probe: can we create, write and remove a file here?
+        let probe = dir.join(format!(".runway-probe-{}", std::process::id()));
+        fs::File::create(&probe)
+            .and_then(|mut f| f.write_all(b"probe"))
+            .map_err(|source| Error::Output {
+                path: dir.to_path_buf(),
+                action: "cannot write into the output folder",
+                source,
+            })?;
+        let _ = fs::remove_file(&probe);
+        Ok(OutputDir {
+            dir: dir.to_path_buf(),
+            pending: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A folder that will receive files of other names (charts, a report):
+    /// created if missing and probed for write access, nothing refused.
+    pub fn prepare_for_file(dir: &Path) -> Result<OutputDir> {
+        fs::create_dir_all(dir).map_err(|source| Error::Output {
+            path: dir.to_path_buf(),
+            action: "cannot create the output folder",
+            source,
+        })?;
         let probe = dir.join(format!(".runway-probe-{}", std::process::id()));
         fs::File::create(&probe)
             .and_then(|mut f| f.write_all(b"probe"))

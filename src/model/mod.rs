@@ -211,6 +211,55 @@ pub struct Model {
     pub scenarios: Vec<(String, String)>,
     /// Where the model came from.
     pub source: ModelSource,
+    /// How per-path inputs are sampled (the file's `[model] sampling`, or
+    /// `--sampling`).
+    pub sampling: Sampling,
+    /// Rank correlation between per-path inputs, if any.
+    pub correlation: Option<Correlation>,
+}
+
+/// How per-path inputs are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sampling {
+    /// Independent draws.
+    #[default]
+    MonteCarlo,
+    /// Latin hypercube, stratified within each block of paths.
+    LatinHypercube,
+}
+
+impl Sampling {
+    /// Parses `mc` or `lhs`.
+    pub fn parse(text: &str) -> Option<Sampling> {
+        match text {
+            "mc" | "monte-carlo" => Some(Sampling::MonteCarlo),
+            "lhs" | "latin-hypercube" => Some(Sampling::LatinHypercube),
+            _ => None,
+        }
+    }
+
+    /// Human description for reports and manifests.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Sampling::MonteCarlo => "Monte Carlo (independent draws)",
+            Sampling::LatinHypercube => {
+                "Latin hypercube (stratified within each block of 1024 paths)"
+            }
+        }
+    }
+}
+
+/// A Gaussian-copula rank correlation between per-path inputs.
+#[derive(Debug, Clone)]
+pub struct Correlation {
+    /// Field paths of the correlated inputs, in matrix order.
+    pub inputs: Vec<String>,
+    /// The Spearman rank correlations as given.
+    pub rank: Vec<Vec<f64>>,
+    /// Lower Cholesky factor of the normal-scale correlation matrix
+    /// r = 2 sin(π ρ / 6), which gives the copula exactly these Spearman
+    /// correlations.
+    pub cholesky: Vec<Vec<f64>>,
 }
 
 impl Model {

@@ -30,6 +30,18 @@ pub struct RawModel {
     /// the key is accepted.
     #[serde(default)]
     pub scenarios: IndexMap<String, toml::Value>,
+    /// Rank correlation between per-path inputs.
+    pub correlation: Option<RawCorrelation>,
+}
+
+/// `[correlation]`: a rank-correlation matrix over named per-path inputs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCorrelation {
+    /// Field paths of the inputs, in matrix order.
+    pub inputs: Vec<String>,
+    /// Spearman rank correlations, one row per input.
+    pub matrix: Vec<Vec<f64>>,
 }
 
 /// `[model]`: names, time and unit.
@@ -42,6 +54,8 @@ pub struct RawMeta {
     pub start: String,
     pub horizon: String,
     pub unit: String,
+    /// `"mc"` (default) or `"lhs"`.
+    pub sampling: Option<String>,
 }
 
 /// `[cash]`: starting position and the insolvency floor.
@@ -157,7 +171,14 @@ impl OneOrMany {
 /// Field names of each section, for listing valid paths in messages.
 pub mod fields {
     /// `[model]`.
-    pub const MODEL: &[&str] = &["name", "description", "start", "horizon", "unit"];
+    pub const MODEL: &[&str] = &[
+        "name",
+        "description",
+        "start",
+        "horizon",
+        "unit",
+        "sampling",
+    ];
     /// `[cash]` (besides `tranches`).
     pub const CASH: &[&str] = &["initial", "floor"];
     /// `[cash.tranches.NAME]`.

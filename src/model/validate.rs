@@ -2,8 +2,8 @@
 
 use super::schema::*;
 use super::{
-    CostLine, Flow, Inflow, Input, Model, ModelSource, Month, Noise, NoiseMode, RevenueLine, Shock,
-    Timing, TriggerCondition, MAX_MONTHS,
+    Correlation, CostLine, Flow, Inflow, Input, Model, ModelSource, Month, Noise, NoiseMode,
+    RevenueLine, Sampling, Shock, Timing, TriggerCondition, MAX_MONTHS,
 };
 use crate::dist::{Dist, ParamError};
 use crate::error::{Error, Result};
@@ -853,7 +853,17 @@ pub(crate) fn validate(
         })
         .collect();
 
-    Ok(Model {
+    let sampling = match raw.model.sampling.as_deref() {
+        None => Sampling::MonteCarlo,
+        Some(text) => Sampling::parse(text).ok_or_else(|| {
+            field(
+                "model.sampling",
+                Some(toml::Value::String(text.to_string())),
+                "must be \"mc\" (Monte Carlo) or \"lhs\" (Latin hypercube)".into(),
+            )
+        })?,
+    };
+    let mut model = Model {
         name: raw.model.name,
         description: raw.model.description,
         unit: raw.model.unit,
@@ -869,7 +879,162 @@ pub(crate) fn validate(
         scenario,
         scenarios,
         source,
+        sampling,
+        correlation: None,
+    };
+    if let Some(c) = raw.correlation {
+        model.correlation = Some(check_correlation(&model, c, &file)?);
+    }
+    Ok(model)
+}
+
+/// Checks a correlation matrix: named uncertain per-path inputs, square,
+/// symmetric, unit diagonal, entries in [-1, 1], and positive semi-definite
+/// on the normal scale (where it is used).
+#[allow(clippy::needless_range_loop)] // i and j index the matrix both ways
+fn check_correlation(model: &Model, raw: RawCorrelation, file: &str) -> Result<Correlation> {
+    let err = |path: &str, rule: String| Error::Field {
+        file: file.to_string(),
+        path: path.to_string(),
+        value: None,
+        rule,
+    };
+    let inputs = model.path_inputs();
+    let n = raw.inputs.len();
+    if n < 2 {
+        return Err(err(
+            "correlation.inputs",
+            "name at least two per-path inputs to correlate".into(),
+        ));
+    }
+    for (i, name) in raw.inputs.iter().enumerate() {
+        let Some(input) = inputs.iter().find(|x| &x.path == name) else {
+            let uncertain: Vec<&str> = inputs
+                .iter()
+                .filter(|x| !x.is_constant())
+                .map(|x| x.path.as_str())
+                .collect();
+            return Err(err(
+                &format!("correlation.inputs[{i}]"),
+                format!(
+                    "`{name}` is not a per-path input of this model; uncertain inputs are: {}",
+                    uncertain.join(", ")
+                ),
+            ));
+        };
+        if input.is_constant() {
+            return Err(err(
+                &format!("correlation.inputs[{i}]"),
+                format!("`{name}` is a constant; only uncertain inputs can be correlated"),
+            ));
+        }
+        if raw.inputs[..i].contains(name) {
+            return Err(err(
+                &format!("correlation.inputs[{i}]"),
+                format!("`{name}` is listed twice"),
+            ));
+        }
+    }
+    if raw.matrix.len() != n || raw.matrix.iter().any(|row| row.len() != n) {
+        return Err(err(
+            "correlation.matrix",
+            format!("must be a {n} × {n} matrix, one row and column per input"),
+        ));
+    }
+    let m = &raw.matrix;
+    for i in 0..n {
+        for j in 0..n {
+            let v = m[i][j];
+            let at = format!("correlation.matrix[{i}][{j}]");
+            if !(-1.0..=1.0).contains(&v) {
+                return Err(err(
+                    &at,
+                    format!("{v} is not a correlation: entries lie in [-1, 1]"),
+                ));
+            }
+            if i == j && v != 1.0 {
+                return Err(err(&at, format!("the diagonal must be 1, got {v}")));
+            }
+            if (v - m[j][i]).abs() > 1e-12 {
+                return Err(err(
+                    &at,
+                    format!(
+                        "the matrix must be symmetric: [{i}][{j}] = {v} but [{j}][{i}] = {}",
+                        m[j][i]
+                    ),
+                ));
+            }
+        }
+    }
+    let normal: Vec<Vec<f64>> = m
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|&rho| 2.0 * (std::f64::consts::PI * rho / 6.0).sin())
+                .collect()
+        })
+        .collect();
+    let Some(cholesky) = cholesky(&normal) else {
+        // The largest shrink λ toward the identity that makes it valid.
+        let shrunk = |lambda: f64| -> Vec<Vec<f64>> {
+            normal
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    row.iter()
+                        .enumerate()
+                        .map(|(j, &r)| if i == j { 1.0 } else { lambda * r })
+                        .collect()
+                })
+                .collect()
+        };
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..50 {
+            let mid = 0.5 * (lo + hi);
+            if cholesky(&shrunk(mid)).is_some() {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return Err(err(
+            "correlation.matrix",
+            format!(
+                "is not positive semi-definite: no set of inputs can have these correlations together; multiplying every off-diagonal entry by {:.3} (or less) gives a valid matrix",
+                (lo * 1000.0).floor() / 1000.0
+            ),
+        ));
+    };
+    Ok(Correlation {
+        inputs: raw.inputs,
+        rank: raw.matrix,
+        cholesky,
     })
+}
+
+#[allow(clippy::needless_range_loop)] // the textbook index form is clearest here
+/// Lower Cholesky factor of a symmetric matrix; `None` if it is not
+/// positive semi-definite (a tiny negative pivot from rounding is allowed).
+fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let sum: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - sum;
+                if d < -1e-10 {
+                    return None;
+                }
+                l[i][j] = d.max(0.0).sqrt();
+            } else if l[j][j] > 1e-12 {
+                l[i][j] = (a[i][j] - sum) / l[j][j];
+            } else if (a[i][j] - sum).abs() > 1e-10 {
+                return None;
+            }
+        }
+    }
+    Some(l)
 }
 
 fn names<T>(map: &IndexMap<String, T>) -> String {

@@ -129,6 +129,18 @@ pub fn render_table(s: &Summary) -> String {
         count(ins.count),
         count(s.paths)
     );
+    let curve: Vec<f64> = ins
+        .by_month
+        .iter()
+        .map(|r| r.cumulative_probability)
+        .collect();
+    let _ = writeln!(
+        out,
+        "  {} → {}   {}",
+        s.start,
+        s.horizon,
+        crate::chart::sparkline(&curve)
+    );
     let _ = writeln!(out);
     let top = ins
         .by_month

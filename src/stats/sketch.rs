@@ -153,6 +153,21 @@ impl Sketch {
         self.max = self.max.max(other.max);
     }
 
+    /// Whether the sketch is internally consistent (bucket counts add up to
+    /// the count, min and max are finite and ordered): false only for a
+    /// damaged or forged partial file.
+    pub fn is_consistent(&self) -> bool {
+        let buckets = self
+            .positive
+            .counts
+            .iter()
+            .chain(&self.negative.counts)
+            .try_fold(self.zero, |acc, &c| acc.checked_add(c));
+        let ends = self.count == 0
+            || (self.min.is_finite() && self.max.is_finite() && self.min <= self.max);
+        buckets == Some(self.count) && ends
+    }
+
     /// Number of values added.
     pub fn count(&self) -> u64 {
         self.count
@@ -230,31 +245,34 @@ impl Sketch {
 /// bucket plus half the bucket (ties at bucket resolution share a rank).
 #[derive(Debug, Clone)]
 pub struct RankLookup {
-    negative: Vec<(i64, f64)>,
-    zero: f64,
-    positive: Vec<(i64, f64)>,
+    /// (key, mid-rank, fraction at or below the bucket), keys ascending
+    /// (for negative values: closest to zero first).
+    negative: Vec<(i64, f64, f64)>,
+    zero: (f64, f64),
+    positive: Vec<(i64, f64, f64)>,
 }
 
 impl RankLookup {
-    /// The mid-rank in (0, 1) of `x` among the sketch's values.
+    /// The mid-rank in [0, 1] of `x` among the sketch's values; a value in a
+    /// bucket no value fell in gets the fraction of values below it.
     pub fn mid_rank(&self, x: f64) -> f64 {
         let magnitude = x.abs();
-        let find = |list: &[(i64, f64)], key: i64| match list.binary_search_by_key(&key, |e| e.0) {
-            Ok(i) => list[i].1,
-            // A value the sketch never saw: between its neighbours.
-            Err(i) => {
-                let below = if i > 0 { list[i - 1].1 } else { 0.0 };
-                let above = list.get(i).map_or(1.0, |e| e.1);
-                0.5 * (below + above)
-            }
-        };
         if magnitude < ZERO_THRESHOLD {
-            self.zero
-        } else if x > 0.0 {
-            find(&self.positive, key_of(magnitude))
+            return self.zero.0;
+        }
+        let key = key_of(magnitude);
+        if x > 0.0 {
+            match self.positive.binary_search_by_key(&key, |e| e.0) {
+                Ok(i) => self.positive[i].1,
+                Err(0) => self.zero.1,
+                Err(i) => self.positive[i - 1].2,
+            }
         } else {
-            // Stored by key ascending = value descending (more negative first has larger key).
-            find(&self.negative, key_of(magnitude))
+            match self.negative.binary_search_by_key(&key, |e| e.0) {
+                Ok(i) => self.negative[i].1,
+                // Below x lie the buckets farther from zero (larger keys).
+                Err(i) => self.negative.get(i).map_or(0.0, |e| e.2),
+            }
         }
     }
 }
@@ -264,17 +282,28 @@ impl Sketch {
     pub fn rank_lookup(&self) -> RankLookup {
         let n = self.count.max(1) as f64;
         let mut below = 0u64;
-        let mut negative: Vec<(i64, f64)> = Vec::new();
+        let mut negative: Vec<(i64, f64, f64)> = Vec::new();
         for (key, c) in self.negative.iter().rev() {
-            negative.push((key, (below as f64 + 0.5 * c as f64) / n));
+            negative.push((
+                key,
+                (below as f64 + 0.5 * c as f64) / n,
+                (below + c) as f64 / n,
+            ));
             below += c;
         }
         negative.reverse();
-        let zero = (below as f64 + 0.5 * self.zero as f64) / n;
+        let zero = (
+            (below as f64 + 0.5 * self.zero as f64) / n,
+            (below + self.zero) as f64 / n,
+        );
         below += self.zero;
         let mut positive = Vec::new();
         for (key, c) in self.positive.iter() {
-            positive.push((key, (below as f64 + 0.5 * c as f64) / n));
+            positive.push((
+                key,
+                (below as f64 + 0.5 * c as f64) / n,
+                (below + c) as f64 / n,
+            ));
             below += c;
         }
         RankLookup {
@@ -350,6 +379,11 @@ mod tests {
         assert!(ranks.windows(2).all(|w| w[0] <= w[1]));
         assert!(ranks[0] < 0.01 && ranks[999] > 0.99);
         assert!((r.mid_rank(0.0) - 0.5).abs() < 0.01);
+        // Values beyond the extremes, and in empty gaps, rank by what lies below.
+        assert_eq!(r.mid_rank(-1e9), 0.0);
+        assert_eq!(r.mid_rank(1e9), 1.0);
+        let gap = s.rank_lookup().mid_rank(-0.3);
+        assert!((gap - 0.5).abs() < 0.01, "{gap}");
     }
 
     #[test]

@@ -157,7 +157,19 @@ impl Tally {
 
     /// Paths insolvent by the horizon.
     pub fn insolvent(&self) -> u64 {
-        self.insolvent_in_month.iter().sum()
+        self.insolvent_in_month
+            .iter()
+            .fold(0u64, |a, &b| a.saturating_add(b))
+    }
+
+    /// Whether every sketch is internally consistent (see [`Sketch::is_consistent`]).
+    pub fn sketches_consistent(&self) -> bool {
+        let fan_ok = self.fan.as_ref().is_none_or(|f| {
+            [&f.cash, &f.revenue, &f.cost, &f.users]
+                .iter()
+                .all(|v| v.iter().all(Sketch::is_consistent))
+        });
+        self.end_cash.is_consistent() && self.lowest_cash.is_consistent() && fan_ok
     }
 }
 
