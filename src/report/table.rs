@@ -238,12 +238,36 @@ pub fn render_table(s: &Summary) -> String {
             );
         }
     }
+    if let Some(c) = &s.convergence {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Precision: target 95 % half-width {} {} after {} paths (checks at 16, 32, 64, … blocks):",
+            format_probability(c.target_half_width),
+            if c.reached { "reached" } else { "NOT reached (--max-paths)" },
+            count(s.paths)
+        );
+        for p in &c.trace {
+            let _ = writeln!(
+                out,
+                "  {:>14} paths   P = {:>9}   ± {}",
+                count(p.paths),
+                format_probability(p.probability),
+                format_probability(p.half_width)
+            );
+        }
+    }
+    for w in &s.warnings {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Warning: {w}");
+    }
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "Quantiles: {}. Generator: {}.",
-        s.method.quantiles, s.method.generator
+        "Sampling: {}. Quantiles: {}.",
+        s.method.sampling, s.method.quantiles
     );
+    let _ = writeln!(out, "Generator: {}.", s.method.generator);
     out
 }
 
