@@ -1197,18 +1197,7 @@ fn opt_money(x: Option<f64>) -> String {
     x.map_or_else(|| "–".into(), format_money)
 }
 
-/// A whole number with thousands separators.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+use crate::report::format_count as count;
 
 fn percent(x: f64) -> String {
     format!("{:.1} %", x * 100.0)
@@ -1480,22 +1469,7 @@ pub fn render_backtest_table(b: &Backtest) -> String {
 pub fn prepare_backtest_out(dir: &Path, force: bool) -> Result<OutputDir> {
     // The run's own files (summary.csv, …) are not touched, so they do not
     // block a backtest in the same folder.
-    let out = OutputDir::prepare(dir, true)?;
-    if !force {
-        let existing: Vec<&str> = BACKTEST_FILES
-            .iter()
-            .copied()
-            .filter(|f| dir.join(f).exists())
-            .collect();
-        if !existing.is_empty() {
-            return Err(Error::Usage(format!(
-                "{}: already holds backtest output ({}); pass --force to replace it, or choose another folder",
-                dir.display(),
-                existing.join(", ")
-            )));
-        }
-    }
-    Ok(out)
+    OutputDir::prepare_guarding(dir, force, &BACKTEST_FILES, "backtest output")
 }
 
 /// Writes `backtest.csv` and `backtest.json` into a prepared folder,

@@ -175,14 +175,8 @@ fn a_matrix_that_is_not_positive_semi_definite_is_refused_with_a_valid_alternati
 
 #[test]
 fn latin_hypercube_fills_each_stratum_exactly_once_per_block() {
-    let mut m = model(
-        &CORRELATED
-            .replace("[correlation]", "[ignored_correlation]")
-            .split("[ignored_correlation]")
-            .next()
-            .unwrap()
-            .to_string(),
-    );
+    let without_correlation = CORRELATED.split("[correlation]").next().unwrap();
+    let mut m = model(without_correlation);
     m.sampling = Sampling::LatinHypercube;
     let columns = inputs(&m, 3, 9);
     let path_inputs = m.path_inputs();

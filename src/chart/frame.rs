@@ -233,15 +233,7 @@ pub(crate) fn scenario_label(scenario: Option<&str>) -> String {
 
 /// A whole number with thousands separators.
 pub(crate) fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    crate::report::format_count(n)
 }
 
 /// Evenly spaced "nice" ticks covering [lo, hi]: (axis low, axis high, ticks, step).

@@ -22,7 +22,7 @@ pub fn unit_suffix(unit: &str) -> String {
 
 /// A number as plain decimal (shortest form that reads back exactly); an
 /// absent or non-finite value is an empty cell.
-pub(crate) fn num(x: Option<f64>) -> String {
+pub fn num(x: Option<f64>) -> String {
     match x {
         Some(v) if v.is_finite() => {
             let v = if v == 0.0 { 0.0 } else { v }; // no "-0"

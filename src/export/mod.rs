@@ -12,7 +12,9 @@ mod csv_files;
 mod manifest;
 mod paths;
 
-pub use csv_files::{render_by_month_csv, render_convergence_csv, render_summary_csv, unit_suffix};
+pub use csv_files::{
+    num as csv_number, render_by_month_csv, render_convergence_csv, render_summary_csv, unit_suffix,
+};
 pub use manifest::{now_utc_rfc3339, sha256_hex, Manifest};
 pub use paths::PathRows;
 
@@ -48,6 +50,23 @@ impl OutputDir {
     /// Creates `dir` if needed, checks it is writable, and refuses to replace
     /// existing runway output files unless `force`.
     pub fn prepare(dir: &Path, force: bool) -> Result<OutputDir> {
+        OutputDir::prepare_guarding(dir, force, &OUTPUT_FILES, "runway output")
+    }
+
+    /// A folder that will receive files of other names (charts, a report):
+    /// created if missing and probed for write access, nothing refused.
+    pub fn prepare_for_file(dir: &Path) -> Result<OutputDir> {
+        OutputDir::prepare_guarding(dir, true, &[], "")
+    }
+
+    /// Creates `dir` if needed, checks it is writable, and unless `force`
+    /// refuses to replace any of `guarded` (files described as `what`).
+    pub fn prepare_guarding(
+        dir: &Path,
+        force: bool,
+        guarded: &[&str],
+        what: &str,
+    ) -> Result<OutputDir> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Output {
                 path: dir.to_path_buf(),
@@ -61,43 +80,20 @@ impl OutputDir {
             source,
         })?;
         if !force {
-            let existing: Vec<&str> = OUTPUT_FILES
+            let existing: Vec<&str> = guarded
                 .iter()
                 .copied()
                 .filter(|f| dir.join(f).exists())
                 .collect();
             if !existing.is_empty() {
                 return Err(Error::Usage(format!(
-                    "{}: already holds runway output ({}); pass --force to replace it, or choose another folder",
+                    "{}: already holds {what} ({}); pass --force to replace it, or choose another folder",
                     dir.display(),
                     existing.join(", ")
                 )));
             }
         }
         // Probe: can we create, write and remove a file here?
-        let probe = dir.join(format!(".runway-probe-{}", std::process::id()));
-        fs::File::create(&probe)
-            .and_then(|mut f| f.write_all(b"probe"))
-            .map_err(|source| Error::Output {
-                path: dir.to_path_buf(),
-                action: "cannot write into the output folder",
-                source,
-            })?;
-        let _ = fs::remove_file(&probe);
-        Ok(OutputDir {
-            dir: dir.to_path_buf(),
-            pending: std::sync::Mutex::new(Vec::new()),
-        })
-    }
-
-    /// A folder that will receive files of other names (charts, a report):
-    /// created if missing and probed for write access, nothing refused.
-    pub fn prepare_for_file(dir: &Path) -> Result<OutputDir> {
-        fs::create_dir_all(dir).map_err(|source| Error::Output {
-            path: dir.to_path_buf(),
-            action: "cannot create the output folder",
-            source,
-        })?;
         let probe = dir.join(format!(".runway-probe-{}", std::process::id()));
         fs::File::create(&probe)
             .and_then(|mut f| f.write_all(b"probe"))

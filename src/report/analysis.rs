@@ -14,12 +14,7 @@ fn opt(x: Option<f64>) -> String {
     x.map_or_else(|| "–".into(), |v| format!("{v:+.3}"))
 }
 
-fn csv_num(x: Option<f64>) -> String {
-    match x {
-        Some(v) if v.is_finite() => format!("{}", if v == 0.0 { 0.0 } else { v }),
-        _ => String::new(),
-    }
-}
+use crate::export::csv_number as csv_num;
 
 /// The comparison as a terminal table.
 pub fn render_compare_table(c: &Comparison) -> String {

@@ -11,4 +11,4 @@ pub use analysis::{
 };
 pub use bench::{render_bench_csv, render_bench_json, render_bench_table};
 pub use json::render_json;
-pub use table::{format_money, format_probability, render_check, render_table};
+pub use table::{format_count, format_money, format_probability, render_check, render_table};

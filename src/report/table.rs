@@ -56,7 +56,7 @@ pub fn format_money(x: f64) -> String {
 }
 
 /// A whole number with thousands separators.
-fn count(n: u64) -> String {
+pub fn format_count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
@@ -111,12 +111,12 @@ pub fn render_table(s: &Summary) -> String {
     let _ = writeln!(
         out,
         "{} paths · seed {} · {} thread{} · {:.2} s · {} paths/s",
-        count(s.paths),
+        format_count(s.paths),
         s.seed,
         s.run.threads,
         if s.run.threads == 1 { "" } else { "s" },
         s.run.elapsed_seconds,
-        count(s.run.paths_per_second.round() as u64)
+        format_count(s.run.paths_per_second.round() as u64)
     );
     let _ = writeln!(out);
     let _ = writeln!(
@@ -126,8 +126,8 @@ pub fn render_table(s: &Summary) -> String {
         format_probability(ins.probability),
         format_probability(ins.ci95[0]),
         format_probability(ins.ci95[1]),
-        count(ins.count),
-        count(s.paths)
+        format_count(ins.count),
+        format_count(s.paths)
     );
     let curve: Vec<f64> = ins
         .by_month
@@ -155,7 +155,7 @@ pub fn render_table(s: &Summary) -> String {
             format_probability(row.cumulative_probability),
             format_probability(row.cumulative_ci95[0]),
             format_probability(row.cumulative_ci95[1]),
-            count(row.count_in_month),
+            format_count(row.count_in_month),
             bar(
                 if top > 0.0 {
                     row.cumulative_probability / top
@@ -216,8 +216,8 @@ pub fn render_table(s: &Summary) -> String {
                 format_probability(p.probability),
                 format_probability(p.ci95[0]),
                 format_probability(p.ci95[1]),
-                count(p.count),
-                count(p.paths)
+                format_count(p.count),
+                format_count(p.paths)
             );
         }
     }
@@ -233,8 +233,8 @@ pub fn render_table(s: &Summary) -> String {
                 format_probability(p.probability),
                 format_probability(p.ci95[0]),
                 format_probability(p.ci95[1]),
-                count(p.count),
-                count(p.paths)
+                format_count(p.count),
+                format_count(p.paths)
             );
         }
     }
@@ -245,13 +245,13 @@ pub fn render_table(s: &Summary) -> String {
             "Precision: target 95 % half-width {} {} after {} paths (checks at 16, 32, 64, … blocks):",
             format_probability(c.target_half_width),
             if c.reached { "reached" } else { "NOT reached (--max-paths)" },
-            count(s.paths)
+            format_count(s.paths)
         );
         for p in &c.trace {
             let _ = writeln!(
                 out,
                 "  {:>14} paths   P = {:>9}   ± {}",
-                count(p.paths),
+                format_count(p.paths),
                 format_probability(p.probability),
                 format_probability(p.half_width)
             );
