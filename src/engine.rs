@@ -70,16 +70,28 @@ struct Slot {
     key: u64,
     dist: Dist,
     constant: Option<f64>,
+    /// Fast inverse CDF, for slots sampled through it (LHS, correlation).
+    table: Option<crate::dist::QuantileTable>,
     /// Monthly noise: the engine uses exp(draw), computed right after drawing.
     exp: bool,
 }
 
 impl Slot {
+    /// The slot's inverse CDF at u: tabulated where that is faster.
+    #[inline]
+    fn inverse_cdf(&self, u: f64) -> f64 {
+        match &self.table {
+            Some(t) => t.quantile(&self.dist, u),
+            None => self.dist.quantile(u),
+        }
+    }
+
     fn new(input: &crate::model::Input) -> Slot {
         Slot {
             key: stream_key(&input.path),
             constant: input.dist.as_constant(),
             dist: input.dist.clone(),
+            table: None,
             exp: false,
         }
     }
@@ -295,7 +307,7 @@ impl Plan {
             .iter()
             .map(|f| f.happens_key.clone())
             .collect();
-        Plan {
+        let mut plan = Plan {
             months: model.months,
             floor: model.floor,
             calendar: (1..=model.months)
@@ -333,7 +345,17 @@ impl Plan {
                 .map(|c| c.cholesky.clone())
                 .unwrap_or_default(),
             labels,
+        };
+        // Slots drawn through their inverse CDF get a fast table where the
+        // exact one is slow.
+        for i in 0..plan.slots.len() {
+            if plan.slots[i].constant.is_none()
+                && (plan.sampling == Sampling::LatinHypercube || plan.correlated.contains(&i))
+            {
+                plan.slots[i].table = plan.slots[i].dist.quantile_table();
+            }
         }
+        plan
     }
 
     /// Field paths of the per-path inputs, in slot order.
@@ -418,6 +440,8 @@ pub struct Scratch {
     monthly_rngs: Vec<StreamRng>,
     strike_rngs: Vec<StreamRng>,
     arrival: Vec<Vec<u32>>,
+    strike_at: Vec<Vec<u32>>,
+    wait: Vec<Vec<u32>>,
     happens: Vec<Vec<f64>>,
     rev_level: Vec<Vec<f64>>,
     rev_factor: Vec<Vec<f64>>,
@@ -454,6 +478,8 @@ impl Scratch {
             strike_rngs: vec![dummy; plan.shocks.len()],
             arrival: vec![vec![NEVER; BLOCK_SIZE]; plan.inflows.len()],
             happens: f(plan.inflows.len()),
+            strike_at: vec![vec![NEVER; BLOCK_SIZE]; plan.shocks.len()],
+            wait: vec![vec![1; BLOCK_SIZE]; plan.inflows.len()],
             rev_level: f(plan.revenues.len()),
             rev_factor: f(plan.revenues.len()),
             cost_level: f(plan.costs.len()),
@@ -588,7 +614,7 @@ fn simulate_block_body(
             None if lhs => {
                 latin_hypercube(&mut stream(seed, block, slot.key), out);
                 for x in out.iter_mut() {
-                    *x = slot.dist.quantile(*x);
+                    *x = slot.inverse_cdf(*x);
                 }
             }
             None => slot.dist.fill(&mut stream(seed, block, slot.key), out),
@@ -679,6 +705,12 @@ fn simulate_block_body(
             }
         }
         s.arrived[i].fill(0);
+        if let TimingPlan::Trigger { delay, .. } = f.timing {
+            // Month offset from the trigger month to arrival: 1 + delay.
+            for (w, &d) in s.wait[i].iter_mut().zip(&inputs[delay]) {
+                *w = (1 + round_month(d).max(0)).min(i64::from(NEVER / 2)) as u32;
+            }
+        }
     }
     s.cash.copy_from_slice(&inputs[plan.initial_cash]);
     s.lowest.copy_from_slice(&s.cash);
@@ -688,6 +720,31 @@ fn simulate_block_body(
     s.hit_frac.fill(0.0);
     for fired in s.fired.iter_mut() {
         fired.fill(0);
+    }
+    // One-off shocks: the month of the first strike, drawn once per path as
+    // a geometric variable: P(first strike in month t) = (1 − h)^(t − 1) h.
+    for (k, sh) in plan.shocks.iter().enumerate() {
+        if sh.repeat {
+            continue;
+        }
+        let (rng, hazard, at) = (
+            &mut s.strike_rngs[k],
+            &inputs[sh.hazard],
+            &mut s.strike_at[k],
+        );
+        for j in 0..B {
+            let u = open01(rng);
+            let h = hazard[j];
+            at[j] = if h >= 1.0 {
+                1
+            } else if h > 0.0 {
+                (u.ln() / (-h).ln_1p())
+                    .ceil()
+                    .clamp(1.0, f64::from(NEVER - 1)) as u32
+            } else {
+                NEVER
+            };
+        }
     }
     let has_credits = plan.credit_pools > 0;
     let has_other = !plan.flows.is_empty() || !plan.shocks.is_empty();
@@ -765,14 +822,23 @@ fn simulate_block_body(
             s.net_flow.fill(0.0);
         }
         for (k, sh) in plan.shocks.iter().enumerate() {
-            let rng = &mut s.strike_rngs[k];
-            for u in s.uniform.iter_mut() {
-                *u = open01(rng);
-            }
             let hazard = &inputs[sh.hazard];
+            if sh.repeat {
+                // A repeating shock: one draw per path and month.
+                let rng = &mut s.strike_rngs[k];
+                for (u, h) in s.uniform.iter_mut().zip(hazard) {
+                    *u = if open01(rng) < *h { 1.0 } else { 0.0 };
+                }
+            } else {
+                // A one-off shock strikes in the month drawn at the start.
+                let at = &s.strike_at[k];
+                for (u, &m) in s.uniform.iter_mut().zip(at) {
+                    *u = if m == t { 1.0 } else { 0.0 };
+                }
+            }
             let fired = &mut s.fired[k];
             for j in 0..B {
-                if s.uniform[j] < hazard[j] && (sh.repeat || fired[j] == 0) {
+                if s.uniform[j] > 0.5 {
                     fired[j] = 1;
                     if let Some(c) = sh.cost {
                         s.one_off[j] += inputs[c][j];
@@ -904,25 +970,34 @@ fn simulate_block_body(
             if let TimingPlan::Trigger {
                 condition,
                 threshold,
-                delay,
+                ..
             } = f.timing
             {
-                let (thr, del, arrival) = (&inputs[threshold], &inputs[delay], &mut s.arrival[i]);
-                for j in 0..B {
-                    if arrival[j] != PENDING {
-                        continue;
-                    }
-                    let fire = match condition {
-                        TriggerCondition::CashBelow => s.cash[j] < thr[j],
-                        TriggerCondition::RunwayBelow => {
-                            let flow = if has_other { s.net_flow[j] } else { 0.0 };
-                            let burn = paid[j] - s.revenue[j] - flow;
-                            burn > 0.0 && s.cash[j] < thr[j] * burn
+                let (thr, wait, arrival) = (&inputs[threshold], &s.wait[i], &mut s.arrival[i]);
+                let (cash, revenue, flow) = (&s.cash[..], &s.revenue[..], &s.net_flow[..]);
+                // Branch-free (the pending/never pattern is random per path).
+                match condition {
+                    TriggerCondition::CashBelow => {
+                        for j in 0..B {
+                            let fire = arrival[j] == PENDING && cash[j] < thr[j];
+                            arrival[j] = if fire {
+                                t.saturating_add(wait[j])
+                            } else {
+                                arrival[j]
+                            };
                         }
-                    };
-                    if fire {
-                        let wait = round_month(del[j]).max(0);
-                        arrival[j] = (i64::from(t) + 1 + wait).min(i64::from(NEVER - 1)) as u32;
+                    }
+                    TriggerCondition::RunwayBelow => {
+                        for j in 0..B {
+                            let burn = paid[j] - revenue[j] - if has_other { flow[j] } else { 0.0 };
+                            let fire =
+                                arrival[j] == PENDING && burn > 0.0 && cash[j] < thr[j] * burn;
+                            arrival[j] = if fire {
+                                t.saturating_add(wait[j])
+                            } else {
+                                arrival[j]
+                            };
+                        }
                     }
                 }
             }
@@ -1010,12 +1085,11 @@ fn correlated_inputs(
     }
     for (row, &slot) in plan.correlated.iter().enumerate() {
         let l = &plan.cholesky[row];
-        let dist = &plan.slots[slot].dist;
         let out = &mut inputs[slot];
         for j in 0..BLOCK_SIZE {
             let y: f64 = (0..=row).map(|c| l[c] * z[c][j]).sum();
             let u = standard_normal_cdf(y).clamp(1e-300, 1.0 - 1e-16);
-            out[j] = dist.quantile(u);
+            out[j] = plan.slots[slot].inverse_cdf(u);
         }
     }
 }
