@@ -26,6 +26,13 @@ Examples:
   runway run configs/startup_seed.toml --paths 1M --seed 7
   runway run --scenario article                the article's premise: no new money
   runway run --set funding.microsoft.probability=0 --format json
+  runway run --out results/ --per-path         CSV files, manifest and charts in results/
+  runway run --precision 0.001                 add paths until the 95 % CI is ±0.1 pp
+  runway compare                               every scenario side by side (paired)
+  runway sensitivity                           which inputs drive the risk
+  runway report --out report.html              one HTML file to mail to a colleague
+  runway backtest MODEL --actual actual.csv    score an old forecast against what happened
+  runway run --paths 1e10 --shard 3/64 --partial p3.json   then: runway merge p*.json
   runway check configs/openai_2024.toml        validate and list every input
 
 Exit codes: 0 success, 2 invalid model file or arguments, 1 other failure, 130 interrupted.";
