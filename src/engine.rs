@@ -442,6 +442,7 @@ pub struct Scratch {
     arrival: Vec<Vec<u32>>,
     strike_at: Vec<Vec<u32>>,
     wait: Vec<Vec<u32>>,
+    normal_scores: Vec<Vec<f64>>,
     happens: Vec<Vec<f64>>,
     rev_level: Vec<Vec<f64>>,
     rev_factor: Vec<Vec<f64>>,
@@ -480,6 +481,7 @@ impl Scratch {
             happens: f(plan.inflows.len()),
             strike_at: vec![vec![NEVER; BLOCK_SIZE]; plan.shocks.len()],
             wait: vec![vec![1; BLOCK_SIZE]; plan.inflows.len()],
+            normal_scores: f(plan.correlated.len()),
             rev_level: f(plan.revenues.len()),
             rev_factor: f(plan.revenues.len()),
             cost_level: f(plan.costs.len()),
@@ -621,7 +623,15 @@ fn simulate_block_body(
         }
     }
     if !plan.correlated.is_empty() {
-        correlated_inputs(plan, seed, block, lhs, &mut s.inputs, &mut s.uniform);
+        correlated_inputs(
+            plan,
+            seed,
+            block,
+            lhs,
+            &mut s.inputs,
+            &mut s.uniform,
+            &mut s.normal_scores,
+        );
     }
     for (slot, rng) in plan.monthly.iter().zip(s.monthly_rngs.iter_mut()) {
         *rng = stream(seed, block, slot.key);
@@ -1065,12 +1075,10 @@ fn correlated_inputs(
     lhs: bool,
     inputs: &mut [Vec<f64>],
     scratch: &mut [f64],
+    z: &mut [Vec<f64>],
 ) {
-    let k = plan.correlated.len();
-    let mut z: Vec<Vec<f64>> = Vec::with_capacity(k);
-    for &slot in &plan.correlated {
+    for (&slot, column) in plan.correlated.iter().zip(z.iter_mut()) {
         let mut rng = stream(seed, block, plan.slots[slot].key);
-        let mut column = vec![0.0; BLOCK_SIZE];
         if lhs {
             latin_hypercube(&mut rng, scratch);
             for (zj, &u) in column.iter_mut().zip(scratch.iter()) {
@@ -1081,7 +1089,6 @@ fn correlated_inputs(
                 *zj = crate::ziggurat::standard_normal(&mut rng);
             }
         }
-        z.push(column);
     }
     for (row, &slot) in plan.correlated.iter().enumerate() {
         let l = &plan.cholesky[row];
