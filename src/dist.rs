@@ -803,15 +803,15 @@ impl Dist {
                 }
             }
             Family::Normal { mean, sd } => {
+                crate::ziggurat::fill_standard_normal(rng, out);
                 for x in out.iter_mut() {
-                    let z = crate::ziggurat::standard_normal(rng);
-                    *x = mean + sd * z;
+                    *x = mean + sd * *x;
                 }
             }
             Family::LogNormal { mu, sigma } => {
+                crate::ziggurat::fill_standard_normal(rng, out);
                 for x in out.iter_mut() {
-                    let z = crate::ziggurat::standard_normal(rng);
-                    *x = mu + sigma * z;
+                    *x = mu + sigma * *x;
                 }
                 crate::fastmath::exp_in_place(out);
             }

@@ -173,6 +173,30 @@ pub fn standard_normal(rng: &mut StreamRng) -> f64 {
     }
 }
 
+/// Fills `out` with standard normal draws from four interleaved generators
+/// (the first is `rng`, the other three seeded from it), so that the CPU can
+/// overlap their serial state updates.
+pub fn fill_standard_normal(rng: &mut StreamRng, out: &mut [f64]) {
+    use rand::SeedableRng;
+    let mut lanes = [
+        StreamRng::seed_from_u64(rng.next_u64()),
+        StreamRng::seed_from_u64(rng.next_u64()),
+        StreamRng::seed_from_u64(rng.next_u64()),
+        StreamRng::seed_from_u64(rng.next_u64()),
+    ];
+    let mut chunks = out.chunks_exact_mut(4);
+    for chunk in &mut chunks {
+        let [a, b, c, d] = &mut lanes;
+        chunk[0] = standard_normal(a);
+        chunk[1] = standard_normal(b);
+        chunk[2] = standard_normal(c);
+        chunk[3] = standard_normal(d);
+    }
+    for (x, lane) in chunks.into_remainder().iter_mut().zip(lanes.iter_mut()) {
+        *x = standard_normal(lane);
+    }
+}
+
 /// The base layer's tail and the wedges: about 1.2 % of draws.
 #[cold]
 #[inline(never)]

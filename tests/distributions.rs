@@ -951,12 +951,13 @@ fn equally_weighted_discrete_counts_are_flat() {
 // sample and fill agree
 // ---------------------------------------------------------------------------
 
+/// Normal and lognormal batches draw from four interleaved sub-streams (for
+/// speed), so their `fill` is a different, equally valid sequence from
+/// repeated `sample`; every other family draws the same numbers either way.
 #[test]
 fn sample_produces_the_same_sequence_as_fill() {
     let cases = [
         ("uniform", Dist::uniform(-1.0, 4.0).unwrap()),
-        ("normal", Dist::normal(5.0, 2.0).unwrap()),
-        ("lognormal", Dist::lognormal(100.0, 0.7).unwrap()),
         ("triangular", Dist::triangular(0.0, 1.0, 3.0).unwrap()),
         ("pert", Dist::pert(10.0, 25.0, 70.0, 4.0).unwrap()),
         ("gamma", Dist::gamma(0.5, 2.0).unwrap()),
