@@ -883,16 +883,8 @@ fn simulate_block_body(
             if t < c.active.0 || t > c.active.1 {
                 continue;
             }
-            let (now, inv) = match c.follows {
-                Some(r) if t >= plan.revenues[r].first => {
-                    (&s.rev_level[r][..], &s.inv_level0[r][..])
-                }
-                _ => (&s.ones[..], &s.ones[..]),
-            };
-            let (noise, persistent) = match c.noise {
-                Some(np) => (&s.monthly[np.monthly][..], np.persistent),
-                None => (&s.ones[..], true),
-            };
+            let (now, inv, noise, persistent) =
+                cost_drivers(plan, c, t, &s.rev_level, &s.inv_level0, &s.monthly, &s.ones);
             let level = &mut s.cost_level[i][..];
             let factor = &s.cost_factor[i][..];
             let cost = &mut s.cost[..];
@@ -917,16 +909,8 @@ fn simulate_block_body(
                 if t < c.active.0 || t > c.active.1 {
                     continue;
                 }
-                let (now, inv) = match c.follows {
-                    Some(r) if t >= plan.revenues[r].first => {
-                        (&s.rev_level[r][..], &s.inv_level0[r][..])
-                    }
-                    _ => (&s.ones[..], &s.ones[..]),
-                };
-                let (noise, persistent) = match c.noise {
-                    Some(np) => (&s.monthly[np.monthly][..], np.persistent),
-                    None => (&s.ones[..], true),
-                };
+                let (now, inv, noise, persistent) =
+                    cost_drivers(plan, c, t, &s.rev_level, &s.inv_level0, &s.monthly, &s.ones);
                 let (level, pool) = (&s.cost_level[i], &mut s.credit[p]);
                 for j in 0..B {
                     let amount = line_amount(level[j], now[j], inv[j], noise[j], persistent);
@@ -1132,6 +1116,31 @@ fn revenue_pass<const PERSISTENT: bool, const ASSIGN: bool>(
             out[j] += amount;
         }
     }
+}
+
+/// What moves a cost line in month `t`: the followed revenue line's level and
+/// 1 / its starting level (or ones), and the line's noise (or ones) with
+/// whether it persists.
+#[inline(always)]
+#[allow(clippy::type_complexity)]
+fn cost_drivers<'a>(
+    plan: &Plan,
+    c: &CostPlan,
+    t: u32,
+    rev_level: &'a [Vec<f64>],
+    inv_level0: &'a [Vec<f64>],
+    monthly: &'a [Vec<f64>],
+    ones: &'a [f64],
+) -> (&'a [f64], &'a [f64], &'a [f64], bool) {
+    let (now, inv) = match c.follows {
+        Some(r) if t >= plan.revenues[r].first => (&rev_level[r][..], &inv_level0[r][..]),
+        _ => (ones, ones),
+    };
+    let (noise, persistent) = match c.noise {
+        Some(np) => (&monthly[np.monthly][..], np.persistent),
+        None => (ones, true),
+    };
+    (now, inv, noise, persistent)
 }
 
 /// The month's amount of a cost line from its (already moved) level.
