@@ -171,10 +171,8 @@ fn invalid(path: &Path, rule: impl Into<String>) -> Error {
 
 /// Reads and verifies a partial file.
 pub fn read_partial(path: &Path) -> Result<Partial> {
-    let bytes = std::fs::read(path).map_err(|source| Error::ReadModel {
-        file: path.display().to_string(),
-        source,
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| invalid(path, format!("cannot read the partial file: {e}")))?;
     let body_end = bytes[..bytes.len().saturating_sub(1)]
         .iter()
         .rposition(|&b| b == b'\n')
