@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::export::OutputDir;
 use crate::model::{Model, Month};
 use crate::report::{format_money, format_probability};
-use crate::stats::{wilson, Fan, Sketch, Tally};
+use crate::stats::{wilson, Fan, Sketch, Tally, SKETCH_ZERO_THRESHOLD};
 use crate::summary::{ModelInfo, Percentiles};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -45,12 +45,6 @@ pub const UNIFORMITY_ALPHA: f64 = 0.05;
 
 /// Files `runway backtest --out DIR` writes.
 pub const BACKTEST_FILES: [&str; 2] = ["backtest.csv", "backtest.json"];
-
-/// Bits of the mantissa kept per sketch bucket (`stats::sketch`); checked
-/// against the sketch by a unit test below.
-const SKETCH_MANTISSA_BITS: u32 = 8;
-/// Magnitudes the sketch counts as exactly zero (`stats::sketch`).
-const SKETCH_ZERO_THRESHOLD: f64 = 1.0e-12;
 
 // ---------------------------------------------------------------------------
 // Observations
@@ -619,24 +613,13 @@ pub fn log_score(p: f64, happened: bool) -> f64 {
     -q.clamp(LOG_SCORE_CLAMP, 1.0 - LOG_SCORE_CLAMP).ln()
 }
 
-/// The bucket of the sketch holding magnitude `m`: its lower and upper edge.
-fn bucket_edges(m: f64) -> (f64, f64) {
-    let shift = 52 - SKETCH_MANTISSA_BITS;
-    let key = m.to_bits() >> shift;
-    (
-        f64::from_bits(key << shift),
-        f64::from_bits((key + 1) << shift),
-    )
-}
-
 /// The mid-rank of `x` among a sketch's values, in [0, 1]: the fraction of
 /// values below `x`'s bucket plus half of those in it (ties at the sketch's
 /// resolution share a rank). Exactly 0 below the minimum and 1 above the
 /// maximum (both exact in the sketch). `None` for an empty sketch.
 ///
-/// Unlike `RankLookup::mid_rank`, a value in a bucket that holds no
-/// simulated value gets the exact fraction below it, also near zero and
-/// beyond the most negative value.
+/// A value in a bucket that holds no simulated value gets the fraction of
+/// values below it; values beyond the exact minimum and maximum get 0 and 1.
 pub fn mid_rank(sketch: &Sketch, x: f64) -> Option<f64> {
     let (min, max) = (sketch.min()?, sketch.max()?);
     if x < min {
@@ -651,7 +634,7 @@ pub fn mid_rank(sketch: &Sketch, x: f64) -> Option<f64> {
     if x.abs() < SKETCH_ZERO_THRESHOLD {
         return Some(sketch.rank_lookup().mid_rank(0.0));
     }
-    let (lo, hi) = bucket_edges(x.abs());
+    let (lo, hi) = Sketch::bucket_bounds(x.abs());
     let (a, b) = if x > 0.0 { (lo, hi) } else { (-hi, -lo) };
     let below = sketch.fraction_below(a)?;
     let through = sketch.fraction_below(b)?;
@@ -1486,11 +1469,12 @@ mod tests {
     use crate::stats::SKETCH_RELATIVE_ERROR;
 
     #[test]
-    fn bucket_constants_match_the_sketch() {
-        assert_eq!(
-            SKETCH_RELATIVE_ERROR,
-            1.0 / (1u64 << (SKETCH_MANTISSA_BITS + 1)) as f64
-        );
+    fn bucket_bounds_hold_the_value_at_the_sketch_resolution() {
+        for x in [1e-9, 0.37, 1.0, 123.456, 9.9e12] {
+            let (lo, hi) = Sketch::bucket_bounds(x);
+            assert!(lo <= x && x < hi, "{x}: [{lo}, {hi})");
+            assert!((hi - lo) / lo <= 2.0 * SKETCH_RELATIVE_ERROR + 1e-15);
+        }
     }
 
     #[test]

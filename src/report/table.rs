@@ -1,7 +1,7 @@
 //! The terminal report: a readable table of one summary.
 
 use crate::model::Model;
-use crate::summary::{MoneyStats, Summary};
+use crate::summary::{EventRate, MoneyStats, Summary};
 use std::fmt::Write as _;
 
 /// A probability as a percentage with sensible precision.
@@ -91,6 +91,28 @@ fn money_row(out: &mut String, label: &str, m: &MoneyStats) {
         opt_money(p.p75),
         opt_money(p.p95)
     );
+}
+
+/// A titled list of event shares (inflows, shocks), nothing when empty.
+fn event_rows(out: &mut String, title: &str, events: &[EventRate]) {
+    if events.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{title}");
+    for e in events {
+        let p = &e.share;
+        let _ = writeln!(
+            out,
+            "  {:<36} {:>9}   95 % CI {} – {}   {} of {}",
+            e.name,
+            format_probability(p.probability),
+            format_probability(p.ci95[0]),
+            format_probability(p.ci95[1]),
+            format_count(p.count),
+            format_count(p.paths)
+        );
+    }
 }
 
 /// The full terminal report.
@@ -204,40 +226,16 @@ pub fn render_table(s: &Summary) -> String {
             format_money(s.mean_funding_received)
         );
     }
-    if !s.inflows.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "Money arriving within the horizon (share of paths):");
-        for e in &s.inflows {
-            let p = &e.share;
-            let _ = writeln!(
-                out,
-                "  {:<36} {:>9}   95 % CI {} – {}   {} of {}",
-                e.name,
-                format_probability(p.probability),
-                format_probability(p.ci95[0]),
-                format_probability(p.ci95[1]),
-                format_count(p.count),
-                format_count(p.paths)
-            );
-        }
-    }
-    if !s.shocks.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "Shocks that struck at least once (share of paths):");
-        for e in &s.shocks {
-            let p = &e.share;
-            let _ = writeln!(
-                out,
-                "  {:<36} {:>9}   95 % CI {} – {}   {} of {}",
-                e.name,
-                format_probability(p.probability),
-                format_probability(p.ci95[0]),
-                format_probability(p.ci95[1]),
-                format_count(p.count),
-                format_count(p.paths)
-            );
-        }
-    }
+    event_rows(
+        &mut out,
+        "Money arriving within the horizon (share of paths):",
+        &s.inflows,
+    );
+    event_rows(
+        &mut out,
+        "Shocks that struck at least once (share of paths):",
+        &s.shocks,
+    );
     if let Some(c) = &s.convergence {
         let _ = writeln!(out);
         let _ = writeln!(

@@ -4,7 +4,10 @@
 mod sketch;
 mod tally;
 
-pub use sketch::{RankLookup, Sketch, RELATIVE_ERROR as SKETCH_RELATIVE_ERROR};
+pub use sketch::{
+    RankLookup, Sketch, RELATIVE_ERROR as SKETCH_RELATIVE_ERROR,
+    ZERO_THRESHOLD as SKETCH_ZERO_THRESHOLD,
+};
 pub use tally::{to_fixed, Fan, Tally, FIXED_POINT_SCALE};
 
 use serde::Serialize;

@@ -168,6 +168,16 @@ impl Sketch {
         buckets == Some(self.count) && ends
     }
 
+    /// The edges [low, high) of the bucket that holds magnitudes like `m`
+    /// (m ≥ the zero threshold): values are counted at this resolution.
+    pub fn bucket_bounds(m: f64) -> (f64, f64) {
+        let key = key_of(m);
+        (
+            f64::from_bits((key as u64) << SHIFT),
+            f64::from_bits(((key + 1) as u64) << SHIFT),
+        )
+    }
+
     /// Number of values added.
     pub fn count(&self) -> u64 {
         self.count
