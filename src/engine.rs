@@ -786,12 +786,15 @@ fn simulate_block_body(
                 Some(p) => &mut s.credit[p],
                 None => &mut s.cash,
             };
+            // Branch-free: arrivals are scattered at random over the paths.
+            let (funding, amount) = (&mut s.funding[..B], &amount[..B]);
+            let (target, arrival, arrived) = (&mut target[..B], &arrival[..B], &mut arrived[..B]);
             for j in 0..B {
-                if arrival[j] == t {
-                    target[j] += amount[j];
-                    s.funding[j] += amount[j];
-                    arrived[j] = 1;
-                }
+                let now = arrival[j] == t;
+                let add = if now { amount[j] } else { 0.0 };
+                target[j] += add;
+                funding[j] += add;
+                arrived[j] |= u8::from(now);
             }
         }
 
@@ -1226,24 +1229,28 @@ fn tally_block(
     s: &Scratch,
     tally: &mut Tally,
 ) -> Result<()> {
-    for j in 0..n {
-        let (cash, lowest) = (s.cash[j], s.lowest[j]);
-        if !cash.is_finite() || !lowest.is_finite() || !s.funding[j].is_finite() {
-            return Err(Error::NonFinite {
-                path: block * BLOCK_SIZE as u64 + j as u64,
-                seed,
-                what: "cash",
-                months: plan.months,
-            });
-        }
-        if s.insolvent_month[j] > 0 {
-            tally.insolvent_in_month[s.insolvent_month[j] as usize - 1] += 1;
-        }
-        tally.end_cash.add(cash);
-        tally.lowest_cash.add(lowest);
-        tally.end_cash_sum += crate::stats::to_fixed(cash);
-        tally.funding_sum += crate::stats::to_fixed(s.funding[j]);
+    let (cash, lowest, funding) = (&s.cash[..n], &s.lowest[..n], &s.funding[..n]);
+    let finite = |v: &[f64]| v.iter().fold(true, |ok, x| ok & x.is_finite());
+    if !(finite(cash) && finite(lowest) && finite(funding)) {
+        let j = (0..n)
+            .find(|&j| !(cash[j].is_finite() && lowest[j].is_finite() && funding[j].is_finite()))
+            .unwrap_or(0);
+        return Err(Error::NonFinite {
+            path: block * BLOCK_SIZE as u64 + j as u64,
+            seed,
+            what: "cash",
+            months: plan.months,
+        });
     }
+    for &month in &s.insolvent_month[..n] {
+        if month > 0 {
+            tally.insolvent_in_month[month as usize - 1] += 1;
+        }
+    }
+    tally.end_cash_sum += crate::stats::sum_fixed(cash);
+    tally.funding_sum += crate::stats::sum_fixed(funding);
+    tally.end_cash.add_all(cash);
+    tally.lowest_cash.add_all(lowest);
     for (count, arrived) in tally.inflow_arrived.iter_mut().zip(&s.arrived) {
         *count += arrived[..n].iter().map(|&a| u64::from(a)).sum::<u64>();
     }

@@ -8,7 +8,7 @@ pub use sketch::{
     RankLookup, Sketch, RELATIVE_ERROR as SKETCH_RELATIVE_ERROR,
     ZERO_THRESHOLD as SKETCH_ZERO_THRESHOLD,
 };
-pub use tally::{to_fixed, Fan, Tally, FIXED_POINT_SCALE};
+pub use tally::{sum_fixed, to_fixed, Fan, Tally, FIXED_POINT_SCALE};
 
 use serde::Serialize;
 

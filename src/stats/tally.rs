@@ -34,9 +34,52 @@ pub fn to_fixed(x: f64) -> i128 {
     }
 }
 
+/// The sum of `to_fixed` over `values`: the same integer, in a loop without
+/// unpredictable branches.
+pub fn sum_fixed(values: &[f64]) -> i128 {
+    let mut sum: i128 = 0;
+    for &x in values {
+        let y = x * FIXED_POINT_SCALE;
+        sum += if y.abs() < 9.0e18 {
+            let whole = y as i64;
+            let frac = y - whole as f64;
+            let step = i64::from(frac >= 0.5) - i64::from(frac <= -0.5);
+            i128::from(whole + step)
+        } else {
+            y.round() as i128
+        };
+    }
+    sum
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fixed_point_sum_equals_the_sum_of_single_conversions() {
+        let values = [
+            0.0,
+            -0.0,
+            1.5,
+            -1.5,
+            2.5e-8,
+            -2.5e-8,
+            1e-300,
+            3.3,
+            -7.25,
+            1e12,
+            -1e12,
+            1e300,
+            -1e300,
+            0.5 / FIXED_POINT_SCALE,
+            -0.5 / FIXED_POINT_SCALE,
+            1.5 / FIXED_POINT_SCALE,
+        ];
+        let one_by_one: i128 = values.iter().map(|&x| to_fixed(x)).sum();
+        assert_eq!(sum_fixed(&values), one_by_one);
+        assert_eq!(sum_fixed(&[]), 0);
+    }
 
     #[test]
     fn fixed_point_rounds_like_f64_round() {
