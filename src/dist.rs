@@ -8,8 +8,8 @@
 //! through one normal draw, and [`Dist::fill`] matches the family once per
 //! batch rather than once per number.
 
+use crate::gamma::Gamma as GammaSampler;
 use crate::rng::{open01, StreamRng};
-use rand_distr::{Distribution as _, Gamma as GammaSampler};
 use statrs::distribution::{
     Beta as BetaCdf, Continuous, ContinuousCDF, Gamma as GammaCdf, LogNormal as LogNormalCdf,
     Normal as NormalCdf,
@@ -69,14 +69,14 @@ pub enum Family {
         max: f64,
         alpha: f64,
         beta: f64,
-        gamma_alpha: GammaSampler<f64>,
-        gamma_beta: GammaSampler<f64>,
+        gamma_alpha: GammaSampler,
+        gamma_beta: GammaSampler,
     },
     /// Gamma with shape and scale.
     Gamma {
         shape: f64,
         scale: f64,
-        sampler: GammaSampler<f64>,
+        sampler: GammaSampler,
     },
     /// 1 with probability p, else 0.
     Bernoulli { p: f64 },
@@ -222,9 +222,6 @@ impl Dist {
         if !(max > min) {
             return fail(format!("`min` ({min}) must be less than `max` ({max})"));
         }
-        let gamma = |shape: f64| {
-            GammaSampler::new(shape, 1.0).map_err(|e| ParamError(format!("gamma({shape}): {e}")))
-        };
         let label = if min == 0.0 && max == 1.0 {
             format!("beta({}, {})", fmt_num(alpha), fmt_num(beta))
         } else {
@@ -242,8 +239,8 @@ impl Dist {
                 max,
                 alpha,
                 beta,
-                gamma_alpha: gamma(alpha)?,
-                gamma_beta: gamma(beta)?,
+                gamma_alpha: GammaSampler::new(alpha, 1.0),
+                gamma_beta: GammaSampler::new(beta, 1.0),
             },
             label,
         ))
@@ -253,8 +250,7 @@ impl Dist {
     pub fn gamma(shape: f64, scale: f64) -> Result<Dist, ParamError> {
         positive("shape", shape)?;
         positive("scale", scale)?;
-        let sampler = GammaSampler::new(shape, scale)
-            .map_err(|e| ParamError(format!("gamma({shape}, {scale}): {e}")))?;
+        let sampler = GammaSampler::new(shape, scale);
         Ok(Dist::plain(
             Family::Gamma {
                 shape,

@@ -604,7 +604,7 @@ fn simulate_block_body(
     seed: u64,
     block: u64,
     s: &mut Scratch,
-    mut fan: Option<(&mut crate::stats::Fan, usize)>,
+    fan: Option<(&mut crate::stats::Fan, usize)>,
 ) {
     const B: usize = BLOCK_SIZE;
     // 1. Per-path inputs, each from its own stream.
@@ -662,26 +662,40 @@ fn simulate_block_body(
         .zip(s.cost_level.iter_mut().zip(s.cost_factor.iter_mut()))
     {
         level.copy_from_slice(&inputs[c.monthly]);
-        let (g, e) = (&inputs[c.growth], &inputs[c.efficiency]);
+        let (g, e) = (&inputs[c.growth][..B], &inputs[c.efficiency][..B]);
+        let factor = &mut factor[..B];
         let demand_growth = c.follows.is_none();
-        // (1 - g)^(1/12) as exp(ln(1 - g) / 12): one libm call fewer than powf.
+        // (1 - g)^(1/12) as exp(ln(1 - g) / 12), branch-free so that the
+        // loop vectorises; a gain of 1 or more stops the line.
         let monthly_efficiency = |gain: f64| {
             let keep = 1.0 - gain;
-            if keep > 0.0 {
-                crate::fastmath::exp(keep.ln() / 12.0)
+            let runs = keep > 0.0;
+            let rate = crate::fastmath::ln(if runs { keep } else { 1.0 }) / 12.0;
+            let eff = crate::fastmath::exp(rate);
+            if runs {
+                eff
             } else {
                 0.0
             }
         };
-        let eff_const = plan.slots[c.efficiency].constant.map(monthly_efficiency);
-        for j in 0..B {
-            let eff = eff_const.unwrap_or_else(|| monthly_efficiency(e[j]));
-            let demand = if demand_growth {
-                (1.0 + g[j]).max(0.0)
+        let demand = |growth: f64| {
+            if demand_growth {
+                (1.0 + growth).max(0.0)
             } else {
                 1.0
-            };
-            factor[j] = demand * eff;
+            }
+        };
+        match plan.slots[c.efficiency].constant.map(monthly_efficiency) {
+            Some(eff) => {
+                for j in 0..B {
+                    factor[j] = demand(g[j]) * eff;
+                }
+            }
+            None => {
+                for j in 0..B {
+                    factor[j] = demand(g[j]) * monthly_efficiency(e[j]);
+                }
+            }
         }
     }
     for credit in s.credit.iter_mut() {
@@ -756,11 +770,48 @@ fn simulate_block_body(
             };
         }
     }
+
+    // 3. Month by month, a chunk of paths at a time: a chunk's arrays stay
+    // in the first-level cache through all of its months.
+    // (The inputs are moved out for the loop, so that they can be read while
+    // the rest of the scratch is written; moving a Vec copies no elements.)
+    let inputs = std::mem::take(&mut s.inputs);
+    let mut fan = fan;
+    for lo in (0..B).step_by(CHUNK) {
+        let fan = fan
+            .as_mut()
+            .map(|(f, n)| (&mut **f, (*n).clamp(lo, lo + CHUNK) - lo));
+        simulate_months(plan, &inputs, s, lo..lo + CHUNK, fan);
+    }
+    s.inputs = inputs;
+}
+
+/// The paths `r` of a per-path array.
+#[inline(always)]
+fn part<'a>(values: &'a [f64], r: &Range<usize>) -> &'a [f64] {
+    &values[r.clone()]
+}
+
+/// Paths per chunk of the monthly loop. Part of the reproducibility
+/// contract (monthly streams are drawn chunk by chunk).
+const CHUNK: usize = 128;
+
+/// Steps paths `r` of a block (inputs and starting state already set)
+/// through every month.
+#[inline(always)]
+fn simulate_months(
+    plan: &Plan,
+    inputs: &[Vec<f64>],
+    s: &mut Scratch,
+    r: Range<usize>,
+    mut fan: Option<(&mut crate::stats::Fan, usize)>,
+) {
+    let n = r.len();
     let has_credits = plan.credit_pools > 0;
     let has_other = !plan.flows.is_empty() || !plan.shocks.is_empty();
-
-    // 3. Month by month.
-    for t in 1..=months {
+    let has_hits = plan.shocks.iter().any(|sh| sh.hit.is_some());
+    let ones = &s.ones[..n];
+    for t in 1..=plan.months {
         let cal = plan.calendar[t as usize - 1];
         for ((slot, rng), out) in plan
             .monthly
@@ -768,6 +819,7 @@ fn simulate_block_body(
             .zip(s.monthly_rngs.iter_mut())
             .zip(s.monthly.iter_mut())
         {
+            let out = &mut out[r.clone()];
             match slot.constant {
                 Some(v) => out.fill(if slot.exp { crate::fastmath::exp(v) } else { v }),
                 None => {
@@ -781,15 +833,15 @@ fn simulate_block_body(
 
         // Money arriving this month: cash, or credits for some cost lines.
         for (i, f) in plan.inflows.iter().enumerate() {
-            let (arrival, amount, arrived) = (&s.arrival[i], &inputs[f.amount], &mut s.arrived[i]);
+            let (arrival, amount) = (&s.arrival[i][r.clone()], part(&inputs[f.amount], &r));
+            let arrived = &mut s.arrived[i][r.clone()];
+            let funding = &mut s.funding[r.clone()];
             let target = match f.credit_pool {
-                Some(p) => &mut s.credit[p],
-                None => &mut s.cash,
+                Some(p) => &mut s.credit[p][r.clone()],
+                None => &mut s.cash[r.clone()],
             };
             // Branch-free: arrivals are scattered at random over the paths.
-            let (funding, amount) = (&mut s.funding[..B], &amount[..B]);
-            let (target, arrival, arrived) = (&mut target[..B], &arrival[..B], &mut arrived[..B]);
-            for j in 0..B {
+            for j in 0..n {
                 let now = arrival[j] == t;
                 let add = if now { amount[j] } else { 0.0 };
                 target[j] += add;
@@ -800,22 +852,22 @@ fn simulate_block_body(
 
         // Revenue.
         let mut assign = true;
-        for (i, r) in plan.revenues.iter().enumerate() {
-            if t < r.first {
+        for (i, rp) in plan.revenues.iter().enumerate() {
+            if t < rp.first {
                 continue;
             }
-            let arpu = r.arpu.map_or(&s.ones[..], |a| &inputs[a][..]);
-            let (noise, persistent) = match r.noise {
-                Some(np) => (&s.monthly[np.monthly][..], np.persistent),
-                None => (&s.ones[..], true),
+            let arpu = rp.arpu.map_or(ones, |a| part(&inputs[a], &r));
+            let (noise, persistent) = match rp.noise {
+                Some(np) => (&s.monthly[np.monthly][r.clone()], np.persistent),
+                None => (ones, true),
             };
             let args = (
-                &mut s.rev_level[i][..],
-                &s.rev_factor[i][..],
+                &mut s.rev_level[i][r.clone()],
+                &s.rev_factor[i][r.clone()],
                 arpu,
                 noise,
-                r.seasonal[cal],
-                &mut s.revenue[..],
+                rp.seasonal[cal],
+                &mut s.revenue[r.clone()],
             );
             match (persistent, assign) {
                 (true, true) => revenue_pass::<true, true>(args),
@@ -826,56 +878,62 @@ fn simulate_block_body(
             assign = false;
         }
         if assign {
-            s.revenue.fill(0.0);
+            s.revenue[r.clone()].fill(0.0);
         }
 
         // Shocks.
         if has_other {
-            s.one_off.fill(0.0);
-            s.net_flow.fill(0.0);
+            s.one_off[r.clone()].fill(0.0);
+            s.net_flow[r.clone()].fill(0.0);
         }
         for (k, sh) in plan.shocks.iter().enumerate() {
-            let hazard = &inputs[sh.hazard];
+            let hazard = part(&inputs[sh.hazard], &r);
+            let uniform = &mut s.uniform[..n];
             if sh.repeat {
                 // A repeating shock: one draw per path and month.
                 let rng = &mut s.strike_rngs[k];
-                for (u, h) in s.uniform.iter_mut().zip(hazard) {
+                for (u, h) in uniform.iter_mut().zip(hazard) {
                     *u = if open01(rng) < *h { 1.0 } else { 0.0 };
                 }
             } else {
                 // A one-off shock strikes in the month drawn at the start.
-                let at = &s.strike_at[k];
-                for (u, &m) in s.uniform.iter_mut().zip(at) {
+                let strike_at = &s.strike_at[k][r.clone()];
+                for (u, &m) in uniform.iter_mut().zip(strike_at) {
                     *u = if m == t { 1.0 } else { 0.0 };
                 }
             }
-            let fired = &mut s.fired[k];
-            for j in 0..B {
+            for j in 0..n {
                 if s.uniform[j] > 0.5 {
-                    fired[j] = 1;
+                    let p = r.start + j;
+                    s.fired[k][p] = 1;
                     if let Some(c) = sh.cost {
-                        s.one_off[j] += inputs[c][j];
+                        s.one_off[p] += inputs[c][p];
                     }
                     if let Some(h) = sh.hit {
-                        let duration = round_month(inputs[sh.duration][j]).max(1) as u32;
-                        s.hit_until[j] = t.saturating_add(duration - 1);
-                        s.hit_frac[j] = inputs[h][j];
+                        let duration = round_month(inputs[sh.duration][p]).max(1) as u32;
+                        s.hit_until[p] = t.saturating_add(duration - 1);
+                        s.hit_frac[p] = inputs[h][p];
                     }
                     if let Some(d) = sh.delay {
-                        let delay = round_month(inputs[d][j]).max(0) as u32;
+                        let delay = round_month(inputs[d][p]).max(0) as u32;
                         for arrival in s.arrival.iter_mut() {
-                            if arrival[j] != NEVER && arrival[j] != PENDING && arrival[j] > t {
-                                arrival[j] = arrival[j].saturating_add(delay).min(NEVER - 1);
+                            if arrival[p] != NEVER && arrival[p] != PENDING && arrival[p] > t {
+                                arrival[p] = arrival[p].saturating_add(delay).min(NEVER - 1);
                             }
                         }
                     }
                 }
             }
         }
-        if plan.shocks.iter().any(|sh| sh.hit.is_some()) {
-            for j in 0..B {
-                if t <= s.hit_until[j] {
-                    s.revenue[j] *= 1.0 - s.hit_frac[j];
+        if has_hits {
+            let (revenue, until, frac) = (
+                &mut s.revenue[r.clone()],
+                &s.hit_until[r.clone()],
+                &s.hit_frac[r.clone()],
+            );
+            for j in 0..n {
+                if t <= until[j] {
+                    revenue[j] *= 1.0 - frac[j];
                 }
             }
         }
@@ -888,9 +946,10 @@ fn simulate_block_body(
             }
             let (now, inv, noise, persistent) =
                 cost_drivers(plan, c, t, &s.rev_level, &s.inv_level0, &s.monthly, &s.ones);
-            let level = &mut s.cost_level[i][..];
-            let factor = &s.cost_factor[i][..];
-            let cost = &mut s.cost[..];
+            let (now, inv, noise) = (part(now, &r), part(inv, &r), part(noise, &r));
+            let level = &mut s.cost_level[i][r.clone()];
+            let factor = &s.cost_factor[i][r.clone()];
+            let cost = &mut s.cost[r.clone()];
             match (persistent, assign) {
                 (true, true) => cost_pass::<true, true>(level, factor, now, inv, noise, cost),
                 (true, false) => cost_pass::<true, false>(level, factor, now, inv, noise, cost),
@@ -900,13 +959,13 @@ fn simulate_block_body(
             assign = false;
         }
         if assign {
-            s.cost.fill(0.0);
+            s.cost[r.clone()].fill(0.0);
         }
         if has_credits {
             // Cash part of this month's cost: each line with a credit balance
             // first spends credits (in line order). Recomputed per line from
             // the level, so credits apply line by line.
-            s.cost_cash.copy_from_slice(&s.cost);
+            s.cost_cash[r.clone()].copy_from_slice(&s.cost[r.clone()]);
             for (i, c) in plan.costs.iter().enumerate() {
                 let Some(p) = c.credit_pool else { continue };
                 if t < c.active.0 || t > c.active.1 {
@@ -914,12 +973,14 @@ fn simulate_block_body(
                 }
                 let (now, inv, noise, persistent) =
                     cost_drivers(plan, c, t, &s.rev_level, &s.inv_level0, &s.monthly, &s.ones);
-                let (level, pool) = (&s.cost_level[i], &mut s.credit[p]);
-                for j in 0..B {
+                let (now, inv, noise) = (part(now, &r), part(inv, &r), part(noise, &r));
+                let (level, pool) = (&s.cost_level[i][r.clone()], &mut s.credit[p][r.clone()]);
+                let cost_cash = &mut s.cost_cash[r.clone()];
+                for j in 0..n {
                     let amount = line_amount(level[j], now[j], inv[j], noise[j], persistent);
                     let used = pool[j].min(amount);
                     pool[j] -= used;
-                    s.cost_cash[j] -= used;
+                    cost_cash[j] -= used;
                 }
             }
         }
@@ -930,35 +991,36 @@ fn simulate_block_body(
                 continue;
             }
             let amount = match f.amount {
-                FlowAmount::PerPath(i) => &inputs[i],
-                FlowAmount::Monthly(i) => &s.monthly[i],
+                FlowAmount::PerPath(i) => part(&inputs[i], &r),
+                FlowAmount::Monthly(i) => &s.monthly[i][r.clone()],
             };
-            for j in 0..B {
-                s.net_flow[j] += amount[j];
+            let net_flow = &mut s.net_flow[r.clone()];
+            for j in 0..n {
+                net_flow[j] += amount[j];
             }
         }
 
         // Cash, insolvency and triggers.
         let paid = if has_credits {
-            &s.cost_cash[..]
+            &s.cost_cash[r.clone()]
         } else {
-            &s.cost[..]
+            &s.cost[r.clone()]
         };
         let floor = plan.floor;
         let (cash, lowest, insolvent, revenue) = (
-            &mut s.cash[..],
-            &mut s.lowest[..],
-            &mut s.insolvent_month[..],
-            &s.revenue[..],
+            &mut s.cash[r.clone()],
+            &mut s.lowest[r.clone()],
+            &mut s.insolvent_month[r.clone()],
+            &s.revenue[r.clone()],
         );
         if has_other {
-            let (flow, one_off) = (&s.net_flow[..], &s.one_off[..]);
-            for j in 0..B {
+            let (flow, one_off) = (&s.net_flow[r.clone()], &s.one_off[r.clone()]);
+            for j in 0..n {
                 let c = cash[j] + revenue[j] - paid[j] + flow[j] - one_off[j];
                 step_cash(c, t, floor, &mut cash[j], &mut lowest[j], &mut insolvent[j]);
             }
         } else {
-            for j in 0..B {
+            for j in 0..n {
                 let c = cash[j] + revenue[j] - paid[j];
                 step_cash(c, t, floor, &mut cash[j], &mut lowest[j], &mut insolvent[j]);
             }
@@ -970,12 +1032,17 @@ fn simulate_block_body(
                 ..
             } = f.timing
             {
-                let (thr, wait, arrival) = (&inputs[threshold], &s.wait[i], &mut s.arrival[i]);
-                let (cash, revenue, flow) = (&s.cash[..], &s.revenue[..], &s.net_flow[..]);
+                let (thr, wait) = (part(&inputs[threshold], &r), &s.wait[i][r.clone()]);
+                let arrival = &mut s.arrival[i][r.clone()];
+                let (cash, revenue, flow) = (
+                    &s.cash[r.clone()],
+                    &s.revenue[r.clone()],
+                    &s.net_flow[r.clone()],
+                );
                 // Branch-free (the pending/never pattern is random per path).
                 match condition {
                     TriggerCondition::CashBelow => {
-                        for j in 0..B {
+                        for j in 0..n {
                             let fire = arrival[j] == PENDING && cash[j] < thr[j];
                             arrival[j] = if fire {
                                 t.saturating_add(wait[j])
@@ -985,7 +1052,7 @@ fn simulate_block_body(
                         }
                     }
                     TriggerCondition::RunwayBelow => {
-                        for j in 0..B {
+                        for j in 0..n {
                             let burn = paid[j] - revenue[j] - if has_other { flow[j] } else { 0.0 };
                             let fire =
                                 arrival[j] == PENDING && burn > 0.0 && cash[j] < thr[j] * burn;
@@ -999,20 +1066,21 @@ fn simulate_block_body(
                 }
             }
         }
-        if let Some((fan, n)) = fan.as_mut() {
+        if let Some((fan, counted)) = fan.as_mut() {
             let m = t as usize - 1;
-            for j in 0..*n {
+            let counted = r.start..r.start + *counted;
+            for j in counted.clone() {
                 fan.cash[m].add(finite_or_zero(s.cash[j]));
                 fan.revenue[m].add(finite_or_zero(s.revenue[j]));
                 fan.cost[m].add(finite_or_zero(s.cost[j]));
             }
-            if plan.revenues.iter().any(|r| r.arpu.is_some()) {
-                for j in 0..*n {
+            if plan.revenues.iter().any(|rp| rp.arpu.is_some()) {
+                for j in counted {
                     let users: f64 = plan
                         .revenues
                         .iter()
                         .enumerate()
-                        .filter(|(_, r)| r.arpu.is_some())
+                        .filter(|(_, rp)| rp.arpu.is_some())
                         .map(|(i, _)| s.rev_level[i][j])
                         .sum();
                     fan.users[m].add(finite_or_zero(users));

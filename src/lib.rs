@@ -23,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod fastmath;
+mod gamma;
 pub mod model;
 pub mod report;
 pub mod rng;
