@@ -47,16 +47,21 @@ pub fn exp(x: f64) -> f64 {
     p * a * b
 }
 
-/// ln 2 split for `ln` (fdlibm's split: k·LN2_HI_LOG is exact for |k| < 2^11).
-const LN2_HI_LOG: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO_LOG: f64 = 1.908_214_929_270_587_700_02e-10;
-/// fdlibm's minimax coefficients of (ln(1+f) - 2s - s·...)/s² in z = s².
+// fdlibm's minimax coefficients of ln(1 + f) = 2s + s·R(s²), s = f / (2 + f),
+// as published (more digits than a double holds).
+#[allow(clippy::excessive_precision)]
 const LG1: f64 = 6.666_666_666_666_735_130e-1;
+#[allow(clippy::excessive_precision)]
 const LG2: f64 = 3.999_999_999_940_941_908e-1;
+#[allow(clippy::excessive_precision)]
 const LG3: f64 = 2.857_142_874_366_239_149e-1;
+#[allow(clippy::excessive_precision)]
 const LG4: f64 = 2.222_219_843_214_978_396e-1;
+#[allow(clippy::excessive_precision)]
 const LG5: f64 = 1.818_357_216_161_805_012e-1;
+#[allow(clippy::excessive_precision)]
 const LG6: f64 = 1.531_383_769_920_937_332e-1;
+#[allow(clippy::excessive_precision)]
 const LG7: f64 = 1.479_819_860_511_658_591e-1;
 
 /// The natural logarithm of a positive normal number (fdlibm's `log`
@@ -81,7 +86,7 @@ pub fn ln(x: f64) -> f64 {
     let t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
     let r = t2 + t1;
     let half_f_squared = 0.5 * f * f;
-    k * LN2_HI_LOG - ((half_f_squared - (s * (half_f_squared + r) + k * LN2_LO_LOG)) - f)
+    k * LN2_HI - ((half_f_squared - (s * (half_f_squared + r) + k * LN2_LO)) - f)
 }
 
 /// Replaces every value by its exponential. Uses AVX2 (four lanes) where the
@@ -219,8 +224,8 @@ mod tests {
             for y in [
                 x,
                 x * 1.000_000_1,
-                x * 1.414_213_56,
-                x * 1.414_213_57,
+                x * std::f64::consts::SQRT_2,
+                x * 1.414_213_57 * 1.000_000_001,
                 x * 1.9,
             ] {
                 let got = ln(y);
