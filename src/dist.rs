@@ -49,6 +49,27 @@ fn positive(name: &str, x: f64) -> Result<f64, ParamError> {
     Ok(x)
 }
 
+/// A distribution's value as a function of a standard normal score z (see
+/// [`Dist::normal_score_map`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NormalScoreMap {
+    /// mean + sd·z.
+    Linear { mean: f64, sd: f64 },
+    /// exp(mu + sigma·z).
+    Exp { mu: f64, sigma: f64 },
+}
+
+impl NormalScoreMap {
+    /// The value at score `z`.
+    #[inline]
+    pub fn at(self, z: f64) -> f64 {
+        match self {
+            NormalScoreMap::Linear { mean, sd } => mean + sd * z,
+            NormalScoreMap::Exp { mu, sigma } => crate::fastmath::exp(mu + sigma * z),
+        }
+    }
+}
+
 /// One distribution family with checked parameters.
 #[derive(Debug, Clone)]
 pub enum Family {
@@ -411,6 +432,20 @@ impl Dist {
             Family::Constant(v) => Some(v),
             Family::Uniform { min, max } if min == max => Some(min),
             Family::DiscreteUniform { min, max } if min == max => Some(min as f64),
+            _ => None,
+        }
+    }
+
+    /// For an untruncated normal or lognormal, the value at standard normal
+    /// score z in closed form: the inverse CDF at Φ(z), with no Φ to compute
+    /// (the Gaussian copula draws inputs from scores). `None` otherwise.
+    pub fn normal_score_map(&self) -> Option<NormalScoreMap> {
+        if self.truncation.is_some() {
+            return None;
+        }
+        match self.family {
+            Family::Normal { mean, sd } => Some(NormalScoreMap::Linear { mean, sd }),
+            Family::LogNormal { mu, sigma } => Some(NormalScoreMap::Exp { mu, sigma }),
             _ => None,
         }
     }
@@ -833,6 +868,34 @@ impl Dist {
                     *x = self.family_sample(rng);
                 }
             }
+        }
+    }
+
+    /// As [`Dist::fill`], for a stream drawn in several fills (a block's
+    /// months, chunk by chunk): normal and lognormal values come from
+    /// `normals`, lanes that carry on from one fill to the next; every other
+    /// family draws from `rng` as `fill` does.
+    pub(crate) fn fill_continuing(
+        &self,
+        rng: &mut StreamRng,
+        normals: &mut crate::ziggurat::NormalLanes,
+        out: &mut [f64],
+    ) {
+        match self.normal_score_map() {
+            Some(NormalScoreMap::Linear { mean, sd }) => {
+                normals.fill(out);
+                for x in out.iter_mut() {
+                    *x = mean + sd * *x;
+                }
+            }
+            Some(NormalScoreMap::Exp { mu, sigma }) => {
+                normals.fill(out);
+                for x in out.iter_mut() {
+                    *x = mu + sigma * *x;
+                }
+                crate::fastmath::exp_in_place(out);
+            }
+            None => self.fill(rng, out),
         }
     }
 

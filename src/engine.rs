@@ -438,6 +438,7 @@ pub struct Scratch {
     inputs: Vec<Vec<f64>>,
     monthly: Vec<Vec<f64>>,
     monthly_rngs: Vec<StreamRng>,
+    monthly_normals: Vec<crate::ziggurat::NormalLanes>,
     strike_rngs: Vec<StreamRng>,
     arrival: Vec<Vec<u32>>,
     strike_at: Vec<Vec<u32>>,
@@ -476,6 +477,10 @@ impl Scratch {
             inputs: f(plan.slots.len()),
             monthly: f(plan.monthly.len()),
             monthly_rngs: vec![dummy.clone(); plan.monthly.len()],
+            monthly_normals: vec![
+                crate::ziggurat::NormalLanes::new(&mut dummy.clone());
+                plan.monthly.len()
+            ],
             strike_rngs: vec![dummy; plan.shocks.len()],
             arrival: vec![vec![NEVER; BLOCK_SIZE]; plan.inflows.len()],
             happens: f(plan.inflows.len()),
@@ -633,8 +638,14 @@ fn simulate_block_body(
             &mut s.normal_scores,
         );
     }
-    for (slot, rng) in plan.monthly.iter().zip(s.monthly_rngs.iter_mut()) {
+    for ((slot, rng), normals) in plan
+        .monthly
+        .iter()
+        .zip(s.monthly_rngs.iter_mut())
+        .zip(s.monthly_normals.iter_mut())
+    {
         *rng = stream(seed, block, slot.key);
+        *normals = crate::ziggurat::NormalLanes::new(rng);
     }
     for (shock, rng) in plan.shocks.iter().zip(s.strike_rngs.iter_mut()) {
         *rng = stream(seed, block, shock.strike_key);
@@ -813,17 +824,18 @@ fn simulate_months(
     let ones = &s.ones[..n];
     for t in 1..=plan.months {
         let cal = plan.calendar[t as usize - 1];
-        for ((slot, rng), out) in plan
+        for (((slot, rng), normals), out) in plan
             .monthly
             .iter()
             .zip(s.monthly_rngs.iter_mut())
+            .zip(s.monthly_normals.iter_mut())
             .zip(s.monthly.iter_mut())
         {
             let out = &mut out[r.clone()];
             match slot.constant {
                 Some(v) => out.fill(if slot.exp { crate::fastmath::exp(v) } else { v }),
                 None => {
-                    slot.dist.fill(rng, out);
+                    slot.dist.fill_continuing(rng, normals, out);
                     if slot.exp {
                         crate::fastmath::exp_in_place(out);
                     }
@@ -1148,10 +1160,20 @@ fn correlated_inputs(
     for (row, &slot) in plan.correlated.iter().enumerate() {
         let l = &plan.cholesky[row];
         let out = &mut inputs[slot];
-        for j in 0..BLOCK_SIZE {
-            let y: f64 = (0..=row).map(|c| l[c] * z[c][j]).sum();
-            let u = standard_normal_cdf(y).clamp(1e-300, 1.0 - 1e-16);
-            out[j] = plan.slots[slot].inverse_cdf(u);
+        let score = |j: usize| -> f64 { (0..=row).map(|c| l[c] * z[c][j]).sum() };
+        match plan.slots[slot].dist.normal_score_map() {
+            // Normal and lognormal inputs: the value straight from the score.
+            Some(map) => {
+                for j in 0..BLOCK_SIZE {
+                    out[j] = map.at(score(j));
+                }
+            }
+            None => {
+                for j in 0..BLOCK_SIZE {
+                    let u = standard_normal_cdf(score(j)).clamp(1e-300, 1.0 - 1e-16);
+                    out[j] = plan.slots[slot].inverse_cdf(u);
+                }
+            }
         }
     }
 }

@@ -173,95 +173,203 @@ pub fn standard_normal(rng: &mut StreamRng) -> f64 {
     }
 }
 
-/// Fills `out` with standard normal draws from four interleaved generators
-/// (the first is `rng`, the other three seeded from it), so that the CPU can
-/// overlap their serial state updates. Where the processor has AVX2 the
-/// four generators and the ziggurat's fast path run in one vector register
-/// each step; a lane that misses the fast path finishes its draw with the
-/// scalar code, from its own generator, so both versions give the same bits.
+/// Generators a batch of normal draws runs side by side.
+pub const LANES: usize = 8;
+
+/// A batch source of standard normal draws: [`LANES`] xoshiro256++
+/// generators seeded from one stream, so that the CPU can overlap their
+/// serial state updates, plus one more for the rare draws that miss the
+/// ziggurat's fast path.
+///
+/// Draw k of a fill makes its first attempt with 64 bits from lane
+/// k mod [`LANES`] (a fill's last partial group uses lanes 0, 1, …). When
+/// that attempt misses the fast path (1.2 % of draws), the draw is finished
+/// by the slow path and any retries with numbers from the `fixup`
+/// generator, in draw order. Every attempt uses fresh random numbers, so the
+/// draws are exactly normal; and the lanes never wait on a retry, so where
+/// the processor has AVX-512 (or AVX2) all eight run in one vector register
+/// (two with AVX2) per step. Every version gives the same bits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NormalLanes {
+    lanes: [StreamRng; LANES],
+    fixup: StreamRng,
+}
+
+impl NormalLanes {
+    /// Lanes seeded from the next [`LANES`] + 1 outputs of `rng`.
+    pub fn new(rng: &mut StreamRng) -> NormalLanes {
+        use rand::SeedableRng;
+        let lanes = std::array::from_fn(|_| StreamRng::seed_from_u64(rng.next_u64()));
+        let fixup = StreamRng::seed_from_u64(rng.next_u64());
+        NormalLanes { lanes, fixup }
+    }
+
+    /// Fills `out` with standard normal draws, continuing where the last
+    /// fill stopped.
+    pub fn fill(&mut self, out: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the processor supports AVX-512F, checked just above.
+                unsafe { fill_lanes_avx512(self, out) };
+                return;
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the processor supports AVX2, checked just above.
+                unsafe { fill_lanes_avx2(self, out) };
+                return;
+            }
+        }
+        fill_lanes(self, out);
+    }
+}
+
+/// Fills `out` with standard normal draws from fresh lanes seeded from `rng`.
 pub fn fill_standard_normal(rng: &mut StreamRng, out: &mut [f64]) {
-    use rand::SeedableRng;
-    let mut lanes = [
-        StreamRng::seed_from_u64(rng.next_u64()),
-        StreamRng::seed_from_u64(rng.next_u64()),
-        StreamRng::seed_from_u64(rng.next_u64()),
-        StreamRng::seed_from_u64(rng.next_u64()),
-    ];
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor supports AVX2, checked just above.
-            unsafe { fill_lanes_avx2(&mut lanes, out) };
-            return;
+    NormalLanes::new(rng).fill(out);
+}
+
+/// The first attempt of a draw from 64 random bits: the candidate x, its
+/// layer and uniform, and whether the fast path accepted it.
+#[inline(always)]
+fn first_attempt(bits: u64) -> (f64, usize, f64, bool) {
+    let i = (bits & 0xff) as usize;
+    let u = f64::from_bits((bits >> 12) | 0x4000_0000_0000_0000) - 3.0;
+    let x = u * X[i];
+    (x, i, u, x.abs() < X[i + 1])
+}
+
+/// Finishes a draw whose first attempt missed the fast path.
+#[inline(never)]
+fn finish_draw(fixup: &mut StreamRng, layer: usize, u: f64, x: f64) -> f64 {
+    match slow_path(fixup, layer, u, x) {
+        Some(z) => z,
+        None => standard_normal(fixup),
+    }
+}
+
+/// The portable batch.
+fn fill_lanes(n: &mut NormalLanes, out: &mut [f64]) {
+    for chunk in out.chunks_mut(LANES) {
+        for (x, lane) in chunk.iter_mut().zip(n.lanes.iter_mut()) {
+            let (candidate, layer, u, accepted) = first_attempt(lane.next_u64());
+            *x = if accepted {
+                candidate
+            } else {
+                finish_draw(&mut n.fixup, layer, u, candidate)
+            };
         }
     }
-    fill_lanes(&mut lanes, out);
 }
 
-/// The portable batch: draw k goes to lane k mod 4.
-fn fill_lanes(lanes: &mut [StreamRng; 4], out: &mut [f64]) {
-    let mut chunks = out.chunks_exact_mut(4);
+/// Finishes the draws of one group whose first attempts missed the fast
+/// path (bit l of `accepted` clear), in lane order.
+#[cold]
+#[inline(never)]
+fn finish_group(
+    fixup: &mut StreamRng,
+    chunk: &mut [f64],
+    accepted: u32,
+    layers: &[u64; LANES],
+    us: &[f64; LANES],
+) {
+    for l in 0..LANES {
+        if accepted & (1 << l) == 0 {
+            chunk[l] = finish_draw(fixup, layers[l] as usize, us[l], chunk[l]);
+        }
+    }
+}
+
+/// [`fill_lanes`] with word w of the eight xoshiro256++ states in AVX-512
+/// register w (lane l in element l) and the fast path done for eight draws
+/// at once.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn fill_lanes_avx512(n: &mut NormalLanes, out: &mut [f64]) {
+    use std::arch::x86_64::*;
+    let word = |w: usize| {
+        let v: [u64; LANES] = std::array::from_fn(|l| n.lanes[l].state()[w]);
+        _mm512_loadu_si512(v.as_ptr().cast())
+    };
+    let [mut s0, mut s1, mut s2, mut s3] = [word(0), word(1), word(2), word(3)];
+    let low_byte = _mm512_set1_epi64(0xff);
+    let exponent_two = _mm512_set1_epi64(0x4000_0000_0000_0000);
+    let three = _mm512_set1_pd(3.0);
+    let mut chunks = out.chunks_exact_mut(LANES);
     for chunk in &mut chunks {
-        let [a, b, c, d] = lanes;
-        chunk[0] = standard_normal(a);
-        chunk[1] = standard_normal(b);
-        chunk[2] = standard_normal(c);
-        chunk[3] = standard_normal(d);
+        // xoshiro256++ output and state update, eight lanes at once.
+        let bits = _mm512_add_epi64(_mm512_rol_epi64::<23>(_mm512_add_epi64(s0, s3)), s0);
+        let t = _mm512_slli_epi64::<17>(s1);
+        s2 = _mm512_xor_si512(s2, s0);
+        s3 = _mm512_xor_si512(s3, s1);
+        s1 = _mm512_xor_si512(s1, s2);
+        s0 = _mm512_xor_si512(s0, s3);
+        s2 = _mm512_xor_si512(s2, t);
+        s3 = _mm512_rol_epi64::<45>(s3);
+        // The first attempt, as in `first_attempt`.
+        let layer = _mm512_and_si512(bits, low_byte);
+        let u = _mm512_sub_pd(
+            _mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64::<12>(bits), exponent_two)),
+            three,
+        );
+        let edge = _mm512_i64gather_pd::<8>(layer, X.as_ptr());
+        let inner = _mm512_i64gather_pd::<8>(layer, X.as_ptr().add(1));
+        let x = _mm512_mul_pd(u, edge);
+        let accepted = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(_mm512_abs_pd(x), inner);
+        _mm512_storeu_pd(chunk.as_mut_ptr(), x);
+        if accepted != 0xff {
+            // Rare (about 9 % of steps).
+            let mut layers = [0u64; LANES];
+            let mut us = [0f64; LANES];
+            _mm512_storeu_si512(layers.as_mut_ptr().cast(), layer);
+            _mm512_storeu_pd(us.as_mut_ptr(), u);
+            finish_group(&mut n.fixup, chunk, u32::from(accepted), &layers, &us);
+        }
     }
-    for (x, lane) in chunks.into_remainder().iter_mut().zip(lanes.iter_mut()) {
-        *x = standard_normal(lane);
+    let mut words = [[0u64; LANES]; 4];
+    for (w, reg) in [s0, s1, s2, s3].iter().enumerate() {
+        _mm512_storeu_si512(words[w].as_mut_ptr().cast(), *reg);
     }
+    for (l, lane) in n.lanes.iter_mut().enumerate() {
+        *lane = StreamRng::from_state([words[0][l], words[1][l], words[2][l], words[3][l]]);
+    }
+    fill_lanes(n, chunks.into_remainder());
 }
 
-/// [`fill_lanes`] with the four xoshiro256++ states in AVX2 registers
-/// (word w of lane l in element l of register w) and the ziggurat's fast
-/// path done for four draws at once.
+/// [`fill_lanes`] with the states in AVX2 registers: lanes 0–3 in one set,
+/// lanes 4–7 in another (word w of lane l in element l mod 4 of register w).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn fill_lanes_avx2(lanes: &mut [StreamRng; 4], out: &mut [f64]) {
+unsafe fn fill_lanes_avx2(n: &mut NormalLanes, out: &mut [f64]) {
     use std::arch::x86_64::*;
     #[inline(always)]
     unsafe fn rotl<const L: i32, const R: i32>(x: __m256i) -> __m256i {
         _mm256_or_si256(_mm256_slli_epi64::<L>(x), _mm256_srli_epi64::<R>(x))
     }
-    let load = |lanes: &[StreamRng; 4]| {
-        let st = lanes.each_ref().map(StreamRng::state);
+    type Half = [__m256i; 4];
+    let load = |n: &NormalLanes, first: usize| -> Half {
         let word = |w: usize| {
-            _mm256_set_epi64x(
-                st[3][w] as i64,
-                st[2][w] as i64,
-                st[1][w] as i64,
-                st[0][w] as i64,
-            )
+            let v: [u64; 4] = std::array::from_fn(|l| n.lanes[first + l].state()[w]);
+            _mm256_loadu_si256(v.as_ptr().cast())
         };
         [word(0), word(1), word(2), word(3)]
     };
-    let store = |regs: &[__m256i; 4], lanes: &mut [StreamRng; 4]| {
-        let mut words = [[0u64; 4]; 4];
-        for (w, reg) in regs.iter().enumerate() {
-            _mm256_storeu_si256(words[w].as_mut_ptr().cast(), *reg);
-        }
-        for (l, lane) in lanes.iter_mut().enumerate() {
-            *lane = StreamRng::from_state([words[0][l], words[1][l], words[2][l], words[3][l]]);
-        }
-    };
-    let [mut s0, mut s1, mut s2, mut s3] = load(lanes);
     let low_byte = _mm256_set1_epi64x(0xff);
     let exponent_two = _mm256_set1_epi64x(0x4000_0000_0000_0000);
     let three = _mm256_set1_pd(3.0);
     let sign = _mm256_set1_pd(-0.0);
-    let mut chunks = out.chunks_exact_mut(4);
-    for chunk in &mut chunks {
-        // xoshiro256++ output and state update, four lanes at once.
-        let bits = _mm256_add_epi64(rotl::<23, 41>(_mm256_add_epi64(s0, s3)), s0);
-        let t = _mm256_slli_epi64::<17>(s1);
-        s2 = _mm256_xor_si256(s2, s0);
-        s3 = _mm256_xor_si256(s3, s1);
-        s1 = _mm256_xor_si256(s1, s2);
-        s0 = _mm256_xor_si256(s0, s3);
-        s2 = _mm256_xor_si256(s2, t);
-        s3 = rotl::<45, 19>(s3);
-        // The ziggurat's fast path, as in `standard_normal`.
+    // One step of four lanes: first attempts, layers, uniforms, and which
+    // the fast path accepted.
+    let step = |s: &mut Half| {
+        let [s0, s1, s2, s3] = s;
+        let bits = _mm256_add_epi64(rotl::<23, 41>(_mm256_add_epi64(*s0, *s3)), *s0);
+        let t = _mm256_slli_epi64::<17>(*s1);
+        *s2 = _mm256_xor_si256(*s2, *s0);
+        *s3 = _mm256_xor_si256(*s3, *s1);
+        *s1 = _mm256_xor_si256(*s1, *s2);
+        *s0 = _mm256_xor_si256(*s0, *s3);
+        *s2 = _mm256_xor_si256(*s2, t);
+        *s3 = rotl::<45, 19>(*s3);
         let layer = _mm256_and_si256(bits, low_byte);
         let u = _mm256_sub_pd(
             _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64::<12>(bits), exponent_two)),
@@ -271,32 +379,36 @@ unsafe fn fill_lanes_avx2(lanes: &mut [StreamRng; 4], out: &mut [f64]) {
         let inner = _mm256_i64gather_pd::<8>(X.as_ptr().add(1), layer);
         let x = _mm256_mul_pd(u, edge);
         let inside = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_andnot_pd(sign, x), inner);
-        _mm256_storeu_pd(chunk.as_mut_ptr(), x);
-        let accepted = _mm256_movemask_pd(inside);
-        if accepted != 0b1111 {
-            // Rare (about 5 % of steps): finish the missing lanes in scalar
-            // code, each from its own generator, exactly as `standard_normal`.
-            store(&[s0, s1, s2, s3], lanes);
-            let mut layers = [0u64; 4];
-            let mut us = [0f64; 4];
-            _mm256_storeu_si256(layers.as_mut_ptr().cast(), layer);
-            _mm256_storeu_pd(us.as_mut_ptr(), u);
-            for l in 0..4 {
-                if accepted & (1 << l) == 0 {
-                    let lane = &mut lanes[l];
-                    chunk[l] = match slow_path(lane, layers[l] as usize, us[l], chunk[l]) {
-                        Some(z) => z,
-                        None => standard_normal(lane),
-                    };
-                }
-            }
-            [s0, s1, s2, s3] = load(lanes);
+        (x, layer, u, _mm256_movemask_pd(inside) as u32)
+    };
+    let (mut low, mut high) = (load(n, 0), load(n, 4));
+    let mut chunks = out.chunks_exact_mut(LANES);
+    for chunk in &mut chunks {
+        let (x0, layer0, u0, ok0) = step(&mut low);
+        let (x1, layer1, u1, ok1) = step(&mut high);
+        _mm256_storeu_pd(chunk.as_mut_ptr(), x0);
+        _mm256_storeu_pd(chunk.as_mut_ptr().add(4), x1);
+        let accepted = ok0 | (ok1 << 4);
+        if accepted != 0xff {
+            let mut layers = [0u64; LANES];
+            let mut us = [0f64; LANES];
+            _mm256_storeu_si256(layers.as_mut_ptr().cast(), layer0);
+            _mm256_storeu_si256(layers.as_mut_ptr().add(4).cast(), layer1);
+            _mm256_storeu_pd(us.as_mut_ptr(), u0);
+            _mm256_storeu_pd(us.as_mut_ptr().add(4), u1);
+            finish_group(&mut n.fixup, chunk, accepted, &layers, &us);
         }
     }
-    store(&[s0, s1, s2, s3], lanes);
-    for (x, lane) in chunks.into_remainder().iter_mut().zip(lanes.iter_mut()) {
-        *x = standard_normal(lane);
+    for (half, first) in [(low, 0), (high, 4)] {
+        let mut words = [[0u64; 4]; 4];
+        for (w, reg) in half.iter().enumerate() {
+            _mm256_storeu_si256(words[w].as_mut_ptr().cast(), *reg);
+        }
+        for (l, lane) in n.lanes[first..first + 4].iter_mut().enumerate() {
+            *lane = StreamRng::from_state([words[0][l], words[1][l], words[2][l], words[3][l]]);
+        }
     }
+    fill_lanes(n, chunks.into_remainder());
 }
 
 /// The base layer's tail and the wedges: about 1.2 % of draws.
@@ -314,8 +426,35 @@ fn slow_path(rng: &mut StreamRng, i: usize, u: f64, x: f64) -> Option<f64> {
         }
     }
     let y = F[i + 1] + (F[i] - F[i + 1]) * open01(rng);
+    // The wedge test y < e^(-t), t = x²/2 in [T[i+1], T[i]), settled
+    // without the exponential in most draws: e^(-t) is convex in t, so it
+    // lies below the chord through the layer's corners and above the
+    // tangents there. The margin (far above rounding error) keeps every
+    // decision the same as the exact test's.
+    const MARGIN: f64 = 1e-12;
+    let t = 0.5 * x * x;
+    let (t_in, t_out) = (T[i + 1], T[i]);
+    let chord = F[i + 1] + (F[i] - F[i + 1]) * ((t - t_in) / (t_out - t_in));
+    if y > chord + MARGIN {
+        return None;
+    }
+    let tangent = (F[i + 1] * (1.0 - (t - t_in))).max(F[i] * (1.0 + (t_out - t)));
+    if y < tangent - MARGIN {
+        return Some(x);
+    }
     (y < crate::fastmath::exp(-0.5 * x * x)).then_some(x)
 }
+
+/// T[i] = X[i]²/2: the layer edges on the scale of the exponent.
+const T: [f64; 257] = {
+    let mut t = [0.0; 257];
+    let mut i = 0;
+    while i < 257 {
+        t[i] = 0.5 * X[i] * X[i];
+        i += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {
@@ -334,27 +473,95 @@ mod tests {
 
     #[test]
     fn the_vector_and_portable_batches_give_identical_bits() {
-        use rand::SeedableRng;
-        for len in [0, 3, 4, 1024, 4099] {
-            let seeds = [11u64, 12, 13, 14];
-            let mut portable = seeds.map(StreamRng::seed_from_u64);
-            let mut vector = portable.clone();
-            let (mut a, mut b) = (vec![0.0; len], vec![0.0; len]);
-            fill_lanes(&mut portable, &mut a);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for len in [0, 3, 8, 13, 1024, 4099] {
+            let start = NormalLanes::new(&mut crate::rng::stream(1, 2, 3));
+            // Two fills: the second continues where the first stopped.
+            let mut expected = vec![0.0; len];
+            let mut portable = start.clone();
+            let (a, b) = expected.split_at_mut(len / 3);
+            fill_lanes(&mut portable, a);
+            fill_lanes(&mut portable, b);
+            #[allow(unused_mut)]
+            let mut versions: Vec<unsafe fn(&mut NormalLanes, &mut [f64])> = vec![fill_lanes];
             #[cfg(target_arch = "x86_64")]
             {
                 if std::is_x86_feature_detected!("avx2") {
-                    // SAFETY: AVX2 is present, checked just above.
-                    unsafe { fill_lanes_avx2(&mut vector, &mut b) };
-                } else {
-                    fill_lanes(&mut vector, &mut b);
+                    versions.push(fill_lanes_avx2);
+                }
+                if std::is_x86_feature_detected!("avx512f") {
+                    versions.push(fill_lanes_avx512);
                 }
             }
-            #[cfg(not(target_arch = "x86_64"))]
-            fill_lanes(&mut vector, &mut b);
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&a), bits(&b), "length {len}");
-            assert_eq!(portable, vector, "generators left in the same state");
+            for version in versions {
+                let mut lanes = start.clone();
+                let mut got = vec![0.0; len];
+                let (a, b) = got.split_at_mut(len / 3);
+                // SAFETY: each version is used only where the processor has it.
+                unsafe { version(&mut lanes, a) };
+                unsafe { version(&mut lanes, b) };
+                assert_eq!(bits(&expected), bits(&got), "length {len}");
+                assert_eq!(portable, lanes, "generators left in the same state");
+            }
+            let mut dispatched = start.clone();
+            let mut got = vec![0.0; len];
+            let (a, b) = got.split_at_mut(len / 3);
+            dispatched.fill(a);
+            dispatched.fill(b);
+            assert_eq!(bits(&expected), bits(&got), "length {len}");
+        }
+    }
+
+    #[test]
+    fn batch_draws_are_standard_normal() {
+        let n = 1 << 20;
+        let mut out = vec![0.0; n];
+        // Half from fresh lanes per fill, half from lanes that carry on.
+        let (fresh, carried) = out.split_at_mut(n / 2);
+        for (k, chunk) in fresh.chunks_mut(1000).enumerate() {
+            fill_standard_normal(&mut crate::rng::stream(9, k as u64, 1), chunk);
+        }
+        let mut lanes = NormalLanes::new(&mut crate::rng::stream(9, 9, 9));
+        for chunk in carried.chunks_mut(125) {
+            lanes.fill(chunk);
+        }
+        let mean = out.iter().sum::<f64>() / n as f64;
+        let var = out.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+        let tail = out.iter().filter(|x| x.abs() > 3.0).count() as f64 / n as f64;
+        // 5 standard errors; P(|Z| > 3) = 0.0026998.
+        assert!(mean.abs() < 5.0 / (n as f64).sqrt(), "{mean}");
+        assert!((var - 1.0).abs() < 5.0 * (2.0 / n as f64).sqrt(), "{var}");
+        let p = 0.002_699_8;
+        assert!(
+            (tail - p).abs() < 5.0 * (p * (1.0 - p) / n as f64).sqrt(),
+            "{tail}"
+        );
+    }
+
+    #[test]
+    fn the_wedge_shortcuts_decide_as_the_exact_test() {
+        // Sweep the wedge of several layers and uniforms: the shortcut and
+        // the plain test must agree everywhere.
+        for i in [1usize, 2, 10, 100, 200, 254, 255] {
+            for a in 0..400 {
+                let x = X[i + 1] + (X[i] - X[i + 1]) * (a as f64 + 0.5) / 400.0;
+                for b in 0..400 {
+                    let v = (b as f64 + 0.5) / 400.0;
+                    let y = F[i + 1] + (F[i] - F[i + 1]) * v;
+                    let exact = y < crate::fastmath::exp(-0.5 * x * x);
+                    let t = 0.5 * x * x;
+                    let chord = F[i + 1] + (F[i] - F[i + 1]) * ((t - T[i + 1]) / (T[i] - T[i + 1]));
+                    let tangent =
+                        (F[i + 1] * (1.0 - (t - T[i + 1]))).max(F[i] * (1.0 + (T[i] - t)));
+                    assert!(tangent <= chord, "layer {i}: bounds cross");
+                    if y > chord + 1e-12 {
+                        assert!(!exact, "layer {i}: rejected a point under the curve");
+                    }
+                    if y < tangent - 1e-12 {
+                        assert!(exact, "layer {i}: accepted a point over the curve");
+                    }
+                }
+            }
         }
     }
 
