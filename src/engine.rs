@@ -798,6 +798,36 @@ fn simulate_block_body(
     s.inputs = inputs;
 }
 
+/// Whether any of `values` equals `x` (a loop without an early exit, so
+/// that it vectorises).
+#[inline(always)]
+fn any_equal(values: &[u32], x: u32) -> bool {
+    values.iter().fold(false, |any, &v| any | (v == x))
+}
+
+/// Shock `k` strikes path `p` in month `t`: its cost, its revenue hit and
+/// its delay to funding still to come.
+#[inline(always)]
+fn strike(sh: &ShockPlan, k: usize, inputs: &[Vec<f64>], s: &mut Scratch, p: usize, t: u32) {
+    s.fired[k][p] = 1;
+    if let Some(c) = sh.cost {
+        s.one_off[p] += inputs[c][p];
+    }
+    if let Some(h) = sh.hit {
+        let duration = round_month(inputs[sh.duration][p]).max(1) as u32;
+        s.hit_until[p] = t.saturating_add(duration - 1);
+        s.hit_frac[p] = inputs[h][p];
+    }
+    if let Some(d) = sh.delay {
+        let delay = round_month(inputs[d][p]).max(0) as u32;
+        for arrival in s.arrival.iter_mut() {
+            if arrival[p] != NEVER && arrival[p] != PENDING && arrival[p] > t {
+                arrival[p] = arrival[p].saturating_add(delay).min(NEVER - 1);
+            }
+        }
+    }
+}
+
 /// The paths `r` of a per-path array.
 #[inline(always)]
 fn part<'a>(values: &'a [f64], r: &Range<usize>) -> &'a [f64] {
@@ -822,7 +852,6 @@ fn simulate_months(
     let has_credits = plan.credit_pools > 0;
     let has_other = !plan.flows.is_empty() || !plan.shocks.is_empty();
     let has_hits = plan.shocks.iter().any(|sh| sh.hit.is_some());
-    let ones = &s.ones[..n];
     for t in 1..=plan.months {
         let cal = plan.calendar[t as usize - 1];
         for (((slot, rng), normals), out) in plan
@@ -853,6 +882,9 @@ fn simulate_months(
                 Some(p) => &mut s.credit[p][r.clone()],
                 None => &mut s.cash[r.clone()],
             };
+            if !any_equal(arrival, t) {
+                continue;
+            }
             // Branch-free: arrivals are scattered at random over the paths.
             for j in 0..n {
                 let now = arrival[j] == t;
@@ -869,10 +901,10 @@ fn simulate_months(
             if t < rp.first {
                 continue;
             }
-            let arpu = rp.arpu.map_or(ones, |a| part(&inputs[a], &r));
+            let arpu = rp.arpu.map_or(&s.ones[..n], |a| part(&inputs[a], &r));
             let (noise, persistent) = match rp.noise {
                 Some(np) => (&s.monthly[np.monthly][r.clone()], np.persistent),
-                None => (ones, true),
+                None => (&s.ones[..n], true),
             };
             let args = (
                 &mut s.rev_level[i][r.clone()],
@@ -908,32 +940,19 @@ fn simulate_months(
                 for (u, h) in uniform.iter_mut().zip(hazard) {
                     *u = if open01(rng) < *h { 1.0 } else { 0.0 };
                 }
+                for j in 0..n {
+                    if s.uniform[j] > 0.5 {
+                        strike(sh, k, inputs, s, r.start + j, t);
+                    }
+                }
             } else {
                 // A one-off shock strikes in the month drawn at the start.
-                let strike_at = &s.strike_at[k][r.clone()];
-                for (u, &m) in uniform.iter_mut().zip(strike_at) {
-                    *u = if m == t { 1.0 } else { 0.0 };
+                if !any_equal(&s.strike_at[k][r.clone()], t) {
+                    continue;
                 }
-            }
-            for j in 0..n {
-                if s.uniform[j] > 0.5 {
-                    let p = r.start + j;
-                    s.fired[k][p] = 1;
-                    if let Some(c) = sh.cost {
-                        s.one_off[p] += inputs[c][p];
-                    }
-                    if let Some(h) = sh.hit {
-                        let duration = round_month(inputs[sh.duration][p]).max(1) as u32;
-                        s.hit_until[p] = t.saturating_add(duration - 1);
-                        s.hit_frac[p] = inputs[h][p];
-                    }
-                    if let Some(d) = sh.delay {
-                        let delay = round_month(inputs[d][p]).max(0) as u32;
-                        for arrival in s.arrival.iter_mut() {
-                            if arrival[p] != NEVER && arrival[p] != PENDING && arrival[p] > t {
-                                arrival[p] = arrival[p].saturating_add(delay).min(NEVER - 1);
-                            }
-                        }
+                for p in r.clone() {
+                    if s.strike_at[k][p] == t {
+                        strike(sh, k, inputs, s, p, t);
                     }
                 }
             }

@@ -434,7 +434,7 @@ fn slow_path(rng: &mut StreamRng, i: usize, u: f64, x: f64) -> Option<f64> {
     const MARGIN: f64 = 1e-12;
     let t = 0.5 * x * x;
     let (t_in, t_out) = (T[i + 1], T[i]);
-    let chord = F[i + 1] + (F[i] - F[i + 1]) * ((t - t_in) / (t_out - t_in));
+    let chord = F[i + 1] + CHORD_SLOPE[i] * (t - t_in);
     if y > chord + MARGIN {
         return None;
     }
@@ -444,6 +444,17 @@ fn slow_path(rng: &mut StreamRng, i: usize, u: f64, x: f64) -> Option<f64> {
     }
     (y < crate::fastmath::exp(-0.5 * x * x)).then_some(x)
 }
+
+/// Slope of the chord of e^(-t) across layer i: (F[i] − F[i+1]) / (T[i] − T[i+1]).
+const CHORD_SLOPE: [f64; 256] = {
+    let mut slope = [0.0; 256];
+    let mut i = 0;
+    while i < 256 {
+        slope[i] = (F[i] - F[i + 1]) / (T[i] - T[i + 1]);
+        i += 1;
+    }
+    slope
+};
 
 /// T[i] = X[i]²/2: the layer edges on the scale of the exponent.
 const T: [f64; 257] = {
@@ -550,7 +561,7 @@ mod tests {
                     let y = F[i + 1] + (F[i] - F[i + 1]) * v;
                     let exact = y < crate::fastmath::exp(-0.5 * x * x);
                     let t = 0.5 * x * x;
-                    let chord = F[i + 1] + (F[i] - F[i + 1]) * ((t - T[i + 1]) / (T[i] - T[i + 1]));
+                    let chord = F[i + 1] + CHORD_SLOPE[i] * (t - T[i + 1]);
                     let tangent =
                         (F[i + 1] * (1.0 - (t - T[i + 1]))).max(F[i] * (1.0 + (T[i] - t)));
                     assert!(tangent <= chord, "layer {i}: bounds cross");
