@@ -566,42 +566,44 @@ pub fn run_block(
     s: &mut Scratch,
     tally: &mut Tally,
 ) -> Result<()> {
-    simulate_block(plan, seed, block, s, tally.fan.as_mut().map(|f| (f, n)));
-    tally_block(plan, seed, block, n, s, tally)
-}
-
-/// Simulates one block, with AVX2 and FMA code where the processor has them.
-/// Both versions run the same IEEE operations in the same order (Rust never
-/// fuses a multiply and an add on its own; explicit `mul_add`s are fused in
-/// both), so they give the same bits.
-fn simulate_block(
-    plan: &Plan,
-    seed: u64,
-    block: u64,
-    s: &mut Scratch,
-    fan: Option<(&mut crate::stats::Fan, usize)>,
-) {
     #[cfg(target_arch = "x86_64")]
     {
         if crate::fastmath::has_avx2_fma() {
             // SAFETY: the processor supports AVX2 and FMA, checked just above.
-            unsafe { simulate_block_avx2(plan, seed, block, s, fan) };
-            return;
+            return unsafe { run_block_avx2(plan, seed, block, n, s, tally) };
         }
     }
-    simulate_block_body(plan, seed, block, s, fan);
+    run_block_body(plan, seed, block, n, s, tally)
 }
 
+/// [`run_block`] compiled for AVX2 and FMA. Both versions run the same IEEE
+/// operations in the same order (Rust never fuses a multiply and an add on
+/// its own; explicit `mul_add`s are fused in both), so they give the same
+/// bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn simulate_block_avx2(
+unsafe fn run_block_avx2(
     plan: &Plan,
     seed: u64,
     block: u64,
+    n: usize,
     s: &mut Scratch,
-    fan: Option<(&mut crate::stats::Fan, usize)>,
-) {
-    simulate_block_body(plan, seed, block, s, fan);
+    tally: &mut Tally,
+) -> Result<()> {
+    run_block_body(plan, seed, block, n, s, tally)
+}
+
+#[inline(always)]
+fn run_block_body(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    n: usize,
+    s: &mut Scratch,
+    tally: &mut Tally,
+) -> Result<()> {
+    simulate_block_body(plan, seed, block, s, tally.fan.as_mut().map(|f| (f, n)));
+    tally_block(plan, seed, block, n, s, tally)
 }
 
 #[inline(always)]
@@ -1332,6 +1334,7 @@ fn finite_or_zero(x: f64) -> f64 {
     }
 }
 
+#[inline(always)]
 fn tally_block(
     plan: &Plan,
     seed: u64,

@@ -62,17 +62,8 @@ impl Gamma {
             let u = open01(rng);
             let x2 = x * x;
             // The squeeze, then the exact test (about 1 draw in 10 for small
-            // shapes: it needs two logs; u is in (0, 1) and v normal but for
-            // an extreme tail, so the fast log serves).
-            if u < 1.0 - 0.0331 * x2 * x2 {
-                return self.d * v;
-            }
-            let ln_v = if v >= f64::MIN_POSITIVE {
-                crate::fastmath::ln(v)
-            } else {
-                v.ln()
-            };
-            if crate::fastmath::ln(u) < 0.5 * x2 + self.d * (1.0 - v + ln_v) {
+            // shapes: it needs two logs).
+            if u < 1.0 - 0.0331 * x2 * x2 || u.ln() < 0.5 * x2 + self.d * (1.0 - v + v.ln()) {
                 return self.d * v;
             }
         }

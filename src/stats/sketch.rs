@@ -155,6 +155,7 @@ impl Sketch {
     /// adding them one by one, in fewer steps: the bucket range is found
     /// first (a loop the compiler vectorises), then the counts are bumped
     /// without growth checks.
+    #[inline(always)]
     pub fn add_all(&mut self, values: &[f64]) {
         let (mut lo, mut hi) = (self.min, self.max);
         let (mut pos_lo, mut pos_hi) = (i64::MAX, i64::MIN);

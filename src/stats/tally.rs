@@ -36,6 +36,7 @@ pub fn to_fixed(x: f64) -> i128 {
 
 /// The sum of `to_fixed` over `values`: the same integer, in a loop without
 /// unpredictable branches.
+#[inline(always)]
 pub fn sum_fixed(values: &[f64]) -> i128 {
     let mut sum: i128 = 0;
     for &x in values {
