@@ -1436,9 +1436,14 @@ pub fn simulate_with_sink(
             })
         },
     )?;
-    let mut merged = empty_tally(model, spec.fan);
-    for (_, tally) in &workers {
-        merged.merge(tally);
+    // Merge into the first worker's tally rather than a fresh one: one tally
+    // fewer in memory at the end of the run.
+    let mut tallies = workers.into_iter().map(|(_, tally)| tally);
+    let mut merged = tallies
+        .next()
+        .unwrap_or_else(|| empty_tally(model, spec.fan));
+    for tally in tallies {
+        merged.merge(&tally);
     }
     Ok(merged)
 }

@@ -21,6 +21,9 @@ pub const ZERO_THRESHOLD: f64 = 1.0e-12;
 
 const SHIFT: u32 = 52 - MANTISSA_BITS;
 
+/// Buckets a store adds beyond the one it needs when it grows.
+const GROWTH_MARGIN: usize = 1 << MANTISSA_BITS;
+
 #[inline(always)]
 fn key_of(magnitude: f64) -> i64 {
     (magnitude.to_bits() >> SHIFT) as i64
@@ -58,16 +61,17 @@ impl Store {
             self.offset = key - 32;
             self.counts = vec![0; 64];
         }
-        // Grow to exactly what is needed plus a margin of 32 buckets: memory
-        // follows the spread of the values, never their number.
+        // Grow to what is needed plus a margin of one octave (256 buckets,
+        // 2 KiB), so that a widening tail does not reallocate at every new
+        // extreme: memory follows the spread of the values, never their number.
         if key < self.offset {
-            let grow = (self.offset - key) as usize + 32;
+            let grow = (self.offset - key) as usize + GROWTH_MARGIN;
             let mut counts = vec![0; grow + self.counts.len()];
             counts[grow..].copy_from_slice(&self.counts);
             self.counts = counts;
             self.offset -= grow as i64;
         } else if key >= self.offset + self.counts.len() as i64 {
-            let new_len = (key - self.offset) as usize + 33;
+            let new_len = (key - self.offset) as usize + 1 + GROWTH_MARGIN;
             self.counts.reserve_exact(new_len - self.counts.len());
             self.counts.resize(new_len, 0);
         }
