@@ -62,8 +62,8 @@ pub struct BenchReport {
     pub seed: u64,
     /// Logical CPUs of this machine.
     pub logical_cpus: usize,
-    /// Whether AVX2 code paths were used (x86-64 only).
-    pub avx2: bool,
+    /// The vector code the engine ran (see [`crate::fastmath::vector_code`]).
+    pub vector_code: &'static str,
     /// Peak resident memory of the process, MiB (Linux; `None` elsewhere).
     pub peak_rss_mib: Option<f64>,
     /// Whether every run, at every thread count, gave the identical result.
@@ -150,22 +150,11 @@ pub fn run_bench(
         paths: spec.paths,
         seed: spec.seed,
         logical_cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        avx2: avx2(),
+        vector_code: crate::fastmath::vector_code(),
         peak_rss_mib: peak_rss_mib(),
         identical_results: identical,
         rows,
     })
-}
-
-fn avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
 }
 
 /// Peak resident set size of this process in MiB (`VmHWM`), on Linux.

@@ -863,6 +863,22 @@ impl Dist {
                     *x = (*min + k as i64) as f64;
                 }
             }
+            Family::ScaledBeta {
+                min,
+                max,
+                gamma_alpha,
+                gamma_beta,
+                ..
+            } => {
+                // As `family_sample`, with the family matched once.
+                let width = max - min;
+                for x in out.iter_mut() {
+                    let a = gamma_alpha.sample(rng);
+                    let b = gamma_beta.sample(rng);
+                    let sum = a + b;
+                    *x = min + width * if sum > 0.0 { a / sum } else { 0.5 };
+                }
+            }
             _ => {
                 for x in out.iter_mut() {
                     *x = self.family_sample(rng);

@@ -61,6 +61,23 @@ pub fn exp(x: f64) -> f64 {
     p * a * b
 }
 
+/// The vector code this processor runs: the engine's loops need AVX2 with
+/// FMA; exp and the normal batches also use AVX-512 where present. Every
+/// choice gives the same bits.
+pub fn vector_code() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2_fma() {
+            return if std::is_x86_feature_detected!("avx512f") {
+                "AVX-512 + AVX2/FMA"
+            } else {
+                "AVX2/FMA"
+            };
+        }
+    }
+    "portable"
+}
+
 /// Whether this processor runs the engine's vector code (AVX2 with FMA).
 #[cfg(target_arch = "x86_64")]
 #[inline]

@@ -17,12 +17,12 @@ pub fn render_bench_table(r: &BenchReport) -> String {
     );
     let _ = writeln!(
         out,
-        "{} paths × {} months per run · seed {} · {} logical CPUs · AVX2 {} · peak memory {}",
+        "{} paths × {} months per run · seed {} · {} logical CPUs · vector code {} · peak memory {}",
         r.paths,
         r.months,
         r.seed,
         r.logical_cpus,
-        if r.avx2 { "on" } else { "off" },
+        r.vector_code,
         r.peak_rss_mib
             .map_or_else(|| "n/a".to_string(), |m| format!("{m:.1} MiB"))
     );
