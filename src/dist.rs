@@ -49,6 +49,23 @@ fn positive(name: &str, x: f64) -> Result<f64, ParamError> {
     Ok(x)
 }
 
+/// One draw of min + (max − min)·X / (X + Y), X and Y gamma draws.
+#[inline(always)]
+fn scaled_beta_draw(
+    min: f64,
+    max: f64,
+    gamma_alpha: &GammaSampler,
+    gamma_beta: &GammaSampler,
+    rng: &mut StreamRng,
+) -> f64 {
+    let x = gamma_alpha.sample(rng);
+    let y = gamma_beta.sample(rng);
+    let sum = x + y;
+    // Both gammas can underflow to 0 for tiny shapes: split evenly.
+    let b = if sum > 0.0 { x / sum } else { 0.5 };
+    min + (max - min) * b
+}
+
 /// A distribution's value as a function of a standard normal score z (see
 /// [`Dist::normal_score_map`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -871,12 +888,8 @@ impl Dist {
                 ..
             } => {
                 // As `family_sample`, with the family matched once.
-                let width = max - min;
                 for x in out.iter_mut() {
-                    let a = gamma_alpha.sample(rng);
-                    let b = gamma_beta.sample(rng);
-                    let sum = a + b;
-                    *x = min + width * if sum > 0.0 { a / sum } else { 0.5 };
+                    *x = scaled_beta_draw(*min, *max, gamma_alpha, gamma_beta, rng);
                 }
             }
             _ => {
@@ -937,14 +950,7 @@ impl Dist {
                 gamma_alpha,
                 gamma_beta,
                 ..
-            } => {
-                let x = gamma_alpha.sample(rng);
-                let y = gamma_beta.sample(rng);
-                let sum = x + y;
-                // Both gammas can underflow to 0 for tiny shapes: split evenly.
-                let b = if sum > 0.0 { x / sum } else { 0.5 };
-                min + (max - min) * b
-            }
+            } => scaled_beta_draw(*min, *max, gamma_alpha, gamma_beta, rng),
             Family::Gamma { sampler, .. } => sampler.sample(rng),
             Family::Bernoulli { p } => f64::from(u8::from(open01(rng) < *p)),
             Family::DiscreteUniform { min, max } => {

@@ -85,22 +85,18 @@ pub fn has_avx2_fma() -> bool {
     std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
 }
 
-// fdlibm's minimax coefficients of ln(1 + f) = 2s + s·R(s²), s = f / (2 + f),
-// as published (more digits than a double holds).
+/// fdlibm's minimax coefficients of ln(1 + f) = 2s + s·R(s²), s = f / (2 + f),
+/// as published (more digits than a double holds).
 #[allow(clippy::excessive_precision)]
-const LG1: f64 = 6.666_666_666_666_735_130e-1;
-#[allow(clippy::excessive_precision)]
-const LG2: f64 = 3.999_999_999_940_941_908e-1;
-#[allow(clippy::excessive_precision)]
-const LG3: f64 = 2.857_142_874_366_239_149e-1;
-#[allow(clippy::excessive_precision)]
-const LG4: f64 = 2.222_219_843_214_978_396e-1;
-#[allow(clippy::excessive_precision)]
-const LG5: f64 = 1.818_357_216_161_805_012e-1;
-#[allow(clippy::excessive_precision)]
-const LG6: f64 = 1.531_383_769_920_937_332e-1;
-#[allow(clippy::excessive_precision)]
-const LG7: f64 = 1.479_819_860_511_658_591e-1;
+const LG: [f64; 7] = [
+    6.666_666_666_666_735_130e-1,
+    3.999_999_999_940_941_908e-1,
+    2.857_142_874_366_239_149e-1,
+    2.222_219_843_214_978_396e-1,
+    1.818_357_216_161_805_012e-1,
+    1.531_383_769_920_937_332e-1,
+    1.479_819_860_511_658_591e-1,
+];
 
 /// The natural logarithm of a positive normal number (fdlibm's `log`
 /// without its branches: one formula for the whole range). Other inputs
@@ -120,8 +116,8 @@ pub fn ln(x: f64) -> f64 {
     let s = f / (2.0 + f);
     let z = s * s;
     let w = z * z;
-    let t1 = w * (LG2 + w * (LG4 + w * LG6));
-    let t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+    let t1 = w * (LG[1] + w * (LG[3] + w * LG[5]));
+    let t2 = z * (LG[0] + w * (LG[2] + w * (LG[4] + w * LG[6])));
     let r = t2 + t1;
     let half_f_squared = 0.5 * f * f;
     k * LN2_HI - ((half_f_squared - (s * (half_f_squared + r) + k * LN2_LO)) - f)
