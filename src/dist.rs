@@ -60,6 +60,12 @@ fn scaled_beta_draw(
 ) -> f64 {
     let x = gamma_alpha.sample(rng);
     let y = gamma_beta.sample(rng);
+    scaled_beta(min, max, x, y)
+}
+
+/// min + (max − min)·x / (x + y) for gamma draws x and y.
+#[inline(always)]
+fn scaled_beta(min: f64, max: f64, x: f64, y: f64) -> f64 {
     let sum = x + y;
     // Both gammas can underflow to 0 for tiny shapes: split evenly.
     let b = if sum > 0.0 { x / sum } else { 0.5 };
@@ -887,10 +893,21 @@ impl Dist {
                 gamma_beta,
                 ..
             } => {
-                // As `family_sample`, with the family matched once.
-                for x in out.iter_mut() {
-                    *x = scaled_beta_draw(*min, *max, gamma_alpha, gamma_beta, rng);
+                // X / (X + Y) of two gamma batches.
+                let mut streams = crate::gamma::GammaStreams::new(rng);
+                let mut y = [0.0; 128];
+                for chunk in out.chunks_mut(y.len()) {
+                    let y = &mut y[..chunk.len()];
+                    gamma_alpha.fill(rng, &mut streams, chunk);
+                    gamma_beta.fill(rng, &mut streams, y);
+                    for (x, &y) in chunk.iter_mut().zip(y.iter()) {
+                        *x = scaled_beta(*min, *max, *x, y);
+                    }
                 }
+            }
+            Family::Gamma { sampler, .. } => {
+                let mut streams = crate::gamma::GammaStreams::new(rng);
+                sampler.fill(rng, &mut streams, out);
             }
             _ => {
                 for x in out.iter_mut() {

@@ -951,16 +951,16 @@ fn equally_weighted_discrete_counts_are_flat() {
 // sample and fill agree
 // ---------------------------------------------------------------------------
 
-/// Normal and lognormal batches draw from four interleaved sub-streams (for
+/// Normal and lognormal batches draw from eight vectorised lanes, and gamma,
+/// beta and PERT batches take their candidates from such lanes too (for
 /// speed), so their `fill` is a different, equally valid sequence from
-/// repeated `sample`; every other family draws the same numbers either way.
+/// repeated `sample` (see the next test); every other family draws the same
+/// numbers either way.
 #[test]
 fn sample_produces_the_same_sequence_as_fill() {
     let cases = [
         ("uniform", Dist::uniform(-1.0, 4.0).unwrap()),
         ("triangular", Dist::triangular(0.0, 1.0, 3.0).unwrap()),
-        ("pert", Dist::pert(10.0, 25.0, 70.0, 4.0).unwrap()),
-        ("gamma", Dist::gamma(0.5, 2.0).unwrap()),
         ("bernoulli", Dist::bernoulli(0.4).unwrap()),
         (
             "discrete uniform",
@@ -1005,5 +1005,28 @@ fn sample_produces_the_same_sequence_as_fill() {
             next(&mut sample_rng),
             "{label}: streams diverged"
         );
+    }
+}
+
+/// `sample` (used one value at a time, e.g. under truncation) draws the
+/// families whose batches take another route from the same distribution.
+#[test]
+fn one_at_a_time_draws_of_batched_families_match_their_cdf() {
+    for (label, dist) in [
+        ("sampled normal", Dist::normal(1.0, 2.0).unwrap()),
+        ("sampled lognormal", Dist::lognormal(2.0, 0.4).unwrap()),
+        ("sampled pert", Dist::pert(10.0, 25.0, 70.0, 4.0).unwrap()),
+        (
+            "sampled beta",
+            Dist::scaled_beta(0.7, 2.5, -1.0, 3.0).unwrap(),
+        ),
+        ("sampled gamma", Dist::gamma(0.5, 2.0).unwrap()),
+        ("sampled gamma, large shape", Dist::gamma(7.5, 0.3).unwrap()),
+    ] {
+        let mut rng = rng_for(label);
+        let samples: Vec<f64> = (0..N).map(|_| dist.sample(&mut rng)).collect();
+        assert_ks_passes(label, &dist, &samples);
+        let (mean, variance) = (dist.mean().unwrap(), dist.variance().unwrap());
+        assert_mean_within_5_se(label, &samples, mean, variance);
     }
 }
