@@ -236,41 +236,41 @@ pub struct Merged {
     pub header: Partial,
 }
 
-/// Checks that the files form one complete run and merges them.
+/// Checks that the files form one complete run and merges them, one file at
+/// a time: memory stays that of two partials, however many shards there are.
 pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
-    if files.is_empty() {
+    let Some(first_path) = files.first() else {
         return Err(Error::Usage(
             "merge needs the partial files of every shard".into(),
         ));
+    };
+    let mut first = read_partial(first_path)?;
+    let options = LoadOptions {
+        scenario: first.scenario.clone(),
+        overrides: first.overrides.clone(),
+    };
+    let mut model = load_str(&first.model_text, &first.model_file, &options)?;
+    if first.sampling == crate::model::Sampling::LatinHypercube.describe() {
+        model.sampling = crate::model::Sampling::LatinHypercube;
     }
-    let mut partials: Vec<(PathBuf, Partial)> = Vec::new();
-    for f in files {
-        partials.push((f.clone(), read_partial(f)?));
-    }
-    let (first_path, first) = partials[0].clone();
-    for (path, p) in &partials[1..] {
-        let checks: [(&str, bool); 8] = [
-            ("runway version", p.runway_version == first.runway_version),
-            ("model (SHA-256)", p.model_sha256 == first.model_sha256),
-            ("scenario", p.scenario == first.scenario),
-            ("overrides", p.overrides == first.overrides),
-            ("seed", p.seed == first.seed),
-            ("paths", p.paths == first.paths),
-            ("number of shards", p.shards == first.shards),
-            ("sampling", p.sampling == first.sampling),
-        ];
-        if let Some((what, _)) = checks.iter().find(|(_, same)| !same) {
-            return Err(invalid(
-                path,
-                format!(
-                    "belongs to another run than {}: its {what} differs",
-                    first_path.display()
-                ),
-            ));
-        }
+    if sha256_hex(first.model_text.as_bytes()) != first.model_sha256 {
+        return Err(invalid(
+            first_path,
+            "its model text does not match its model SHA-256",
+        ));
     }
     let mut seen: Vec<Option<&PathBuf>> = vec![None; first.shards as usize];
-    for (path, p) in &partials {
+    let mut tally = crate::engine::empty_tally(&model, true);
+    let (mut threads, mut elapsed_seconds) = (1, 0.0);
+    for (index, path) in files.iter().enumerate() {
+        let read;
+        let p = if index == 0 {
+            &first
+        } else {
+            read = read_partial(path)?;
+            check_same_run(path, &read, first_path, &first)?;
+            &read
+        };
         let slot = seen.get_mut(p.shard as usize).ok_or_else(|| {
             invalid(
                 path,
@@ -292,6 +292,10 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
             ));
         }
         *slot = Some(path);
+        check_shape(path, p, &model)?;
+        tally.merge(&p.tally);
+        threads = threads.max(p.threads);
+        elapsed_seconds += p.elapsed_seconds;
     }
     let missing: Vec<String> = seen
         .iter()
@@ -311,34 +315,40 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
             }
         )));
     }
-    partials.sort_by_key(|(_, p)| p.shard);
-    let options = LoadOptions {
-        scenario: first.scenario.clone(),
-        overrides: first.overrides.clone(),
-    };
-    let mut model = load_str(&first.model_text, &first.model_file, &options)?;
-    if first.sampling == crate::model::Sampling::LatinHypercube.describe() {
-        model.sampling = crate::model::Sampling::LatinHypercube;
-    }
-    if sha256_hex(first.model_text.as_bytes()) != first.model_sha256 {
-        return Err(invalid(
-            &first_path,
-            "its model text does not match its model SHA-256",
-        ));
-    }
-    let mut tally = crate::engine::empty_tally(&model, true);
-    for (path, p) in &partials {
-        check_shape(path, p, &model)?;
-        tally.merge(&p.tally);
-    }
+    // The header describes the run; its own tally is merged already.
+    first.tally = crate::engine::empty_tally(&model, false);
     Ok(Merged {
         seed: first.seed,
-        threads: partials.iter().map(|(_, p)| p.threads).max().unwrap_or(1),
-        elapsed_seconds: partials.iter().map(|(_, p)| p.elapsed_seconds).sum(),
+        threads,
+        elapsed_seconds,
         model,
         tally,
         header: first,
     })
+}
+
+/// A partial must come from the same run as the first one.
+fn check_same_run(path: &Path, p: &Partial, first_path: &Path, first: &Partial) -> Result<()> {
+    let checks: [(&str, bool); 8] = [
+        ("runway version", p.runway_version == first.runway_version),
+        ("model (SHA-256)", p.model_sha256 == first.model_sha256),
+        ("scenario", p.scenario == first.scenario),
+        ("overrides", p.overrides == first.overrides),
+        ("seed", p.seed == first.seed),
+        ("paths", p.paths == first.paths),
+        ("number of shards", p.shards == first.shards),
+        ("sampling", p.sampling == first.sampling),
+    ];
+    match checks.iter().find(|(_, same)| !same) {
+        Some((what, _)) => Err(invalid(
+            path,
+            format!(
+                "belongs to another run than {}: its {what} differs",
+                first_path.display()
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A partial's tally must have the model's shape (months, inflows, shocks)
