@@ -91,6 +91,25 @@ impl NormalScoreMap {
             NormalScoreMap::Exp { mu, sigma } => crate::fastmath::exp(mu + sigma * z),
         }
     }
+
+    /// Fills `out` with values at standard normal scores drawn from `normals`
+    /// (the exponential taken for the whole batch at once).
+    fn fill(self, normals: &mut crate::ziggurat::NormalLanes, out: &mut [f64]) {
+        normals.fill(out);
+        match self {
+            NormalScoreMap::Linear { mean, sd } => {
+                for x in out.iter_mut() {
+                    *x = mean + sd * *x;
+                }
+            }
+            NormalScoreMap::Exp { mu, sigma } => {
+                for x in out.iter_mut() {
+                    *x = mu + sigma * *x;
+                }
+                crate::fastmath::exp_in_place(out);
+            }
+        }
+    }
 }
 
 /// One distribution family with checked parameters.
@@ -856,18 +875,9 @@ impl Dist {
                     *x = min + width * open01(rng);
                 }
             }
-            Family::Normal { mean, sd } => {
-                crate::ziggurat::fill_standard_normal(rng, out);
-                for x in out.iter_mut() {
-                    *x = mean + sd * *x;
-                }
-            }
-            Family::LogNormal { mu, sigma } => {
-                crate::ziggurat::fill_standard_normal(rng, out);
-                for x in out.iter_mut() {
-                    *x = mu + sigma * *x;
-                }
-                crate::fastmath::exp_in_place(out);
+            Family::Normal { .. } | Family::LogNormal { .. } => {
+                let map = self.normal_score_map().expect("an untruncated normal");
+                map.fill(&mut crate::ziggurat::NormalLanes::new(rng), out);
             }
             Family::Triangular { min, mode, max } => {
                 for x in out.iter_mut() {
@@ -928,19 +938,7 @@ impl Dist {
         out: &mut [f64],
     ) {
         match self.normal_score_map() {
-            Some(NormalScoreMap::Linear { mean, sd }) => {
-                normals.fill(out);
-                for x in out.iter_mut() {
-                    *x = mean + sd * *x;
-                }
-            }
-            Some(NormalScoreMap::Exp { mu, sigma }) => {
-                normals.fill(out);
-                for x in out.iter_mut() {
-                    *x = mu + sigma * *x;
-                }
-                crate::fastmath::exp_in_place(out);
-            }
+            Some(map) => map.fill(normals, out),
             None => self.fill(rng, out),
         }
     }
@@ -1067,8 +1065,8 @@ pub struct QuantileTable {
 const TABLE_STEPS: usize = 2048;
 /// Steps at each end covered by the tail tables: 1.6 % of draws.
 const TABLE_TAIL: usize = 16;
-/// The tail tables start at tail probability 2^-TAIL_START (= TABLE_TAIL / TABLE_STEPS)…
-const TAIL_START: f64 = 7.0;
+/// The tail tables start at tail probability 2^-TAIL_START = TABLE_TAIL / TABLE_STEPS …
+const TAIL_START: f64 = (TABLE_STEPS / TABLE_TAIL).ilog2() as f64;
 /// … with this many knots per halving of the tail probability …
 const TAIL_PER_OCTAVE: f64 = 8.0;
 /// … over this many halvings (down to 2^-40, about 1e-12: deeper in the

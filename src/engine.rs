@@ -934,17 +934,12 @@ fn simulate_months(
             s.net_flow[r.clone()].fill(0.0);
         }
         for (k, sh) in plan.shocks.iter().enumerate() {
-            let hazard = part(&inputs[sh.hazard], &r);
-            let uniform = &mut s.uniform[..n];
             if sh.repeat {
                 // A repeating shock: one draw per path and month.
-                let rng = &mut s.strike_rngs[k];
-                for (u, h) in uniform.iter_mut().zip(hazard) {
-                    *u = if open01(rng) < *h { 1.0 } else { 0.0 };
-                }
-                for j in 0..n {
-                    if s.uniform[j] > 0.5 {
-                        strike(sh, k, inputs, s, r.start + j, t);
+                let hazard = &inputs[sh.hazard];
+                for p in r.clone() {
+                    if open01(&mut s.strike_rngs[k]) < hazard[p] {
+                        strike(sh, k, inputs, s, p, t);
                     }
                 }
             } else {

@@ -167,10 +167,13 @@ impl Gamma {
     /// Marsaglia and Tsang's acceptance test for normal draw `x` and uniform `u`.
     fn exact_test(&self, x: f64, u: f64) -> bool {
         let cube_root = 1.0 + self.c * x;
-        if cube_root <= 0.0 {
-            return false;
-        }
-        let v = cube_root * cube_root * cube_root;
+        cube_root > 0.0 && self.accepts(x, cube_root * cube_root * cube_root, u)
+    }
+
+    /// The test for a candidate with v = (1 + c·x)³ > 0: the squeeze, then
+    /// the exact test (about 1 draw in 10 for small shapes: it needs two logs).
+    #[inline(always)]
+    fn accepts(&self, x: f64, v: f64, u: f64) -> bool {
         let x2 = x * x;
         u < 1.0 - 0.0331 * x2 * x2 || u.ln() < 0.5 * x2 + self.d * (1.0 - v + v.ln())
     }
@@ -184,11 +187,7 @@ impl Gamma {
                 continue;
             }
             let v = cube_root * cube_root * cube_root;
-            let u = open01(rng);
-            let x2 = x * x;
-            // The squeeze, then the exact test (about 1 draw in 10 for small
-            // shapes: it needs two logs).
-            if u < 1.0 - 0.0331 * x2 * x2 || u.ln() < 0.5 * x2 + self.d * (1.0 - v + v.ln()) {
+            if self.accepts(x, v, open01(rng)) {
                 return self.d * v;
             }
         }

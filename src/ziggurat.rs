@@ -224,11 +224,6 @@ impl NormalLanes {
     }
 }
 
-/// Fills `out` with standard normal draws from fresh lanes seeded from `rng`.
-pub fn fill_standard_normal(rng: &mut StreamRng, out: &mut [f64]) {
-    NormalLanes::new(rng).fill(out);
-}
-
 /// The first attempt of a draw from 64 random bits: the candidate x, its
 /// layer and uniform, and whether the fast path accepted it.
 #[inline(always)]
@@ -530,7 +525,7 @@ mod tests {
         // Half from fresh lanes per fill, half from lanes that carry on.
         let (fresh, carried) = out.split_at_mut(n / 2);
         for (k, chunk) in fresh.chunks_mut(1000).enumerate() {
-            fill_standard_normal(&mut crate::rng::stream(9, k as u64, 1), chunk);
+            NormalLanes::new(&mut crate::rng::stream(9, k as u64, 1)).fill(chunk);
         }
         let mut lanes = NormalLanes::new(&mut crate::rng::stream(9, 9, 9));
         for chunk in carried.chunks_mut(125) {

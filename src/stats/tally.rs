@@ -14,43 +14,25 @@ pub const FIXED_POINT_SCALE: f64 = (1u64 << 24) as f64;
 
 /// Converts money to fixed point, rounding half away from zero (as
 /// `f64::round`), saturating far beyond any real amount.
-#[inline]
+#[inline(always)]
 pub fn to_fixed(x: f64) -> i128 {
     let y = x * FIXED_POINT_SCALE;
     if y.abs() < 9.0e18 {
-        // Fast path without a libm call: exact, since y - trunc(y) is exact.
+        // Without a libm call or an unpredictable branch: exact, since
+        // y - trunc(y) is exact.
         let whole = y as i64;
         let frac = y - whole as f64;
-        let rounded = if frac >= 0.5 {
-            whole + 1
-        } else if frac <= -0.5 {
-            whole - 1
-        } else {
-            whole
-        };
-        i128::from(rounded)
+        let step = i64::from(frac >= 0.5) - i64::from(frac <= -0.5);
+        i128::from(whole + step)
     } else {
         y.round() as i128
     }
 }
 
-/// The sum of `to_fixed` over `values`: the same integer, in a loop without
-/// unpredictable branches.
+/// The sum of `to_fixed` over `values`.
 #[inline(always)]
 pub fn sum_fixed(values: &[f64]) -> i128 {
-    let mut sum: i128 = 0;
-    for &x in values {
-        let y = x * FIXED_POINT_SCALE;
-        sum += if y.abs() < 9.0e18 {
-            let whole = y as i64;
-            let frac = y - whole as f64;
-            let step = i64::from(frac >= 0.5) - i64::from(frac <= -0.5);
-            i128::from(whole + step)
-        } else {
-            y.round() as i128
-        };
-    }
-    sum
+    values.iter().map(|&x| to_fixed(x)).sum()
 }
 
 #[cfg(test)]
