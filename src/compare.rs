@@ -9,12 +9,9 @@
 use crate::engine::{empty_tally, for_each_block, run_block, Plan, Progress, RunSpec, Scratch};
 use crate::error::Result;
 use crate::model::Model;
-use crate::stats::{to_fixed, wilson, Proportion, Tally, FIXED_POINT_SCALE, Z_95};
+use crate::stats::{wilson, ExactSquareSum, ExactSum, Proportion, Tally, Z_95};
 use crate::summary::{Percentiles, RunInfo, Summary};
 use serde::Serialize;
-
-/// Fixed-point scale of squared money differences (2^-20 of a unit²).
-const SQUARE_SCALE: f64 = (1u64 << 20) as f64;
 
 /// Path-by-path comparison of one scenario with the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -27,12 +24,12 @@ pub struct Paired {
     pub this_only: u64,
     /// Insolvent in neither.
     pub neither: u64,
-    /// Σ (end cash here − end cash in the first), fixed point.
+    /// Σ (end cash here − end cash in the first), exact.
     #[serde(skip)]
-    pub end_cash_diff_sum: i128,
-    /// Σ (difference)², fixed point (saturating).
+    pub end_cash_diff_sum: ExactSum,
+    /// Σ (difference)², exact: the interval keeps differences of any scale.
     #[serde(skip)]
-    pub end_cash_diff_sq_sum: i128,
+    pub end_cash_diff_sq_sum: ExactSquareSum,
 }
 
 impl Paired {
@@ -41,10 +38,8 @@ impl Paired {
         self.first_only += o.first_only;
         self.this_only += o.this_only;
         self.neither += o.neither;
-        self.end_cash_diff_sum += o.end_cash_diff_sum;
-        self.end_cash_diff_sq_sum = self
-            .end_cash_diff_sq_sum
-            .saturating_add(o.end_cash_diff_sq_sum);
+        self.end_cash_diff_sum.merge(&o.end_cash_diff_sum);
+        self.end_cash_diff_sq_sum.merge(&o.end_cash_diff_sq_sum);
     }
 
     fn n(&self) -> u64 {
@@ -129,10 +124,8 @@ pub fn run_compare(models: &[Model], spec: &RunSpec, progress: &Progress) -> Res
                         (false, false) => pair.neither += 1,
                     }
                     let diff = b.end_cash - a.end_cash;
-                    pair.end_cash_diff_sum += to_fixed(diff);
-                    pair.end_cash_diff_sq_sum = pair
-                        .end_cash_diff_sq_sum
-                        .saturating_add((diff * diff * SQUARE_SCALE).round() as i128);
+                    pair.end_cash_diff_sum.add(diff);
+                    pair.end_cash_diff_sq_sum.add_square(diff);
                 }
             }
             Ok(())
@@ -217,10 +210,14 @@ impl Comparison {
             .zip(&result.paired)
             .map(|((model, tally), pair)| {
                 let summary = Summary::new(model, tally, seed, run.clone());
-                let n = pair.n().max(1) as f64;
-                let mean = pair.end_cash_diff_sum as f64 / FIXED_POINT_SCALE / n;
-                let mean_sq = pair.end_cash_diff_sq_sum as f64 / SQUARE_SCALE / n;
-                let sd = (mean_sq - mean * mean).max(0.0).sqrt();
+                let count = pair.n();
+                let n = count.max(1) as f64;
+                let mean = pair.end_cash_diff_sum.divided_by(count);
+                // The population sd (as before), from exact sums: neither a
+                // tiny spread nor a large offset is lost.
+                let sd = pair
+                    .end_cash_diff_sum
+                    .population_sd(&pair.end_cash_diff_sq_sum, count);
                 let half = Z_95 * sd / n.sqrt();
                 let name = model
                     .scenario

@@ -184,6 +184,10 @@ pub struct Plan {
     calendar: Vec<usize>,
     labels: Vec<String>,
     happen_labels: Vec<String>,
+    /// `revenue.NAME` and `costs.NAME` of each line, in plan order.
+    line_labels: (Vec<String>, Vec<String>),
+    /// The model file, for messages.
+    file: String,
     sampling: Sampling,
     /// Slots drawn jointly through the Gaussian copula, in matrix order.
     correlated: Vec<usize>,
@@ -323,6 +327,19 @@ impl Plan {
             flows,
             credit_pools,
             happen_labels,
+            line_labels: (
+                model
+                    .revenues
+                    .iter()
+                    .map(|r| format!("revenue.{}", r.name))
+                    .collect(),
+                model
+                    .costs
+                    .iter()
+                    .map(|c| format!("costs.{}", c.name))
+                    .collect(),
+            ),
+            file: model.source.label.clone(),
             sampling: model.sampling,
             correlated: model
                 .correlation
@@ -1320,6 +1337,46 @@ fn step_cash(
     }
 }
 
+/// Says why path `j` of the block in `s` ended with a non-finite amount:
+/// a per-path input that drew a non-finite or overwhelming value (the
+/// input is to blame, not growth), else a revenue or cost line whose level
+/// left the double range (its growth compounded it), else the sum itself.
+fn diagnose_non_finite(plan: &Plan, s: &Scratch, j: usize) -> String {
+    let drawn = plan
+        .labels
+        .iter()
+        .zip(&s.inputs)
+        .map(|(label, values)| (label, values[j]));
+    if let Some((label, x)) = drawn.clone().find(|(_, x)| !x.is_finite()).or_else(|| {
+        drawn
+            .filter(|(_, x)| x.abs() >= 1e300)
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+    }) {
+        return format!(
+            "field `{label}` drew {x:e} on this path, and its cash left the range of finite numbers (about ±1.8e308); give `{label}` a distribution whose values stay within a realistic scale"
+        );
+    }
+    let (revenues, costs) = &plan.line_labels;
+    let levels = revenues
+        .iter()
+        .zip(&s.rev_level)
+        .chain(costs.iter().zip(&s.cost_level));
+    if let Some((label, _)) = levels
+        .clone()
+        .find(|(_, v)| !v[j].is_finite())
+        .or_else(|| levels.clone().find(|(_, v)| v[j].abs() >= 1e300))
+    {
+        return format!(
+            "line `{label}` grew past 1e308 within the {} months: its `growth` compounds it beyond the range of finite numbers; lower the growth or shorten the horizon",
+            plan.months
+        );
+    }
+    format!(
+        "its cash left the range of finite numbers (about ±1.8e308) within the {} months; check the scale of the model's amounts",
+        plan.months
+    )
+}
+
 #[inline]
 fn finite_or_zero(x: f64) -> f64 {
     if x.is_finite() {
@@ -1345,10 +1402,10 @@ fn tally_block(
             .find(|&j| !(cash[j].is_finite() && lowest[j].is_finite() && funding[j].is_finite()))
             .unwrap_or(0);
         return Err(Error::NonFinite {
+            file: plan.file.clone(),
             path: block * BLOCK_SIZE as u64 + j as u64,
             seed,
-            what: "cash",
-            months: plan.months,
+            cause: diagnose_non_finite(plan, s, j),
         });
     }
     for &month in &s.insolvent_month[..n] {
@@ -1356,8 +1413,8 @@ fn tally_block(
             tally.insolvent_in_month[month as usize - 1] += 1;
         }
     }
-    tally.end_cash_sum += crate::stats::sum_fixed(cash);
-    tally.funding_sum += crate::stats::sum_fixed(funding);
+    tally.end_cash_sum.add_all(cash);
+    tally.funding_sum.add_all(funding);
     tally.end_cash.add_all(cash);
     tally.lowest_cash.add_all(lowest);
     for (count, arrived) in tally.inflow_arrived.iter_mut().zip(&s.arrived) {
@@ -1459,6 +1516,12 @@ pub fn for_each_block<W: Send>(
     }
     let blocks = spec.blocks.clone().unwrap_or(0..spec.block_count());
     let next = AtomicU64::new(blocks.start);
+    // The lowest block that failed so far, and its error. Blocks are handed
+    // out in increasing order, so every block below a failure has been taken
+    // and is still finished: the failure reported is the first in path
+    // order, whatever the thread count or timing.
+    let failed_at = AtomicU64::new(u64::MAX);
+    let failure: Mutex<Option<(u64, Error)>> = Mutex::new(None);
     let results: Mutex<Vec<Result<W>>> = Mutex::new(Vec::new());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(spec.threads)
@@ -1477,14 +1540,18 @@ pub fn for_each_block<W: Send>(
                         break Err(Error::Interrupted);
                     }
                     let block = next.fetch_add(1, Ordering::Relaxed);
-                    if block >= blocks.end {
+                    if block >= blocks.end || block > failed_at.load(Ordering::Acquire) {
                         break Ok(());
                     }
                     let first = block * BLOCK_SIZE as u64;
                     let n = (spec.paths - first).min(BLOCK_SIZE as u64) as usize;
                     if let Err(e) = work(&mut state, block, n) {
-                        progress.cancel.store(true, Ordering::Relaxed);
-                        break Err(e);
+                        let mut slot = failure.lock().expect("no worker panics while holding it");
+                        if slot.as_ref().is_none_or(|(b, _)| block < *b) {
+                            *slot = Some((block, e));
+                        }
+                        failed_at.fetch_min(block, Ordering::AcqRel);
+                        break Ok(());
                     }
                     progress.paths_done.fetch_add(n as u64, Ordering::Relaxed);
                 };
@@ -1495,20 +1562,12 @@ pub fn for_each_block<W: Send>(
             });
         }
     });
+    if let Some((_, e)) = failure.into_inner().expect("workers finished") {
+        return Err(e);
+    }
     let mut states = Vec::new();
-    let mut first_error = None;
     for r in results.into_inner().expect("workers finished") {
-        match r {
-            Ok(state) => states.push(state),
-            // Prefer a real failure over the cancellations it caused.
-            Err(e) if first_error.is_none() || matches!(first_error, Some(Error::Interrupted)) => {
-                first_error = Some(e)
-            }
-            Err(_) => {}
-        }
+        states.push(r?);
     }
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok(states),
-    }
+    Ok(states)
 }

@@ -62,17 +62,18 @@ pub enum Error {
     /// The run was interrupted (Ctrl-C) before it finished.
     #[error("interrupted: the run was stopped before it finished; no output file was written")]
     Interrupted,
-    /// A path produced a number that is not finite.
-    #[error("path {path} (seed {seed}) produced a non-finite {what} within its {months} months: an amount grew past 1e308; check the model's growth rates and scales (replay with --seed {seed})")]
+    /// A path produced an amount that is not finite: the first such path
+    /// in path order (the same for any thread count).
+    #[error("{file}: path {path} (seed {seed}): {cause}")]
     NonFinite {
+        /// The model file.
+        file: String,
         /// Index of the path.
         path: u64,
         /// The run's seed.
         seed: u64,
-        /// Which quantity.
-        what: &'static str,
-        /// Months simulated.
-        months: u32,
+        /// Which input or line went out of range, and what to change.
+        cause: String,
     },
 }
 

@@ -13,9 +13,11 @@
 use crate::engine::BLOCK_SIZE;
 use crate::error::{Error, Result};
 use crate::export::sha256_hex;
+use crate::model::Sampling;
 use crate::model::{load_str, LoadOptions, Model};
-use crate::stats::Tally;
+use crate::stats::{ExactSum, Tally};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ use std::path::{Path, PathBuf};
 /// Format tag of partial-result files.
 pub const PARTIAL_FORMAT: &str = "runway-partial";
 /// Version of the partial-result format.
-pub const PARTIAL_VERSION: u32 = 1;
+pub const PARTIAL_VERSION: u32 = 2;
 
 /// Shard K of M (0-based K).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,9 +72,10 @@ impl Shard {
                 self.index, self.count, self.count
             )));
         }
-        let start = self.index * total_blocks / self.count;
-        let end = (self.index + 1) * total_blocks / self.count;
-        Ok(start..end)
+        // In 128 bits: K × blocks overflows 64 bits for runs near 10^15 paths.
+        let at =
+            |k: u64| (u128::from(k) * u128::from(total_blocks) / u128::from(self.count)) as u64;
+        Ok(at(self.index)..at(self.index + 1))
     }
 }
 
@@ -219,6 +222,100 @@ pub fn read_partial(path: &Path) -> Result<Partial> {
     Ok(partial)
 }
 
+/// The most paths a run can have (as the command line allows).
+const MAX_PATHS: u64 = 1_000_000_000_000_000;
+
+/// Checks a partial's header on its own: counts in range, its blocks those
+/// of its shard, a known sampling method, its model text matching its
+/// SHA-256. Nothing is allocated from the file's numbers before this.
+fn check_header(path: &Path, p: &Partial) -> Result<()> {
+    if !(1..=MAX_PATHS).contains(&p.paths) {
+        return Err(invalid(
+            path,
+            format!("`paths` = {}: must be from 1 to 10^15", p.paths),
+        ));
+    }
+    let total_blocks = p.paths.div_ceil(BLOCK_SIZE as u64);
+    if !(1..=total_blocks).contains(&p.shards) {
+        return Err(invalid(
+            path,
+            format!(
+                "`shards` = {}: a run of {} paths has {total_blocks} block(s), so from 1 to {total_blocks} shards",
+                p.shards, p.paths
+            ),
+        ));
+    }
+    if p.shard >= p.shards {
+        return Err(invalid(
+            path,
+            format!(
+                "`shard` = {}: must be below `shards` = {} (shards are numbered from 0)",
+                p.shard, p.shards
+            ),
+        ));
+    }
+    let expected = Shard {
+        index: p.shard,
+        count: p.shards,
+    }
+    .blocks(total_blocks)?;
+    if p.blocks != [expected.start, expected.end] {
+        return Err(invalid(
+            path,
+            format!(
+                "`blocks` = {:?}: shard {}/{} of {} paths covers blocks [{}, {})",
+                p.blocks, p.shard, p.shards, p.paths, expected.start, expected.end
+            ),
+        ));
+    }
+    if Sampling::from_description(&p.sampling).is_none() {
+        return Err(invalid(
+            path,
+            format!(
+                "`sampling` = {:?} is not a sampling method of runway",
+                p.sampling
+            ),
+        ));
+    }
+    if p.threads == 0 || !(p.elapsed_seconds.is_finite() && p.elapsed_seconds >= 0.0) {
+        return Err(invalid(
+            path,
+            format!(
+                "`threads` = {} and `elapsed_seconds` = {} must be at least 1 and a finite number of seconds",
+                p.threads, p.elapsed_seconds
+            ),
+        ));
+    }
+    if sha256_hex(p.model_text.as_bytes()) != p.model_sha256 {
+        return Err(invalid(
+            path,
+            "its model text does not match its model SHA-256",
+        ));
+    }
+    Ok(())
+}
+
+/// The model a partial was run with, rebuilt from its text, scenario and
+/// overrides. An error in that text names the partial file (where the
+/// text is), and the model it came from; the model keeps its own label.
+fn model_of(path: &Path, p: &Partial) -> Result<Model> {
+    let options = LoadOptions {
+        scenario: p.scenario.clone(),
+        overrides: p.overrides.clone(),
+    };
+    let label = format!(
+        "{} (the model embedded in it, from {})",
+        path.display(),
+        p.model_file
+    );
+    let mut model = load_str(&p.model_text, &label, &options)?;
+    model.source.label = p.model_file.clone();
+    if let Some(sampling) = Sampling::from_description(&p.sampling) {
+        model.sampling = sampling;
+    }
+    Ok(model)
+}
+
 /// The merged run.
 #[derive(Debug)]
 pub struct Merged {
@@ -237,7 +334,8 @@ pub struct Merged {
 }
 
 /// Checks that the files form one complete run and merges them, one file at
-/// a time: memory stays that of two partials, however many shards there are.
+/// a time: memory stays that of two partials, however many shards there are
+/// (or a forged header claims).
 pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
     let Some(first_path) = files.first() else {
         return Err(Error::Usage(
@@ -245,21 +343,9 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         ));
     };
     let mut first = read_partial(first_path)?;
-    let options = LoadOptions {
-        scenario: first.scenario.clone(),
-        overrides: first.overrides.clone(),
-    };
-    let mut model = load_str(&first.model_text, &first.model_file, &options)?;
-    if first.sampling == crate::model::Sampling::LatinHypercube.describe() {
-        model.sampling = crate::model::Sampling::LatinHypercube;
-    }
-    if sha256_hex(first.model_text.as_bytes()) != first.model_sha256 {
-        return Err(invalid(
-            first_path,
-            "its model text does not match its model SHA-256",
-        ));
-    }
-    let mut seen: Vec<Option<&PathBuf>> = vec![None; first.shards as usize];
+    check_header(first_path, &first)?;
+    let model = model_of(first_path, &first)?;
+    let mut seen: BTreeMap<u64, &PathBuf> = BTreeMap::new();
     let mut tally = crate::engine::empty_tally(&model, true);
     let (mut threads, mut elapsed_seconds) = (1, 0.0);
     for (index, path) in files.iter().enumerate() {
@@ -268,19 +354,11 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
             &first
         } else {
             read = read_partial(path)?;
+            check_header(path, &read)?;
             check_same_run(path, &read, first_path, &first)?;
             &read
         };
-        let slot = seen.get_mut(p.shard as usize).ok_or_else(|| {
-            invalid(
-                path,
-                format!(
-                    "shard {} is not below the number of shards {}",
-                    p.shard, p.shards
-                ),
-            )
-        })?;
-        if let Some(other) = slot {
+        if let Some(other) = seen.get(&p.shard) {
             return Err(invalid(
                 path,
                 format!(
@@ -291,28 +369,24 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
                 ),
             ));
         }
-        *slot = Some(path);
-        check_shape(path, p, &model)?;
+        seen.insert(p.shard, path);
+        check_tally(path, p, &model)?;
         tally.merge(&p.tally);
         threads = threads.max(p.threads);
         elapsed_seconds += p.elapsed_seconds;
     }
-    let missing: Vec<String> = seen
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_none())
-        .map(|(k, _)| format!("{k}/{}", first.shards))
-        .collect();
-    if !missing.is_empty() {
+    let missing_count = first.shards - seen.len() as u64;
+    if missing_count > 0 {
+        let missing: Vec<String> = (0..first.shards)
+            .filter(|k| !seen.contains_key(k))
+            .take(10)
+            .map(|k| format!("{k}/{}", first.shards))
+            .collect();
         return Err(Error::Usage(format!(
-            "merge: {} of {} shards missing: {}",
-            missing.len(),
+            "merge: {missing_count} of {} shards missing: {}{}",
             first.shards,
-            if missing.len() > 10 {
-                format!("{} …", missing[..10].join(", "))
-            } else {
-                missing.join(", ")
-            }
+            missing.join(", "),
+            if missing_count > 10 { ", …" } else { "" }
         )));
     }
     // The header describes the run; its own tally is merged already.
@@ -351,41 +425,90 @@ fn check_same_run(path: &Path, p: &Partial, first_path: &Path, first: &Partial) 
     }
 }
 
-/// A partial's tally must have the model's shape (months, inflows, shocks)
-/// and counts that add up: anything else is a damaged or forged file.
-fn check_shape(path: &Path, p: &Partial, model: &Model) -> Result<()> {
+/// A partial's tally must have the model's shape (months, inflows, shocks,
+/// a fan) and values that one shard of the run could have produced: every
+/// count within its paths, every sketch holding its paths, the sum of end
+/// cash between paths × min and paths × max. Anything else is a damaged or
+/// forged file (its checksum proves nothing: anyone can recompute it).
+fn check_tally(path: &Path, p: &Partial, model: &Model) -> Result<()> {
     let t = &p.tally;
     let months = model.months as usize;
-    let shape_ok = t.insolvent_in_month.len() == months
-        && t.inflow_arrived.len() == model.inflows.len()
-        && t.shock_struck.len() == model.shocks.len()
-        && t.fan.as_ref().is_none_or(|f| {
-            [&f.cash, &f.revenue, &f.cost, &f.users]
-                .iter()
-                .all(|v| v.len() == months)
-        });
-    if !shape_ok {
-        return Err(invalid(
-            path,
-            "its tally does not fit its model (months, inflows or shocks differ)",
+    let refuse = |rule: String| Err(invalid(path, format!("its tally {rule}")));
+    let Some(fan) = &t.fan else {
+        return refuse("has no per-month sketches (`fan`), which every shard writes".into());
+    };
+    let per_month = [&fan.cash, &fan.revenue, &fan.cost, &fan.users];
+    if t.insolvent_in_month.len() != months
+        || t.inflow_arrived.len() != model.inflows.len()
+        || t.shock_struck.len() != model.shocks.len()
+        || per_month.iter().any(|v| v.len() != months)
+    {
+        return refuse(format!(
+            "does not fit its model ({months} months, {} inflows, {} shocks)",
+            model.inflows.len(),
+            model.shocks.len()
         ));
     }
-    let expected_paths = (p.blocks[1].saturating_sub(p.blocks[0]) * BLOCK_SIZE as u64)
-        .min(p.paths.saturating_sub(p.blocks[0] * BLOCK_SIZE as u64));
-    let counts_ok = t.paths == expected_paths
-        && t.insolvent() <= t.paths
-        && t.end_cash.count() == t.paths
-        && t.lowest_cash.count() == t.paths
-        && t.inflow_arrived
+    let first_path = p.blocks[0] * BLOCK_SIZE as u64;
+    let expected_paths =
+        ((p.blocks[1] - p.blocks[0]) * BLOCK_SIZE as u64).min(p.paths.saturating_sub(first_path));
+    if t.paths != expected_paths {
+        return refuse(format!(
+            "counts {} paths; blocks {}..{} of a {}-path run hold {expected_paths}",
+            t.paths, p.blocks[0], p.blocks[1], p.paths
+        ));
+    }
+    let insolvent = t
+        .insolvent_in_month
+        .iter()
+        .try_fold(0u64, |a, &b| a.checked_add(b));
+    if insolvent.is_none_or(|k| k > t.paths) {
+        return refuse("counts more insolvent paths than paths".into());
+    }
+    if let Some(k) = t
+        .inflow_arrived
+        .iter()
+        .chain(&t.shock_struck)
+        .find(|&&k| k > t.paths)
+    {
+        return refuse(format!(
+            "counts an inflow or shock in {k} paths, more than its {}",
+            t.paths
+        ));
+    }
+    let sketches_hold = |s: &crate::stats::Sketch| s.count() == t.paths;
+    // Users are tallied only for models with a users × arpu line.
+    let user_paths = if model.revenues.iter().any(|r| r.arpu.is_some()) {
+        t.paths
+    } else {
+        0
+    };
+    let users_ok = fan.users.iter().all(|s| s.count() == user_paths);
+    if !(sketches_hold(&t.end_cash)
+        && sketches_hold(&t.lowest_cash)
+        && [&fan.cash, &fan.revenue, &fan.cost]
             .iter()
-            .chain(&t.shock_struck)
-            .all(|&k| k <= t.paths)
-        && t.sketches_consistent()
-        && t.fan
-            .as_ref()
-            .is_none_or(|f| f.cash.iter().all(|s| s.count() == t.paths));
-    if !counts_ok {
-        return Err(invalid(path, "its counts do not add up to its paths"));
+            .all(|v| v.iter().all(sketches_hold))
+        && users_ok)
+    {
+        return refuse(format!(
+            "has a sketch that does not hold its {} paths",
+            t.paths
+        ));
+    }
+    if let (Some(min), Some(max)) = (t.end_cash.min(), t.end_cash.max()) {
+        let (mut low, mut high) = (ExactSum::new(), ExactSum::new());
+        low.add_times(min, t.paths);
+        high.add_times(max, t.paths);
+        if t.end_cash_sum.compare(&low).is_lt() || t.end_cash_sum.compare(&high).is_gt() {
+            return refuse(format!(
+                "has a sum of end cash outside paths × [min, max] = {} × [{min}, {max}]",
+                t.paths
+            ));
+        }
+    }
+    if t.funding_sum.compare(&ExactSum::new()).is_lt() {
+        return refuse("has a negative sum of funding received".into());
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::engine::BLOCK_SIZE;
 use crate::model::{Model, Month};
 use crate::rng::GENERATOR_NAME;
-use crate::stats::{Proportion, Sketch, Tally, FIXED_POINT_SCALE, SKETCH_RELATIVE_ERROR};
+use crate::stats::{ExactSum, Proportion, Sketch, Tally, SKETCH_RELATIVE_ERROR};
 use serde::Serialize;
 
 /// Percentiles of a money quantity, in the model's unit.
@@ -40,7 +40,8 @@ pub struct MoneyStats {
     /// Percentiles.
     #[serde(flatten)]
     pub percentiles: Percentiles,
-    /// Mean (exact, from a fixed-point sum), when known.
+    /// Mean, when known: the exact sum over paths divided by their number,
+    /// correctly rounded (so always within [min, max]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
     /// Smallest value over all paths.
@@ -303,13 +304,7 @@ impl Summary {
             .filter(|(_, &k)| k > 0)
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
             .map(|(i, _)| model.month_label(i as u32 + 1));
-        let mean = |sum: i128| {
-            if n == 0 {
-                None
-            } else {
-                Some(sum as f64 / FIXED_POINT_SCALE / n as f64)
-            }
-        };
+        let mean = |sum: &ExactSum| (n > 0).then(|| sum.divided_by(n));
         Summary {
             runway_version: env!("CARGO_PKG_VERSION"),
             model: ModelInfo {
@@ -332,7 +327,7 @@ impl Summary {
                 median_month: month_at_rank(insolvent.div_ceil(2)).map(|t| model.month_label(t)),
                 peak_month: peak,
             },
-            end_cash: MoneyStats::of(&tally.end_cash, mean(tally.end_cash_sum)),
+            end_cash: MoneyStats::of(&tally.end_cash, mean(&tally.end_cash_sum)),
             lowest_cash: MoneyStats::of(&tally.lowest_cash, None),
             runway_months: Runway {
                 p5: runway_pct(0.05),
@@ -340,7 +335,7 @@ impl Summary {
                 p50: runway_pct(0.5),
                 horizon_months: model.months,
             },
-            mean_funding_received: mean(tally.funding_sum).unwrap_or(0.0),
+            mean_funding_received: mean(&tally.funding_sum).unwrap_or(0.0),
             inflows: model
                 .inflows
                 .iter()

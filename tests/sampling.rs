@@ -216,7 +216,7 @@ fn latin_hypercube_narrows_the_spread_of_mean_end_cash_over_30_seeds() {
                     &Progress::default(),
                 )
                 .unwrap();
-                tally.end_cash_sum as f64 / runway::stats::FIXED_POINT_SCALE / tally.paths as f64
+                tally.end_cash_sum.divided_by(tally.paths)
             })
             .collect();
         let mean = means.iter().sum::<f64>() / 30.0;

@@ -247,6 +247,13 @@ impl Sampling {
             }
         }
     }
+
+    /// The method [`Sampling::describe`] names (as partial files store it).
+    pub fn from_description(text: &str) -> Option<Sampling> {
+        [Sampling::MonteCarlo, Sampling::LatinHypercube]
+            .into_iter()
+            .find(|s| s.describe() == text)
+    }
 }
 
 /// A Gaussian-copula rank correlation between per-path inputs.

@@ -1,14 +1,16 @@
 //! Streaming, mergeable statistics: proportions with intervals, quantile
 //! sketches, and the per-run tally the engine fills.
 
+mod exact;
 mod sketch;
 mod tally;
 
+pub use exact::{ExactSquareSum, ExactSum};
 pub use sketch::{
-    RankLookup, Sketch, RELATIVE_ERROR as SKETCH_RELATIVE_ERROR,
+    RankLookup, Sketch, SketchWire, RELATIVE_ERROR as SKETCH_RELATIVE_ERROR,
     ZERO_THRESHOLD as SKETCH_ZERO_THRESHOLD,
 };
-pub use tally::{sum_fixed, to_fixed, Fan, Tally, FIXED_POINT_SCALE};
+pub use tally::{Fan, Tally};
 
 use serde::Serialize;
 

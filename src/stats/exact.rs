@@ -1,0 +1,699 @@
+//! Exact sums of doubles (and of their squares) that merge in any order.
+//!
+//! Every finite double is an integer multiple of 2^-1074, so a sum of
+//! doubles is an integer in those units: [`ExactSum`] keeps that integer
+//! in full (a "long accumulator" in the sense of Kulisch), wide enough for
+//! 2^64 values of any finite magnitude. Adding is exact, so the sum does
+//! not depend on the order of additions or merges, and the mean read from
+//! it is the correctly rounded mean of the values: it can never lie outside
+//! their range, whatever their scale (1e-300 or 1e300, mixed signs).
+//!
+//! [`ExactSquareSum`] does the same for squares (units of 2^-2148), so a
+//! variance computed from the two, n·Σx² − (Σx)², is exact before its one
+//! final rounding: no cancellation, no fixed scale.
+//!
+//! The digits are base 2^32 held in `i64` (carry-save): an addition touches
+//! three or five digits without carrying, and carries are settled every
+//! [`SETTLE_EVERY`] additions and before any read, so the stored form is
+//! canonical (equal sums have equal digits).
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cmp::Ordering;
+
+/// Digits of a linear sum: 2098 bits of double range, 64 of headroom for
+/// the count, and room for an addend's spill.
+const SUM_DIGITS: usize = 72;
+/// Digits of a sum of squares: twice the range, plus 106-bit addends.
+const SQUARE_DIGITS: usize = 140;
+/// Additions between carry settlements: each adds less than 2^32 to a
+/// digit in magnitude, so an `i64` digit cannot overflow before 2^31.
+const SETTLE_EVERY: u32 = 1 << 30;
+/// The bit weight of digit 0 of a linear sum is 2^-1074.
+const SUM_LSB_EXPONENT: i32 = -1074;
+/// The bit weight of digit 0 of a sum of squares is 2^-2148.
+const SQUARE_LSB_EXPONENT: i32 = -2148;
+
+/// Splits a finite double into (negative, integer mantissa, bit position)
+/// with |x| = mantissa · 2^(position − 1074).
+#[inline(always)]
+fn decompose(x: f64) -> (bool, u64, u32) {
+    let bits = x.to_bits();
+    let negative = bits >> 63 == 1;
+    let biased = ((bits >> 52) & 0x7ff) as u32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    if biased == 0 {
+        (negative, fraction, 0)
+    } else {
+        (negative, fraction | (1u64 << 52), biased - 1)
+    }
+}
+
+/// A signed integer in base-2^32 digits held in `i64`, settled to canonical
+/// form (digits 0..N−1 in [0, 2^32), the top digit signed) on demand.
+/// Equality compares values, however settled.
+#[derive(Debug, Clone)]
+struct Digits<const N: usize> {
+    digits: [i64; N],
+    unsettled: u32,
+}
+
+impl<const N: usize> PartialEq for Digits<N> {
+    fn eq(&self, other: &Self) -> bool {
+        let (mut a, mut b) = (self.clone(), other.clone());
+        a.settle();
+        b.settle();
+        a.digits == b.digits
+    }
+}
+
+impl<const N: usize> Eq for Digits<N> {}
+
+impl<const N: usize> Digits<N> {
+    fn zero() -> Self {
+        Digits {
+            digits: [0; N],
+            unsettled: 0,
+        }
+    }
+
+    /// Adds ±magnitude · 2^position (magnitude < 2^128, position < 32·(N−5)).
+    #[inline(always)]
+    fn add_shifted(&mut self, negative: bool, magnitude: u128, position: u32) {
+        let index = (position / 32) as usize;
+        let shift = position % 32;
+        let sign = if negative { -1i64 } else { 1 };
+        let low = magnitude << shift;
+        let spill = if shift == 0 {
+            0u64
+        } else {
+            (magnitude >> (128 - shift)) as u64
+        };
+        let d = &mut self.digits[index..index + 5];
+        d[0] += sign * (low as u32 as i64);
+        d[1] += sign * ((low >> 32) as u32 as i64);
+        d[2] += sign * ((low >> 64) as u32 as i64);
+        d[3] += sign * ((low >> 96) as u32 as i64);
+        d[4] += sign * (spill as u32 as i64);
+        self.count_addition();
+    }
+
+    /// Adds ±mantissa · 2^position for a mantissa below 2^53 (three digits).
+    #[inline(always)]
+    fn add_mantissa(&mut self, negative: bool, mantissa: u64, position: u32) {
+        let index = (position / 32) as usize;
+        let shifted = u128::from(mantissa) << (position % 32);
+        let sign = if negative { -1i64 } else { 1 };
+        let d = &mut self.digits[index..index + 3];
+        d[0] += sign * (shifted as u32 as i64);
+        d[1] += sign * ((shifted >> 32) as u32 as i64);
+        d[2] += sign * ((shifted >> 64) as i64);
+        self.count_addition();
+    }
+
+    #[inline(always)]
+    fn count_addition(&mut self) {
+        self.unsettled += 1;
+        if self.unsettled >= SETTLE_EVERY {
+            self.settle();
+        }
+    }
+
+    /// Carries every digit into the next, leaving the canonical form.
+    fn settle(&mut self) {
+        let mut carry = 0i64;
+        for d in &mut self.digits[..N - 1] {
+            let v = *d + carry;
+            *d = v & 0xffff_ffff;
+            carry = v >> 32;
+        }
+        self.digits[N - 1] += carry;
+        self.unsettled = 0;
+    }
+
+    fn merge(&mut self, other: &Self) {
+        let mut other = other.clone();
+        other.settle();
+        self.settle();
+        for (a, b) in self.digits.iter_mut().zip(other.digits) {
+            *a += b;
+        }
+        self.settle();
+    }
+
+    /// Sign and magnitude (base-2^32 digits, least significant first).
+    fn sign_magnitude(&self) -> (bool, Vec<u32>) {
+        let mut s = self.clone();
+        s.settle();
+        let negative = s.digits[N - 1] < 0;
+        if negative {
+            // Negate in place: −v = (complement of v) + 1 in settled digits.
+            let mut carry = 1i64;
+            for d in &mut s.digits[..N - 1] {
+                let v = (0xffff_ffff - *d) + carry;
+                *d = v & 0xffff_ffff;
+                carry = v >> 32;
+            }
+            s.digits[N - 1] = -s.digits[N - 1] - 1 + carry;
+        }
+        let mut magnitude: Vec<u32> = s.digits[..N - 1].iter().map(|&d| d as u32).collect();
+        // The top digit of a settled sum in range is small: split it too.
+        let top = s.digits[N - 1] as u64;
+        magnitude.push(top as u32);
+        magnitude.push((top >> 32) as u32);
+        trim(&mut magnitude);
+        (negative, magnitude)
+    }
+
+    /// Rebuilds from sign and magnitude; `None` when it does not fit.
+    fn from_sign_magnitude(negative: bool, magnitude: &[u32]) -> Option<Self> {
+        let mut m = magnitude.to_vec();
+        trim(&mut m);
+        if m.len() > N - 1 || m.len() == N - 1 && m[N - 2] >= 1 << 31 {
+            return None;
+        }
+        let mut out = Self::zero();
+        for (i, &d) in m.iter().enumerate() {
+            out.digits[i] = if negative {
+                -i64::from(d)
+            } else {
+                i64::from(d)
+            };
+        }
+        out.settle();
+        Some(out)
+    }
+}
+
+fn trim(m: &mut Vec<u32>) {
+    while m.last() == Some(&0) {
+        m.pop();
+    }
+}
+
+/// The exact sum of finite doubles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactSum(Digits<SUM_DIGITS>);
+
+impl Default for ExactSum {
+    fn default() -> Self {
+        ExactSum::new()
+    }
+}
+
+impl ExactSum {
+    /// The empty sum (zero).
+    pub fn new() -> ExactSum {
+        ExactSum(Digits::zero())
+    }
+
+    /// Adds one finite double exactly (a non-finite value is a caller bug).
+    #[inline(always)]
+    pub fn add(&mut self, x: f64) {
+        debug_assert!(x.is_finite());
+        let (negative, mantissa, position) = decompose(x);
+        self.0.add_mantissa(negative, mantissa, position);
+    }
+
+    /// Adds every value of `values` (all finite).
+    #[inline(always)]
+    pub fn add_all(&mut self, values: &[f64]) {
+        for &x in values {
+            self.add(x);
+        }
+    }
+
+    /// Adds `x` taken `times` times, exactly.
+    pub fn add_times(&mut self, x: f64, times: u64) {
+        let (negative, mantissa, position) = decompose(x);
+        self.0
+            .add_shifted(negative, u128::from(mantissa) * u128::from(times), position);
+    }
+
+    /// Adds `other` into `self`: exact, so the order of merges never matters.
+    pub fn merge(&mut self, other: &ExactSum) {
+        self.0.merge(&other.0);
+    }
+
+    /// The sum, correctly rounded to a double (±inf beyond the double range).
+    pub fn value(&self) -> f64 {
+        self.divided_by(1)
+    }
+
+    /// The sum divided by `n`, correctly rounded (0 when n = 0). Applied to
+    /// a sum of n values this is their mean, which lies in their range.
+    pub fn divided_by(&self, n: u64) -> f64 {
+        if n == 0 {
+            return 0.0;
+        }
+        let (negative, magnitude) = self.0.sign_magnitude();
+        signed(negative, round_quotient(&magnitude, n, SUM_LSB_EXPONENT))
+    }
+
+    /// Compares the sums exactly.
+    pub fn compare(&self, other: &ExactSum) -> Ordering {
+        compare_signed(&self.0.sign_magnitude(), &other.0.sign_magnitude())
+    }
+
+    /// The sum as text: a sign and the hexadecimal integer in units of
+    /// 2^-1074 (e.g. `-0x1a0`); the canonical form of the partial files.
+    pub fn to_hex(&self) -> String {
+        let (negative, magnitude) = self.0.sign_magnitude();
+        hex_of(negative, &magnitude)
+    }
+
+    /// Parses [`ExactSum::to_hex`]'s text; `None` when malformed or out of range.
+    pub fn from_hex(text: &str) -> Option<ExactSum> {
+        let (negative, magnitude) = parse_hex(text)?;
+        Digits::from_sign_magnitude(negative, &magnitude).map(ExactSum)
+    }
+
+    /// The population standard deviation of n values, from this sum of
+    /// them and the sum of their squares: √(n·Σx² − (Σx)²) / n, where the
+    /// numerator is exact and only the square root rounds (within a few
+    /// ulps), so neither a tiny spread nor a large offset is lost, and no
+    /// intermediate overflows. 0 for n = 0.
+    pub fn population_sd(&self, squares: &ExactSquareSum, n: u64) -> f64 {
+        if n == 0 {
+            return 0.0;
+        }
+        let (_, s1) = self.0.sign_magnitude();
+        let (_, s2) = squares.0.sign_magnitude();
+        let n_s2 = mul_small(&s2, n);
+        let s1_squared = mul(&s1, &s1);
+        if compare_magnitude(&n_s2, &s1_squared) != Ordering::Greater {
+            // Exactly zero (or, for inconsistent sums only, negative).
+            return 0.0;
+        }
+        let numerator = sub(&n_s2, &s1_squared);
+        // numerator ≈ top · 2^exponent, top holding its leading 64 bits.
+        let length = bit_length(&numerator);
+        let drop = length.saturating_sub(64);
+        let mut top = 0u64;
+        for i in (drop..length).rev() {
+            top = (top << 1) | u64::from(bit_at(&numerator, i));
+        }
+        let mut exponent = drop as i32 + SQUARE_LSB_EXPONENT;
+        let mut scaled = top as f64;
+        if exponent % 2 != 0 {
+            scaled *= 2.0;
+            exponent -= 1;
+        }
+        let half = exponent / 2;
+        // 2^half in two factors, each within the double range.
+        let (a, b) = (half / 2, half - half / 2);
+        scaled.sqrt() * 2f64.powi(a) * 2f64.powi(b) / n as f64
+    }
+}
+
+fn bit_length(m: &[u32]) -> u32 {
+    let m = strip(m);
+    match m.last() {
+        None => 0,
+        Some(&top) => 32 * (m.len() as u32 - 1) + (32 - top.leading_zeros()),
+    }
+}
+
+fn bit_at(m: &[u32], i: u32) -> bool {
+    m.get((i / 32) as usize)
+        .is_some_and(|&d| (d >> (i % 32)) & 1 == 1)
+}
+
+impl Serialize for ExactSum {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for ExactSum {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ExactSum::from_hex(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{}` is not an exact sum (a signed hexadecimal integer such as -0x1a0, in range)",
+                text.chars().take(40).collect::<String>()
+            ))
+        })
+    }
+}
+
+/// The exact sum of the squares of finite doubles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactSquareSum(Digits<SQUARE_DIGITS>);
+
+impl Default for ExactSquareSum {
+    fn default() -> Self {
+        ExactSquareSum::new()
+    }
+}
+
+impl ExactSquareSum {
+    /// The empty sum (zero).
+    pub fn new() -> ExactSquareSum {
+        ExactSquareSum(Digits::zero())
+    }
+
+    /// Adds x² exactly (x finite): the 106-bit square of the mantissa at
+    /// twice the position, so no square overflows or underflows.
+    #[inline(always)]
+    pub fn add_square(&mut self, x: f64) {
+        debug_assert!(x.is_finite());
+        let (_, mantissa, position) = decompose(x);
+        let m = u128::from(mantissa);
+        self.0.add_shifted(false, m * m, 2 * position);
+    }
+
+    /// Adds `other` into `self`.
+    pub fn merge(&mut self, other: &ExactSquareSum) {
+        self.0.merge(&other.0);
+    }
+}
+
+fn signed(negative: bool, magnitude: f64) -> f64 {
+    if negative {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+fn compare_signed(a: &(bool, Vec<u32>), b: &(bool, Vec<u32>)) -> Ordering {
+    let zero = |m: &Vec<u32>| m.is_empty();
+    match (a.0 && !zero(&a.1), b.0 && !zero(&b.1)) {
+        (false, true) => Ordering::Greater,
+        (true, false) => Ordering::Less,
+        (false, false) => compare_magnitude(&a.1, &b.1),
+        (true, true) => compare_magnitude(&b.1, &a.1),
+    }
+}
+
+fn compare_magnitude(a: &[u32], b: &[u32]) -> Ordering {
+    let (a, b) = (strip(a), strip(b));
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| a.iter().rev().cmp(b.iter().rev()))
+}
+
+fn strip(m: &[u32]) -> &[u32] {
+    let len = m.iter().rposition(|&d| d != 0).map_or(0, |i| i + 1);
+    &m[..len]
+}
+
+fn mul_small(a: &[u32], k: u64) -> Vec<u32> {
+    let (lo, hi) = (k as u32, (k >> 32) as u32);
+    let mut out = vec![0u32; a.len() + 3];
+    for (shift, factor) in [(0, lo), (1, hi)] {
+        let mut carry = 0u64;
+        for (i, &d) in a.iter().enumerate() {
+            let v = u64::from(out[i + shift]) + u64::from(d) * u64::from(factor) + carry;
+            out[i + shift] = v as u32;
+            carry = v >> 32;
+        }
+        let mut i = a.len() + shift;
+        while carry > 0 {
+            let v = u64::from(out[i]) + carry;
+            out[i] = v as u32;
+            carry = v >> 32;
+            i += 1;
+        }
+    }
+    trim(&mut out);
+    out
+}
+
+fn mul(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = vec![0u32; a.len() + b.len() + 1];
+    for (i, &x) in a.iter().enumerate() {
+        let mut carry = 0u64;
+        for (j, &y) in b.iter().enumerate() {
+            let v = u64::from(out[i + j]) + u64::from(x) * u64::from(y) + carry;
+            out[i + j] = v as u32;
+            carry = v >> 32;
+        }
+        out[i + b.len()] = carry as u32;
+    }
+    trim(&mut out);
+    out
+}
+
+/// a − b for a ≥ b.
+fn sub(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = a.to_vec();
+    let mut borrow = 0i64;
+    for (i, d) in out.iter_mut().enumerate() {
+        let v = i64::from(*d) - i64::from(b.get(i).copied().unwrap_or(0)) - borrow;
+        borrow = i64::from(v < 0);
+        *d = (v + (borrow << 32)) as u32;
+    }
+    trim(&mut out);
+    out
+}
+
+/// (magnitude / n) · 2^lsb_exponent, correctly rounded to nearest even.
+fn round_quotient(magnitude: &[u32], n: u64, lsb_exponent: i32) -> f64 {
+    // Long division: quotient digits and the remainder.
+    let mut quotient = vec![0u32; magnitude.len()];
+    let mut remainder = 0u128;
+    for i in (0..magnitude.len()).rev() {
+        let v = (remainder << 32) | u128::from(magnitude[i]);
+        quotient[i] = (v / u128::from(n)) as u32;
+        remainder = v % u128::from(n);
+    }
+    trim(&mut quotient);
+    let bit_length = bit_length(&quotient);
+    let bit = |i: u32| bit_at(&quotient, i);
+    // Whether any bit below position i is set.
+    let any_below = |i: u32| {
+        let (whole, part) = ((i / 32) as usize, i % 32);
+        let whole_digits = &quotient[..whole.min(quotient.len())];
+        whole_digits.iter().any(|&d| d != 0)
+            || (part > 0
+                && quotient
+                    .get(whole)
+                    .is_some_and(|&d| d & ((1u32 << part) - 1) != 0))
+    };
+    // Shift so that the kept mantissa has at most 53 bits and its scale is
+    // at least 2^-1074, the lsb of the subnormals.
+    let lowest_exponent: i32 = -1074;
+    let shift = (bit_length as i32 - 53).max(lowest_exponent - lsb_exponent) as u32;
+    let mut kept: u64 = 0;
+    for i in (shift..bit_length.max(shift)).rev() {
+        kept = (kept << 1) | u64::from(bit(i));
+    }
+    let (round, sticky) = if shift == 0 {
+        // Every quotient bit is kept; the fraction remainder / n decides.
+        let twice = remainder * 2;
+        (
+            twice >= u128::from(n),
+            twice != u128::from(n) && remainder != 0,
+        )
+    } else {
+        (bit(shift - 1), any_below(shift - 1) || remainder != 0)
+    };
+    if round && (sticky || kept & 1 == 1) {
+        kept += 1;
+    }
+    // Value = kept · 2^(lsb_exponent + shift) = kept · 2^(e − 1074). For
+    // kept ≤ 2^53 the double's bits are (e << 52) + kept: the subnormals
+    // (e = 0) and every carry into the exponent included.
+    let e = lsb_exponent + shift as i32 - lowest_exponent;
+    debug_assert!(e >= 0, "the shift keeps the scale at or above 2^-1074");
+    if e >= 2046 {
+        return f64::INFINITY;
+    }
+    let bits = ((e as u64) << 52) + kept;
+    if bits >= f64::INFINITY.to_bits() {
+        f64::INFINITY
+    } else {
+        f64::from_bits(bits)
+    }
+}
+
+fn hex_of(negative: bool, magnitude: &[u32]) -> String {
+    let mut text = String::from(if negative && !magnitude.is_empty() {
+        "-0x"
+    } else {
+        "0x"
+    });
+    match magnitude.split_last() {
+        None => text.push('0'),
+        Some((top, rest)) => {
+            text.push_str(&format!("{top:x}"));
+            for d in rest.iter().rev() {
+                text.push_str(&format!("{d:08x}"));
+            }
+        }
+    }
+    text
+}
+
+fn parse_hex(text: &str) -> Option<(bool, Vec<u32>)> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let hex = rest.strip_prefix("0x")?;
+    if hex.is_empty()
+        || hex.len() > 8 * SQUARE_DIGITS
+        || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return None;
+    }
+    let mut digits = Vec::new();
+    let bytes = hex.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 {
+        let start = end.saturating_sub(8);
+        let chunk = std::str::from_utf8(&bytes[start..end]).ok()?;
+        digits.push(u32::from_str_radix(chunk, 16).ok()?);
+        end = start;
+    }
+    trim(&mut digits);
+    Some((negative, digits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum_of(values: &[f64]) -> ExactSum {
+        let mut s = ExactSum::new();
+        s.add_all(values);
+        s
+    }
+
+    #[test]
+    fn small_integers_sum_and_divide_exactly() {
+        let s = sum_of(&[1.0, 2.0, 3.0, -0.5]);
+        assert_eq!(s.value(), 5.5);
+        assert_eq!(s.divided_by(4), 1.375);
+        assert_eq!(ExactSum::new().value(), 0.0);
+        assert_eq!(ExactSum::new().divided_by(0), 0.0);
+    }
+
+    #[test]
+    fn the_sum_is_exact_where_floating_point_addition_loses_digits() {
+        // 1e300 + 1 − 1e300 is 1 exactly; a double sum gives 0.
+        let s = sum_of(&[1e300, 1.0, -1e300]);
+        assert_eq!(s.value(), 1.0);
+        // The doubles 0.1 + 0.2 exceed the double 0.3 by exactly 2^-55.
+        let s = sum_of(&[0.1, 0.2, -0.3]);
+        assert_eq!(s.value(), 2f64.powi(-55));
+    }
+
+    #[test]
+    fn the_mean_of_huge_values_stays_inside_their_range() {
+        let values = [1e308, 1.7e308, 1.5e308, -1e308, 1.6e308];
+        let s = sum_of(&values);
+        assert_eq!(s.value(), f64::INFINITY);
+        let mean = s.divided_by(values.len() as u64);
+        // Exact mean: (1 + 1.7 + 1.5 − 1 + 1.6)/5 · 1e308 = 0.96e308.
+        assert!((mean / 0.96e308 - 1.0).abs() < 1e-15, "{mean}");
+        let constant = [1e35; 7];
+        assert_eq!(sum_of(&constant).divided_by(7), 1e35);
+        let tiny = [5e-324, 5e-324, 0.0];
+        assert_eq!(sum_of(&tiny).divided_by(2), 5e-324);
+        assert_eq!(sum_of(&tiny).divided_by(3), 5e-324);
+        assert_eq!(sum_of(&[5e-324]).divided_by(3), 0.0);
+    }
+
+    #[test]
+    fn the_mean_is_correctly_rounded_against_a_rational_oracle() {
+        // Integers small enough that the exact mean is k/n: compare with
+        // round-to-nearest of k/n computed by f64 division (exact for k < 2^53).
+        for (values, n) in [
+            (vec![1.0, 1.0, 1.0], 3u64),
+            (vec![2.0, 0.0, 0.0], 3),
+            (vec![7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], 7),
+            (vec![1e15, 3.0, -2.0], 3),
+        ] {
+            let k: f64 = values.iter().sum();
+            assert_eq!(sum_of(&values).divided_by(n), k / n as f64);
+        }
+    }
+
+    #[test]
+    fn the_order_of_additions_and_merges_never_matters() {
+        let values: Vec<f64> = (0..5000)
+            .map(|i| {
+                let x = ((i * 7919) % 10007) as f64 - 5000.0;
+                x * 10f64.powi((i % 41) * 15 - 300)
+            })
+            .collect();
+        let forward = sum_of(&values);
+        let mut reversed: Vec<f64> = values.clone();
+        reversed.reverse();
+        let backward = sum_of(&reversed);
+        assert_eq!(forward, backward);
+        let mut merged = ExactSum::new();
+        for chunk in values.chunks(333).rev() {
+            merged.merge(&sum_of(chunk));
+        }
+        assert_eq!(forward, merged);
+        assert_eq!(forward.to_hex(), merged.to_hex());
+    }
+
+    #[test]
+    fn hex_text_reads_back_to_the_same_sum() {
+        for values in [
+            vec![],
+            vec![-1.0],
+            vec![f64::MAX, f64::MAX, f64::MAX],
+            vec![-f64::MAX, 1e-300, 5e-324],
+            vec![123.456, -789.0125],
+        ] {
+            let s = sum_of(&values);
+            let text = s.to_hex();
+            assert_eq!(ExactSum::from_hex(&text), Some(s), "{text}");
+        }
+        for bad in [
+            "",
+            "0x",
+            "12",
+            "-0xzz",
+            "0x-1",
+            &format!("0x{}", "f".repeat(2000)),
+        ] {
+            assert_eq!(ExactSum::from_hex(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn add_times_equals_repeated_addition() {
+        let mut a = ExactSum::new();
+        a.add_times(-3.25e200, 1000);
+        let b = sum_of(&vec![-3.25e200; 1000]);
+        assert_eq!(a, b);
+        assert_eq!(a.compare(&b), Ordering::Equal);
+        assert_eq!(sum_of(&[1.0]).compare(&sum_of(&[-1.0])), Ordering::Greater);
+        assert_eq!(sum_of(&[-2.0]).compare(&sum_of(&[-1.0])), Ordering::Less);
+    }
+
+    fn sd_of(values: &[f64]) -> f64 {
+        let (mut s, mut q) = (ExactSum::new(), ExactSquareSum::new());
+        for &x in values {
+            s.add(x);
+            q.add_square(x);
+        }
+        s.population_sd(&q, values.len() as u64)
+    }
+
+    #[test]
+    fn the_standard_deviation_keeps_tiny_spreads_beside_large_offsets() {
+        // c + δ·(−1, 0, 1): σ = δ·√(2/3), lost by Σx²/n − mean² in doubles.
+        let (c, delta) = (1.0, 2f64.powi(-40));
+        let sd = sd_of(&[c - delta, c, c + delta]);
+        let expected = delta * (2.0f64 / 3.0).sqrt();
+        assert!((sd / expected - 1.0).abs() < 1e-14, "{sd} vs {expected}");
+        // Differences far below a money unit keep their spread.
+        let sd = sd_of(&[1e-4, 3e-4, 5e-4]);
+        let expected = (8e-8f64 / 3.0).sqrt();
+        assert!((sd / expected - 1.0).abs() < 1e-12, "{sd} vs {expected}");
+        // Huge values do not overflow: σ of ±1e300 is 1e300.
+        let sd = sd_of(&[1e300, -1e300]);
+        assert!((sd / 1e300 - 1.0).abs() < 1e-14, "{sd}");
+        assert_eq!(sd_of(&[7.5; 9]), 0.0);
+        assert_eq!(sd_of(&[]), 0.0);
+        // Near the bottom of the double range: σ of (2^-1000, 0) is 2^-1001.
+        assert_eq!(sd_of(&[2f64.powi(-1000), 0.0]), 2f64.powi(-1001));
+    }
+}
