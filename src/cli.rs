@@ -1116,6 +1116,10 @@ fn merge_command(args: MergeArgs) -> Result<()> {
             threads: merged.threads,
             elapsed_seconds: merged.elapsed_seconds,
         };
+        // The same files as the unsharded run's --out, charts included.
+        for chart in crate::chart::run_charts(&summary, Some(&merged.tally.end_cash)) {
+            dir.stage(&chart.file_name(), chart.svg.as_bytes())?;
+        }
         write_outputs(dir, &merged.model, &summary, None, provenance)?;
     }
     print_report(&summary, args.format)

@@ -206,3 +206,191 @@ fn malformed_shard_arguments_are_refused_before_running() {
         .stderr(predicate::str::contains("--partial"));
     assert!(!p.exists());
 }
+
+/// Writes `partial` (a JSON value) as a partial file with a valid checksum:
+/// the checksum proves nothing, so everything behind it must be checked.
+fn forge(path: &Path, partial: &serde_json::Value) {
+    let mut body = serde_json::to_vec(partial).unwrap();
+    body.push(b'\n');
+    let trailer = format!("sha256 {}\n", runway::export::sha256_hex(&body));
+    body.extend_from_slice(trailer.as_bytes());
+    std::fs::write(path, body).unwrap();
+}
+
+fn read_body(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    let body = &text[..text.trim_end().rfind('\n').unwrap()];
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn forged_partials_with_valid_checksums_are_refused_by_file_and_field_without_a_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parts: Vec<PathBuf> = (0..2).map(|k| shard(tmp.path(), k, 2, &[])).collect();
+    let original = read_body(&parts[1]);
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 12] = [
+        (
+            "huge-shards",
+            |v| v["shards"] = 8_000_000_000_000u64.into(),
+            "shards",
+        ),
+        ("huge-shard", |v| v["shard"] = u64::MAX.into(), "shard"),
+        ("zero-paths", |v| v["paths"] = 0.into(), "paths"),
+        (
+            "bad-blocks",
+            |v| v["blocks"] = serde_json::json!([0, 40]),
+            "blocks",
+        ),
+        (
+            "bad-sampling",
+            |v| v["sampling"] = "quantum".into(),
+            "sampling",
+        ),
+        (
+            "huge-bucket-key",
+            |v| v["tally"]["end_cash"]["positive"][0][0] = 1_000_000_000_000_000u64.into(),
+            "bucket key",
+        ),
+        (
+            "sum-outside-range",
+            |v| v["tally"]["end_cash_sum"] = format!("0x{}", "f".repeat(500)).into(),
+            "sum of end cash",
+        ),
+        (
+            "min-above-max",
+            |v| v["tally"]["lowest_cash"]["min"] = 1e300.into(),
+            "min",
+        ),
+        (
+            "too-many-insolvent",
+            |v| v["tally"]["insolvent_in_month"][3] = u64::MAX.into(),
+            "insolvent",
+        ),
+        (
+            "no-fan",
+            |v| v["tally"]["fan"] = serde_json::Value::Null,
+            "fan",
+        ),
+        (
+            "count-mismatch",
+            |v| v["tally"]["end_cash"]["count"] = 5.into(),
+            "count",
+        ),
+        (
+            "inflow-beyond-paths",
+            |v| v["tally"]["inflow_arrived"][0] = 1_000_000.into(),
+            "inflow",
+        ),
+    ];
+    for (name, edit, field) in cases {
+        let mut forged = original.clone();
+        edit(&mut forged);
+        let path = tmp.path().join(format!("{name}.json"));
+        forge(&path, &forged);
+        let output = runway()
+            .arg("merge")
+            .args([&parts[0], &path])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}.json")) && stderr.contains(field),
+            "{name}: the message names neither the file nor `{field}`: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_partial_whose_embedded_model_is_broken_is_blamed_on_the_partial_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parts: Vec<PathBuf> = (0..2).map(|k| shard(tmp.path(), k, 2, &[])).collect();
+    let mut forged = read_body(&parts[0]);
+    let text = forged["model_text"]
+        .as_str()
+        .unwrap()
+        .replace("floor = 0 ", "floor = \"nothing\" ");
+    assert_ne!(text, forged["model_text"].as_str().unwrap());
+    forged["model_sha256"] = runway::export::sha256_hex(text.as_bytes()).into();
+    forged["model_text"] = text.into();
+    let path = tmp.path().join("broken-model.json");
+    forge(&path, &forged);
+    runway()
+        .arg("merge")
+        .arg(&path)
+        .arg(&parts[1])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("broken-model.json")
+                .and(predicate::str::contains("embedded"))
+                .and(predicate::str::contains("cash.floor")),
+        );
+}
+
+#[test]
+fn any_single_forged_number_in_a_partial_gives_exit_0_or_2_and_never_a_crash_or_nan() {
+    // A small deterministic fuzzer: every number outside the per-month
+    // sketches, and about 40 within them, is replaced by an extreme value,
+    // the checksum recomputed.
+    let tmp = tempfile::tempdir().unwrap();
+    let parts: Vec<PathBuf> = (0..2).map(|k| shard(tmp.path(), k, 2, &[])).collect();
+    let original = read_body(&parts[1]);
+    fn numbers(v: &serde_json::Value, at: &mut Vec<String>, path: String) {
+        match v {
+            serde_json::Value::Number(_) => at.push(path),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| numbers(x, at, format!("{path}/{i}"))),
+            serde_json::Value::Object(o) => o
+                .iter()
+                .for_each(|(k, x)| numbers(x, at, format!("{path}/{k}"))),
+            _ => {}
+        }
+    }
+    let mut leaves = Vec::new();
+    numbers(&original, &mut leaves, String::new());
+    let replacements = [
+        serde_json::json!(0),
+        serde_json::json!(u64::MAX),
+        serde_json::json!(-1e308),
+    ];
+    let (fan, rest): (Vec<String>, Vec<String>) = leaves
+        .into_iter()
+        .partition(|l| l.starts_with("/tally/fan"));
+    let outside_fan: Vec<&String> = rest
+        .iter()
+        .filter(|l| !l.contains("/positive/") && !l.contains("/negative/"))
+        .chain(rest.iter().filter(|l| l.contains("/positive/")).step_by(50))
+        .collect();
+    let chosen = outside_fan
+        .into_iter()
+        .chain(fan.iter().step_by(fan.len() / 40 + 1));
+    let mut tried = 0;
+    for (i, leaf) in chosen.enumerate() {
+        let mut forged = original.clone();
+        *forged.pointer_mut(leaf).unwrap() = replacements[i % 3].clone();
+        let path = tmp.path().join("fuzzed.json");
+        forge(&path, &forged);
+        let output = runway()
+            .arg("merge")
+            .args([&parts[0], &path])
+            .output()
+            .unwrap();
+        let code = output.status.code();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            code == Some(0) || code == Some(2),
+            "{leaf}: exit {code:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !stdout.contains("NaN") && !stdout.contains("inf"),
+            "{leaf}: {stdout}"
+        );
+        tried += 1;
+    }
+    assert!(tried > 40, "{tried} forgeries tried");
+}
