@@ -1474,7 +1474,7 @@ pub fn for_each_block<W: Send>(
                 let mut state = make();
                 let outcome = loop {
                     if progress.cancel.load(Ordering::Relaxed) {
-                        break Err(Error::Interrupted);
+                        break Err(crate::signals::interrupted());
                     }
                     let block = next.fetch_add(1, Ordering::Relaxed);
                     if block >= blocks.end {
@@ -1501,7 +1501,10 @@ pub fn for_each_block<W: Send>(
         match r {
             Ok(state) => states.push(state),
             // Prefer a real failure over the cancellations it caused.
-            Err(e) if first_error.is_none() || matches!(first_error, Some(Error::Interrupted)) => {
+            Err(e)
+                if first_error.is_none()
+                    || matches!(first_error, Some(Error::Interrupted { .. })) =>
+            {
                 first_error = Some(e)
             }
             Err(_) => {}
