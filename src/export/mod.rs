@@ -247,7 +247,7 @@ fn folder_in_the_way(path: &Path) -> Error {
         path: path.to_path_buf(),
         action: "cannot replace",
         source: std::io::Error::other(
-            "it is a folder, not a file; move it away or choose another --out folder",
+            "it is a folder, not a file; move it away or choose another folder",
         ),
     }
 }
