@@ -108,6 +108,8 @@ pub fn install() {
 pub fn install() {
     use signal_hook::consts::SIGINT as INT;
     // Without an iterator thread a second Ctrl-C is handled like the first.
+    // SAFETY: the handler only does an atomic compare-exchange, which is
+    // async-signal-safe.
     let _ = unsafe {
         signal_hook::low_level::register(INT, || {
             RECEIVED
