@@ -12,7 +12,7 @@ use crate::summary::{RunInfo, Summary};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// Default number of paths.
@@ -35,7 +35,8 @@ Examples:
   runway run --paths 1e10 --shard 3/64 --partial p3.json   then: runway merge p*.json
   runway check configs/openai_2024.toml        validate and list every input
 
-Exit codes: 0 success, 2 invalid model file or arguments, 1 other failure, 130 interrupted.";
+Exit codes: 0 success, 2 invalid model file or arguments, 1 other failure,
+130/143/129 stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP (no output file left).";
 
 /// runway: how likely is a company to run out of money, when, and why.
 #[derive(Debug, Parser)]
@@ -367,48 +368,14 @@ pub fn execute(
     quiet: bool,
     sink: Option<&dyn BlockSink>,
 ) -> Result<(Tally, Duration)> {
-    let progress = Progress::default();
-    let show = !quiet && std::io::stderr().is_terminal();
-    let started = Instant::now();
+    let _watching = crate::signals::Watching::start();
     let plan = Plan::new(model);
     if !quiet && spec.paths >= 10_000_000 {
         announce_long_run(&plan, model, spec);
     }
-    let result = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| simulate_with_sink(&plan, model, spec, &progress, sink));
-        let mut bar: Option<indicatif::ProgressBar> = None;
-        while !worker.is_finished() {
-            std::thread::sleep(Duration::from_millis(50));
-            if INTERRUPTED.load(Ordering::Relaxed) {
-                progress.cancel.store(true, Ordering::Relaxed);
-            }
-            if show && bar.is_none() && started.elapsed() > Duration::from_millis(700) {
-                let b = indicatif::ProgressBar::with_draw_target(
-                    Some(spec.paths),
-                    indicatif::ProgressDrawTarget::stderr(),
-                );
-                b.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} {bar:40} {human_pos}/{human_len} paths · {per_sec} · eta {eta}",
-                    )
-                    .expect("valid template"),
-                );
-                bar = Some(b);
-            }
-            if let Some(b) = &bar {
-                b.set_position(progress.paths_done.load(Ordering::Relaxed));
-            }
-        }
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        worker.join().unwrap_or_else(|_| {
-            Err(Error::Usage(
-                "a worker thread panicked; please report this as a bug".into(),
-            ))
-        })
-    });
-    result.map(|tally| (tally, started.elapsed()))
+    with_progress(spec.paths, quiet, |progress| {
+        simulate_with_sink(&plan, model, spec, progress, sink)
+    })
 }
 
 /// Times a few blocks and, when the whole run will take more than a minute,
@@ -419,6 +386,9 @@ fn announce_long_run(plan: &Plan, model: &Model, spec: &RunSpec) {
     let started = Instant::now();
     let probe_blocks = 8u64;
     for block in 0..probe_blocks {
+        if crate::signals::received().is_some() {
+            return;
+        }
         if crate::engine::run_block(
             plan,
             spec.seed,
@@ -454,17 +424,12 @@ fn announce_long_run(plan: &Plan, model: &Model, spec: &RunSpec) {
     }
 }
 
-/// Set by the Ctrl-C handler; running simulations stop at the next block.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Installs the Ctrl-C (SIGINT) handler once: the first Ctrl-C stops the run
-/// cleanly (no partial output, exit code 130), a second one exits at once.
+/// Installs the handling of SIGINT, SIGTERM and SIGHUP once (see
+/// [`crate::signals`]): the first signal stops the run cleanly at its next
+/// block (no output file, exit code 128 + the signal number: 130, 143,
+/// 129); a second one removes every temporary file and exits at once.
 pub fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
+    crate::signals::install();
 }
 
 /// Runs one parsed command line.
@@ -484,22 +449,29 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Runs `f` with a progress bar and Ctrl-C handling, like `execute`.
+/// Runs `f` on a worker thread while this one shows a progress bar (on a
+/// terminal, unless `quiet`) and passes a stop signal on to `f` through
+/// [`Progress::cancel`]; `f` then stops at its next block.
 fn with_progress<T: Send>(
     total: u64,
     quiet: bool,
     f: impl FnOnce(&Progress) -> Result<T> + Send,
 ) -> Result<(T, Duration)> {
+    let _watching = crate::signals::Watching::start();
     let progress = Progress::default();
     let show = !quiet && std::io::stderr().is_terminal();
     let started = Instant::now();
+    let stop_requested = || crate::signals::received().is_some();
+    if stop_requested() {
+        return Err(crate::signals::interrupted());
+    }
     let result = std::thread::scope(|scope| {
         let progress = &progress;
         let worker = scope.spawn(move || f(progress));
         let mut bar: Option<indicatif::ProgressBar> = None;
         while !worker.is_finished() {
             std::thread::sleep(Duration::from_millis(50));
-            if INTERRUPTED.load(Ordering::Relaxed) {
+            if stop_requested() {
                 progress.cancel.store(true, Ordering::Relaxed);
             }
             if show && bar.is_none() && started.elapsed() > Duration::from_millis(700) {
@@ -522,11 +494,9 @@ fn with_progress<T: Send>(
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        worker.join().unwrap_or_else(|_| {
-            Err(Error::Usage(
-                "a worker thread panicked; please report this as a bug".into(),
-            ))
-        })
+        worker
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("a worker thread panicked".into())))
     });
     result.map(|v| (v, started.elapsed()))
 }
@@ -725,9 +695,11 @@ fn run_command(args: RunArgs) -> Result<()> {
         spec.blocks = Some(shard.blocks(spec.block_count())?);
     }
     // Check every output target before the (possibly long) run.
-    if let Some(partial) = &args.partial {
-        crate::shard::check_partial_path(partial)?;
-    }
+    let partial_target = args
+        .partial
+        .as_deref()
+        .map(crate::shard::check_partial_path)
+        .transpose()?;
     let out = args
         .out
         .as_deref()
@@ -746,7 +718,7 @@ fn run_command(args: RunArgs) -> Result<()> {
     let started_at = now_utc_rfc3339();
     let paths_file = match (&out, args.per_path) {
         (Some(dir), true) => {
-            let temp = dir.temp_path("paths.csv");
+            let temp = dir.temp_path("paths.csv")?;
             let limit = args.per_path_limit.unwrap_or(u64::MAX);
             Some(PathRows::create(
                 &temp,
@@ -773,7 +745,7 @@ fn run_command(args: RunArgs) -> Result<()> {
         Some(target) => run_to_precision(&model, &spec, target, args.max_paths, args.sim.quiet)?,
     };
     let seconds = elapsed.as_secs_f64();
-    if let (Some(shard), Some(path)) = (shard, &args.partial) {
+    if let (Some(shard), Some(target)) = (shard, partial_target) {
         let blocks = spec.blocks.clone().expect("a shard has blocks");
         let partial = crate::shard::Partial {
             format: crate::shard::PARTIAL_FORMAT.into(),
@@ -794,7 +766,8 @@ fn run_command(args: RunArgs) -> Result<()> {
             elapsed_seconds: seconds,
             tally,
         };
-        crate::shard::write_partial(path, &partial)?;
+        let path = target.path().to_path_buf();
+        crate::shard::write_partial(target, &partial)?;
         if !args.sim.quiet {
             eprintln!(
                 "shard {}/{}: blocks {}..{} ({} paths) in {:.2} s → {}",
@@ -1005,6 +978,13 @@ fn report_command(args: ReportArgs) -> Result<()> {
     let mut model = args.model.load()?;
     args.sim.apply(&mut model)?;
     let threads = args.sim.thread_count()?;
+    if args.out.is_dir() {
+        return Err(Error::Output {
+            path: args.out.clone(),
+            action: "cannot write the report",
+            source: std::io::Error::other("it is a folder; name a file, e.g. DIR/report.html"),
+        });
+    }
     if args.out.exists() && !args.force {
         return Err(Error::Usage(format!(
             "{}: exists; pass --force to replace it",
@@ -1017,6 +997,13 @@ fn report_command(args: ReportArgs) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     let dir = OutputDir::prepare_for_file(parent)?;
+    let name = args
+        .out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("report.html")
+        .to_string();
+    crate::export::temp::sweep_stale(parent, &[&name]);
     let spec = RunSpec {
         paths: args.sim.paths,
         seed: args.sim.seed,
@@ -1077,12 +1064,6 @@ fn report_command(args: ReportArgs) -> Result<()> {
     }
     let html =
         crate::chart::report_html(&summary, &charts, comparison.as_ref(), Some(&sensitivity));
-    let name = args
-        .out
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("report.html")
-        .to_string();
     dir.stage(&name, html.as_bytes())?;
     dir.commit()?;
     if !args.sim.quiet {

@@ -1537,7 +1537,7 @@ pub fn for_each_block<W: Send>(
                 let mut state = make();
                 let outcome = loop {
                     if progress.cancel.load(Ordering::Relaxed) {
-                        break Err(Error::Interrupted);
+                        break Err(crate::signals::interrupted());
                     }
                     let block = next.fetch_add(1, Ordering::Relaxed);
                     if block >= blocks.end || block > failed_at.load(Ordering::Acquire) {

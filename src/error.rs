@@ -59,9 +59,16 @@ pub enum Error {
         /// The operating system's reason.
         source: io::Error,
     },
-    /// The run was interrupted (Ctrl-C) before it finished.
-    #[error("interrupted: the run was stopped before it finished; no output file was written")]
-    Interrupted,
+    /// The run was stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) before it
+    /// finished.
+    #[error("interrupted by {}: the run was stopped before it finished; no output file was written", crate::signals::name(*signal))]
+    Interrupted {
+        /// The signal's number (2 SIGINT, 15 SIGTERM, 1 SIGHUP).
+        signal: i32,
+    },
+    /// A bug in runway (e.g. a worker thread panicked).
+    #[error("internal error: {0}; please report this as a bug")]
+    Internal(String),
     /// A path produced an amount that is not finite: the first such path
     /// in path order (the same for any thread count).
     #[error("{file}: path {path} (seed {seed}): {cause}")]
@@ -85,8 +92,9 @@ fn show_value(value: &Option<String>) -> String {
 }
 
 impl Error {
-    /// Exit code: 2 for invalid input (model or arguments), 130 for an
-    /// interruption, 1 for anything else.
+    /// Exit code: 2 for invalid input (model or arguments), 128 + the
+    /// signal number for an interruption (130 SIGINT, 143 SIGTERM, 129
+    /// SIGHUP), 1 for anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::ReadModel { .. }
@@ -94,8 +102,8 @@ impl Error {
             | Error::Field { .. }
             | Error::Input { .. }
             | Error::Usage(_) => 2,
-            Error::Interrupted => 130,
-            Error::Output { .. } | Error::NonFinite { .. } => 1,
+            Error::Interrupted { signal } => 128 + signal,
+            Error::Output { .. } | Error::NonFinite { .. } | Error::Internal(_) => 1,
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod report;
 pub mod rng;
 pub mod sensitivity;
 pub mod shard;
+pub mod signals;
 pub mod stats;
 pub mod summary;
 mod ziggurat;

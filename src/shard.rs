@@ -118,12 +118,64 @@ pub struct Partial {
     pub tally: Tally,
 }
 
-/// Writes a partial file atomically (temporary name, then rename).
-pub fn write_partial(path: &Path, partial: &Partial) -> Result<()> {
+/// Where a shard's partial file goes, checked before the run: the folder
+/// is writable and the file's temporary (`.NAME.tmp-PID`) already exists,
+/// registered, so an interrupted run removes it.
+#[derive(Debug)]
+pub struct PartialTarget {
+    path: PathBuf,
+    temp: crate::export::TempFile,
+}
+
+impl PartialTarget {
+    /// The partial file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Writes a partial file atomically (its temporary, then a rename); a run
+/// interrupted by a signal writes nothing.
+pub fn write_partial(target: PartialTarget, partial: &Partial) -> Result<()> {
     let mut bytes = serde_json::to_vec(partial).expect("a partial always serialises");
     bytes.push(b'\n');
     let trailer = format!("sha256 {}\n", sha256_hex(&bytes));
     bytes.extend_from_slice(trailer.as_bytes());
+    let PartialTarget { path, temp } = target;
+    let failed = |source| Error::Output {
+        path: path.clone(),
+        action: "cannot write the partial file",
+        source,
+    };
+    std::fs::File::create(temp.path())
+        .and_then(|mut f| f.write_all(&bytes).and_then(|()| f.sync_all()))
+        .map_err(failed)?;
+    if path.is_dir() {
+        return Err(partial_is_a_folder(&path));
+    }
+    let _transaction = crate::export::temp::transaction();
+    if let Some(signal) = crate::signals::received() {
+        return Err(Error::Interrupted { signal });
+    }
+    temp.persist().map_err(|(_temp, source)| failed(source))
+}
+
+fn partial_is_a_folder(path: &Path) -> Error {
+    Error::Output {
+        path: path.to_path_buf(),
+        action: "cannot write the partial file",
+        source: std::io::Error::other("it is a folder; name a file, e.g. DIR/p0.json"),
+    }
+}
+
+/// Checks, before a long run, that a partial file can be written at `path`:
+/// it is not a folder, and its folder exists and can be written (an
+/// existing partial file is replaced, as a rerun of the shard would). Removes
+/// leftover temporaries of dead runs in that folder.
+pub fn check_partial_path(path: &Path) -> Result<PartialTarget> {
+    if path.is_dir() {
+        return Err(partial_is_a_folder(path));
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -131,38 +183,23 @@ pub fn write_partial(path: &Path, partial: &Partial) -> Result<()> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
-        .unwrap_or("partial");
-    let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::File::create(&temp)
-        .and_then(|mut f| f.write_all(&bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, path));
-    if let Err(source) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(Error::Output {
+        .ok_or_else(|| Error::Output {
             path: path.to_path_buf(),
             action: "cannot write the partial file",
-            source,
-        });
-    }
-    Ok(())
-}
-
-/// Checks that a partial file can be written at `path` (before a long run).
-pub fn check_partial_path(path: &Path) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let probe = dir.join(format!(".runway-probe-{}", std::process::id()));
-    std::fs::File::create(&probe)
-        .and_then(|mut f| f.write_all(b"probe"))
-        .map_err(|source| Error::Output {
-            path: path.to_path_buf(),
-            action: "cannot write the partial file there",
-            source,
+            source: std::io::Error::other("it does not name a file"),
         })?;
-    let _ = std::fs::remove_file(probe);
-    Ok(())
+    let unwritable = |source| Error::Output {
+        path: path.to_path_buf(),
+        action: "cannot write the partial file there",
+        source,
+    };
+    crate::export::probe_folder(dir).map_err(unwritable)?;
+    crate::export::temp::sweep_stale(dir, &[name]);
+    let temp = crate::export::TempFile::create(dir, name).map_err(unwritable)?;
+    Ok(PartialTarget {
+        path: path.to_path_buf(),
+        temp,
+    })
 }
 
 fn invalid(path: &Path, rule: impl Into<String>) -> Error {

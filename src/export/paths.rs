@@ -140,7 +140,7 @@ impl PathRows {
         let mut state = self
             .state
             .into_inner()
-            .map_err(|_| Error::Usage("a worker panicked while writing paths.csv".into()))?;
+            .map_err(|_| Error::Internal("a worker panicked while writing paths.csv".into()))?;
         if let Some(source) = state.failed.take() {
             return Err(Error::Output {
                 path: self.path,
