@@ -6,7 +6,7 @@ use runway::compare::{paired_difference_ci, run_compare};
 use runway::engine::{simulate, Progress, RunSpec};
 use runway::model::{load_str, LoadOptions, Model, BUILTIN_MODEL_TEXT};
 use runway::sensitivity::run_sensitivity;
-use runway::stats::wilson;
+use runway::stats::{wilson, ExactSquareSum, ExactSum};
 
 fn model(text: &str, scenario: Option<&str>, overrides: &[&str]) -> Model {
     let options = LoadOptions {
@@ -114,7 +114,7 @@ fn comparing_a_scenario_with_itself_gives_a_difference_of_exactly_zero() {
     let pair = &result.paired[1];
     assert_eq!(pair.first_only, 0);
     assert_eq!(pair.this_only, 0);
-    assert_eq!(pair.end_cash_diff_sum, 0);
+    assert_eq!(pair.end_cash_diff_sum, ExactSum::new());
     assert_eq!(result.tallies[0], result.tallies[1]);
 }
 
@@ -177,8 +177,8 @@ fn common_random_numbers_keep_shared_inputs_identical_across_scenarios() {
         ],
     );
     let result = run_compare(&[base, changed], &spec(5_000, 9), &Progress::default()).unwrap();
-    assert_eq!(result.paired[1].end_cash_diff_sq_sum, 0);
-    assert_eq!(result.paired[1].end_cash_diff_sum, 0);
+    assert_eq!(result.paired[1].end_cash_diff_sq_sum, ExactSquareSum::new());
+    assert_eq!(result.paired[1].end_cash_diff_sum, ExactSum::new());
 }
 
 #[test]
@@ -252,4 +252,57 @@ fn sensitivity_prints_drivers_in_each_format() {
         .unwrap();
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(text.contains("scenario article") && text.contains("correlated"));
+}
+
+#[test]
+fn the_mean_difference_interval_keeps_per_path_differences_far_below_one_money_unit() {
+    // A model in billions whose second scenario adds a monthly amount drawn
+    // once per path with sd 1e-5 (USD 10 000), so end cash differs by 12
+    // times it: the interval of the mean difference must have the width of
+    // that spread, 2 · 1.96 · 12e-5 / √n, not collapse to zero.
+    let text = r#"
+[model]
+name = "tiny differences"
+start = "2024-01"
+horizon = "2024-12"
+unit = "USD billions"
+
+[cash]
+initial = { uniform = { min = 2, max = 6 } }
+
+[costs.total]
+monthly = { lognormal = { median = 0.35, log_sd = 0.2 } }
+
+[flows.adjustment]
+amount = 0
+
+[scenarios.tiny]
+description = "a per-path adjustment of about USD 10 000"
+flows.adjustment.amount = { normal = { mean = 0, sd = 1e-5 } }
+"#;
+    let (a, b) = (model(text, None, &[]), model(text, Some("tiny"), &[]));
+    let paths = 40_960u64;
+    let result = run_compare(
+        &[a.clone(), b.clone()],
+        &spec(paths, 3),
+        &Progress::default(),
+    )
+    .unwrap();
+    let run = runway::summary::RunInfo {
+        threads: 2,
+        elapsed_seconds: 1.0,
+        paths_per_second: 1.0,
+    };
+    let report = runway::compare::Comparison::new(&[a, b], &result, 3, run);
+    let d = &report.scenarios[1].difference;
+    let width = d.mean_end_cash_ci95[1] - d.mean_end_cash_ci95[0];
+    let sd = 12.0 * 1e-5;
+    let expected = 2.0 * 1.959_964 * sd / (paths as f64).sqrt();
+    // The sample sd of 40 960 normal draws is within 2 % of sd (5 SE ≈ 1.7 %).
+    assert!(
+        (width / expected - 1.0).abs() < 0.02,
+        "width {width:e}, expected {expected:e}"
+    );
+    // The mean difference is a mean of N(0, sd) draws: within 5 SE of 0.
+    assert!(d.mean_end_cash.abs() < 5.0 * sd / (paths as f64).sqrt());
 }

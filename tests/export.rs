@@ -307,3 +307,107 @@ fn ctrl_c_stops_a_long_run_with_code_130_and_no_partial_output() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// The correctly rounded sum of `values` (Shewchuk's algorithm, as
+/// Python's math.fsum): an oracle independent of runway's accumulator.
+fn fsum(values: &[f64]) -> f64 {
+    let mut partials: Vec<f64> = Vec::new();
+    for &v in values {
+        // Halved to keep the partials finite at the top of the range (exact
+        // for the normal values this oracle is used on).
+        let mut x = v / 2.0;
+        let mut kept = 0;
+        for i in 0..partials.len() {
+            let mut y = partials[i];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                partials[kept] = lo;
+                kept += 1;
+            }
+            x = hi;
+        }
+        partials.truncate(kept);
+        partials.push(x);
+    }
+    2.0 * partials.iter().rev().fold(0.0, |a, &b| a + b)
+}
+
+fn mean_and_oracle(model: &str, paths: &str) -> (f64, f64, f64, f64) {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("model.toml");
+    std::fs::write(&file, model).unwrap();
+    let out = tmp.path().join("out");
+    let run = runway()
+        .arg("run")
+        .arg(&file)
+        .args([
+            "--paths",
+            paths,
+            "-q",
+            "--format",
+            "json",
+            "--per-path",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let end = &json["end_cash"];
+    let csv = std::fs::read_to_string(out.join("paths.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| h.starts_with("end_cash"))
+        .unwrap();
+    let values: Vec<f64> = lines
+        .map(|l| l.split(',').nth(column).unwrap().parse().unwrap())
+        .collect();
+    let oracle = fsum(&values) / values.len() as f64;
+    (
+        end["mean"].as_f64().unwrap(),
+        oracle,
+        end["min"].as_f64().unwrap(),
+        end["max"].as_f64().unwrap(),
+    )
+}
+
+#[test]
+fn the_mean_end_cash_is_exact_for_mixed_sign_values_at_the_scale_of_1e300() {
+    let model = r#"
+[model]
+name = "mixed signs at 1e300"
+start = "2024-01"
+horizon = "2024-03"
+unit = "EUR"
+
+[cash]
+initial = { uniform = { min = -1e300, max = 1e300 } }
+
+[costs.small]
+monthly = { uniform = { min = 0, max = 1 } }
+"#;
+    let (mean, oracle, min, max) = mean_and_oracle(model, "5000");
+    assert!(min <= mean && mean <= max, "{min} ≤ {mean} ≤ {max}");
+    // The oracle rounds twice (the sum, then the division): one ulp apart at most.
+    let ulp = f64::from_bits(oracle.abs().to_bits() + 1) - oracle.abs();
+    assert!((mean - oracle).abs() <= ulp, "{mean:e} vs {oracle:e}");
+}
+
+#[test]
+fn the_mean_of_a_constant_beyond_1e31_is_that_constant() {
+    // A fixed-point sum wrapped here and printed a mean of -5.96e-08.
+    for cash in ["1e35", "-2.5e200", "1e-200"] {
+        let model = format!(
+            "[model]\nname = \"constant\"\nstart = \"2024-01\"\nhorizon = \"2024-02\"\nunit = \"EUR\"\n\n[cash]\ninitial = {cash}\nfloor = -1e300\n\n[costs.none]\nmonthly = 0\n"
+        );
+        let (mean, _, min, max) = mean_and_oracle(&model, "3000");
+        let value: f64 = cash.parse().unwrap();
+        assert_eq!((mean, min, max), (value, value, value), "cash {cash}");
+    }
+}
