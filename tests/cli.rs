@@ -260,3 +260,89 @@ fn bench_refuses_zero_threads_and_zero_repeats() {
         .code(2)
         .stderr(predicate::str::contains("--repeat"));
 }
+
+#[test]
+fn an_overflow_names_the_file_and_the_line_and_the_same_first_path_for_any_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("explosive.toml");
+    std::fs::write(
+        &model,
+        r#"
+[model]
+name = "explosive growth"
+start = "2024-01"
+horizon = "2030-12"
+unit = "EUR"
+
+[cash]
+initial = 100
+
+[costs.staff]
+monthly = 10
+
+[revenue.sales]
+monthly = 5
+# Rare explosive growth: about 1 path in 2 000 overflows, the first
+# one deep in the run, so threads finish other blocks first.
+growth = { lognormal = { median = 0.01, log_sd = 4 } }
+"#,
+    )
+    .unwrap();
+    let stderr_for = |threads: &str| {
+        let output = Command::cargo_bin("runway")
+            .unwrap()
+            .arg("run")
+            .arg(&model)
+            .args(["--paths", "50000", "-q", "--threads", threads])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "threads {threads}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let one = stderr_for("1");
+    assert!(
+        one.contains("explosive.toml") && one.contains("`revenue.sales`") && one.contains("growth"),
+        "{one}"
+    );
+    for threads in ["2", "3"] {
+        assert_eq!(stderr_for(threads), one, "threads {threads}");
+    }
+}
+
+#[test]
+fn an_overflow_caused_by_an_input_blames_that_input_not_growth() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("huge.toml");
+    std::fs::write(
+        &model,
+        r#"
+[model]
+name = "huge cash"
+start = "2024-01"
+horizon = "2024-06"
+unit = "EUR"
+
+[cash]
+initial = { uniform = { min = 1e308, max = 1.7e308 } }
+
+[costs.staff]
+monthly = 10
+
+[revenue.sales]
+monthly = 1e308
+"#,
+    )
+    .unwrap();
+    Command::cargo_bin("runway")
+        .unwrap()
+        .arg("run")
+        .arg(&model)
+        .args(["--paths", "5000", "-q"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicates::str::contains("huge.toml")
+                .and(predicates::str::contains("`cash.initial` drew"))
+                .and(predicates::str::contains("growth").not()),
+        );
+}
