@@ -88,18 +88,19 @@ impl<const N: usize> Digits<N> {
         } else {
             (magnitude >> (128 - shift)) as u64
         };
+        self.count_addition();
         let d = &mut self.digits[index..index + 5];
         d[0] += sign * (low as u32 as i64);
         d[1] += sign * ((low >> 32) as u32 as i64);
         d[2] += sign * ((low >> 64) as u32 as i64);
         d[3] += sign * ((low >> 96) as u32 as i64);
         d[4] += sign * (spill as u32 as i64);
-        self.count_addition();
     }
 
-    /// Adds ±mantissa · 2^position for a mantissa below 2^53 (three digits).
+    /// Adds ±mantissa · 2^position for a mantissa below 2^53 (three
+    /// digits), without counting the addition: callers count.
     #[inline(always)]
-    fn add_mantissa(&mut self, negative: bool, mantissa: u64, position: u32) {
+    fn add_mantissa_uncounted(&mut self, negative: bool, mantissa: u64, position: u32) {
         let index = (position / 32) as usize;
         let shifted = u128::from(mantissa) << (position % 32);
         let sign = if negative { -1i64 } else { 1 };
@@ -107,15 +108,21 @@ impl<const N: usize> Digits<N> {
         d[0] += sign * (shifted as u32 as i64);
         d[1] += sign * ((shifted >> 32) as u32 as i64);
         d[2] += sign * ((shifted >> 64) as i64);
-        self.count_addition();
+    }
+
+    /// Makes room for `n` more additions (n < 2^30) before the digits could
+    /// overflow, settling the carries first when needed.
+    #[inline(always)]
+    fn reserve_additions(&mut self, n: u32) {
+        if self.unsettled.saturating_add(n) > SETTLE_EVERY {
+            self.settle();
+        }
+        self.unsettled += n;
     }
 
     #[inline(always)]
     fn count_addition(&mut self) {
-        self.unsettled += 1;
-        if self.unsettled >= SETTLE_EVERY {
-            self.settle();
-        }
+        self.reserve_additions(1);
     }
 
     /// Carries every digit into the next, leaving the canonical form.
@@ -211,14 +218,20 @@ impl ExactSum {
     pub fn add(&mut self, x: f64) {
         debug_assert!(x.is_finite());
         let (negative, mantissa, position) = decompose(x);
-        self.0.add_mantissa(negative, mantissa, position);
+        self.0.count_addition();
+        self.0.add_mantissa_uncounted(negative, mantissa, position);
     }
 
     /// Adds every value of `values` (all finite).
     #[inline(always)]
     pub fn add_all(&mut self, values: &[f64]) {
-        for &x in values {
-            self.add(x);
+        for chunk in values.chunks(1 << 20) {
+            self.0.reserve_additions(chunk.len() as u32);
+            for &x in chunk {
+                debug_assert!(x.is_finite());
+                let (negative, mantissa, position) = decompose(x);
+                self.0.add_mantissa_uncounted(negative, mantissa, position);
+            }
         }
     }
 
