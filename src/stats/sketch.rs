@@ -657,4 +657,69 @@ mod tests {
         let empty = Sketch::new();
         assert_eq!(empty.quantile(0.5), None);
     }
+
+    #[test]
+    fn a_sketch_reads_back_from_json_to_the_same_bits_for_any_finite_values() {
+        // Random bit patterns cover every exponent, subnormals and signs.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        for _ in 0..200 {
+            let mut sketch = Sketch::new();
+            for _ in 0..50 {
+                let x = f64::from_bits(next());
+                if x.is_finite() {
+                    sketch.add(x);
+                }
+            }
+            let json = serde_json::to_string(&sketch).unwrap();
+            let back: Sketch = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, sketch);
+            assert_eq!(back.min().map(f64::to_bits), sketch.min().map(f64::to_bits));
+            assert_eq!(back.max().map(f64::to_bits), sketch.max().map(f64::to_bits));
+        }
+        let empty: Sketch =
+            serde_json::from_str(&serde_json::to_string(&Sketch::new()).unwrap()).unwrap();
+        assert_eq!(empty.count(), 0);
+        assert_eq!(empty.min(), None);
+    }
+
+    #[test]
+    fn a_forged_sketch_is_refused_with_the_rule_it_breaks() {
+        let mut s = Sketch::new();
+        [1.0, 2.0, -3.0, 0.0].iter().for_each(|&x| s.add(x));
+        let good = serde_json::to_value(&s).unwrap();
+        let cases: [(&str, serde_json::Value); 6] = [
+            ("count", serde_json::json!({"count": 5})),
+            (
+                "outside",
+                serde_json::json!({"positive": [[1u64 << 40, 1], [1, 1]]}),
+            ),
+            (
+                "increasing",
+                serde_json::json!({"positive": [[good["positive"][0][0].clone(), 1], [0, 1]]}),
+            ),
+            ("min", serde_json::json!({"min": 1.5})),
+            ("finite", serde_json::json!({"max": null})),
+            (
+                "zero count",
+                serde_json::json!({"negative": [[good["negative"][0][0].clone(), 0]], "count": 3}),
+            ),
+        ];
+        for (rule, patch) in cases {
+            let mut forged = good.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                forged[k] = v.clone();
+            }
+            let err = serde_json::from_value::<Sketch>(forged)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(rule), "{rule}: {err}");
+        }
+    }
 }
