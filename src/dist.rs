@@ -306,7 +306,16 @@ impl Dist {
         }
         let alpha = 1.0 + lambda * (mode - min) / (max - min);
         let beta = 1.0 + lambda * (max - mode) / (max - min);
-        let mut d = Dist::scaled_beta(alpha, beta, min, max)?;
+        // Name what the user wrote, not the shapes derived from it.
+        let mut d = Dist::scaled_beta(alpha, beta, min, max).map_err(|_| {
+            ParamError(format!(
+                "the shapes PERT derives from `min`, `mode`, `max` and `lambda` (1 + lambda·(mode − min)/(max − min) = {}, 1 + lambda·(max − mode)/(max − min) = {}) must be finite numbers within beta's {} to {}: use smaller amounts (a larger unit) or a smaller `lambda`",
+                fmt_num(alpha),
+                fmt_num(beta),
+                MIN_SHAPE,
+                fmt_num(MAX_BETA_SHAPE)
+            ))
+        })?;
         d.label = format!(
             "pert({}, {}, {})",
             fmt_num(min),

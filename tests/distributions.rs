@@ -1144,6 +1144,10 @@ fn beta_pert_and_gamma_shapes_outside_the_accepted_range_are_refused_with_the_ru
             "`lambda` must be greater than 0 and at most 99999",
         ),
         (
+            Dist::pert(0.0, 1e305, 1.5e305, 99_999.0).err(),
+            "the shapes PERT derives from `min`, `mode`, `max` and `lambda`",
+        ),
+        (
             Dist::pert(-1e308, 1e308, 1e308, 4.0).err(),
             "the range must be at most 1.8e308 wide",
         ),
