@@ -711,7 +711,8 @@ fn every_command_refuses_a_file_with_a_broken_scenario_before_simulating() {
         [&["backtest", file, "--actual", actual][..], &many].concat(),
         vec!["bench", file, "--paths", "10M", "-q"],
         // Another scenario selected: the broken one is still checked.
-        vec!["check", file, "--scenario", "pessimistic"],
+        vec!["check", file, "--scenario", "calm"],
+        [&["run", file, "--scenario", "calm"][..], &many].concat(),
     ];
     let mut failures = Failures::default();
     let expect: Vec<String> = [
