@@ -115,13 +115,13 @@ pub enum Format {
 #[derive(Debug, Args, Clone)]
 pub struct SimArgs {
     /// Number of paths (accepts 1e6, 250k, 2M).
-    #[arg(long, short = 'n', default_value = "100000", value_parser = parse_count)]
+    #[arg(long, short = 'n', default_value = "100000", value_parser = parse_count, allow_negative_numbers = true)]
     pub paths: u64,
     /// Seed of the random streams.
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Worker threads (default: all logical CPUs). Results do not depend on it.
-    #[arg(long, short = 't')]
+    #[arg(long, short = 't', value_parser = parse_threads, allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long, short = 'q')]
@@ -129,21 +129,38 @@ pub struct SimArgs {
     /// Sampling of per-path inputs: mc (independent draws) or lhs (Latin
     /// hypercube, stratified within each block). Default: the model's
     /// `[model] sampling`, else mc.
-    #[arg(long, value_name = "mc|lhs")]
-    pub sampling: Option<String>,
+    #[arg(long, value_name = "mc|lhs", value_parser = parse_sampling)]
+    pub sampling: Option<crate::model::Sampling>,
 }
 
 impl SimArgs {
     /// Applies `--sampling` to a loaded model.
     pub fn apply(&self, model: &mut Model) -> Result<()> {
-        if let Some(text) = &self.sampling {
-            model.sampling = crate::model::Sampling::parse(text).ok_or_else(|| {
-                Error::Usage(format!(
-                    "--sampling {text}: use mc (Monte Carlo) or lhs (Latin hypercube)"
-                ))
-            })?;
+        if let Some(sampling) = self.sampling {
+            model.sampling = sampling;
         }
         Ok(())
+    }
+
+    /// Loads and checks a model and applies these options to it: the one way
+    /// every simulating command (run, compare, sensitivity, report,
+    /// backtest) turns its model arguments into the model it runs.
+    pub fn load(&self, model: &ModelArgs) -> Result<Model> {
+        let mut loaded = model.load()?;
+        self.apply(&mut loaded)?;
+        Ok(loaded)
+    }
+
+    /// The run's paths, seed and threads (checked), as every simulating
+    /// command uses them; `fan` keeps per-month percentiles.
+    pub fn spec(&self, fan: bool) -> Result<RunSpec> {
+        Ok(RunSpec {
+            paths: self.paths,
+            seed: self.seed,
+            threads: self.thread_count()?,
+            fan,
+            blocks: None,
+        })
     }
 
     /// The thread count to use.
@@ -183,7 +200,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub per_path: bool,
     /// Write only the first N paths to paths.csv (the run still simulates all).
-    #[arg(long, value_name = "N", value_parser = parse_count)]
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
     pub per_path_limit: Option<u64>,
     /// Run only shard K of M (0-based): a contiguous range of the run's
     /// blocks. Needs --partial; combine the shards with `runway merge`.
@@ -198,10 +215,10 @@ pub struct RunArgs {
     pub plots: Option<PathBuf>,
     /// Keep adding paths until the 95 % interval of P(insolvent) has at most
     /// this half-width (e.g. 0.001), checking at 16, 32, 64, … blocks.
-    #[arg(long, value_name = "H")]
+    #[arg(long, value_name = "H", value_parser = parse_precision, allow_negative_numbers = true)]
     pub precision: Option<f64>,
     /// Most paths a --precision run may use.
-    #[arg(long, value_name = "N", default_value = "1G", value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value = "1G", value_parser = parse_count, allow_negative_numbers = true)]
     pub max_paths: u64,
 }
 
@@ -305,16 +322,16 @@ pub struct BenchArgs {
     #[command(flatten)]
     pub model: ModelArgs,
     /// Paths per timed run (accepts 1e6, 250k, 2M).
-    #[arg(long, short = 'n', default_value = "2M", value_parser = parse_count)]
+    #[arg(long, short = 'n', default_value = "2M", value_parser = parse_count, allow_negative_numbers = true)]
     pub paths: u64,
     /// Seed of the random streams.
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Thread counts to measure, comma-separated (default: 1 and all logical CPUs).
-    #[arg(long, short = 't', value_delimiter = ',')]
+    #[arg(long, short = 't', value_delimiter = ',', value_parser = parse_threads, allow_negative_numbers = true)]
     pub threads: Vec<usize>,
     /// Timed runs per thread count.
-    #[arg(long, short = 'r', default_value_t = 5)]
+    #[arg(long, short = 'r', default_value_t = 5, value_parser = parse_repeat, allow_negative_numbers = true)]
     pub repeat: usize,
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = BenchFormat::Table)]
@@ -340,6 +357,42 @@ pub enum BenchFormat {
 pub struct CheckArgs {
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// Parses `--sampling`: `mc` or `lhs`.
+pub fn parse_sampling(text: &str) -> std::result::Result<crate::model::Sampling, String> {
+    crate::model::Sampling::parse(text)
+        .ok_or_else(|| "use mc (Monte Carlo) or lhs (Latin hypercube)".to_string())
+}
+
+/// Parses `--seed`: a whole number that fits in 64 bits.
+pub fn parse_seed(text: &str) -> std::result::Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("must be a whole number from 0 to {}", u64::MAX))
+}
+
+/// Parses a thread count (its range is checked where it is used).
+pub fn parse_threads(text: &str) -> std::result::Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .map_err(|_| "must be a whole number from 1 to 1024".to_string())
+}
+
+/// Parses `--repeat`: a whole number, at least 1.
+pub fn parse_repeat(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("must be a whole number, at least 1".to_string()),
+    }
+}
+
+/// Parses `--precision`: the target half-width, between 0 and 0.5.
+pub fn parse_precision(text: &str) -> std::result::Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(h) if h > 0.0 && h < 0.5 => Ok(h),
+        _ => Err("the target half-width of the 95 % interval must be a number between 0 and 0.5 (both excluded), e.g. 0.001".to_string()),
+    }
 }
 
 /// Parses a path count: `100000`, `1_000_000`, `1e6`, `250k`, `2M`, `1G`.
@@ -519,29 +572,24 @@ fn compare_command(args: CompareArgs) -> Result<()> {
             plain.source.label
         )));
     }
+    // The same option handling as every other command: --sampling applies
+    // to every scenario alike, so common random numbers still pair paths.
     let models = names
         .iter()
         .map(|name| {
-            ModelArgs {
+            args.sim.load(&ModelArgs {
                 scenario: Some(name.clone()),
                 ..base.clone()
-            }
-            .load()
+            })
         })
         .collect::<Result<Vec<_>>>()?;
-    let threads = args.sim.thread_count()?;
+    let spec = args.sim.spec(false)?;
+    let threads = spec.threads;
     let plots = args
         .plots
         .as_deref()
         .map(OutputDir::prepare_for_file)
         .transpose()?;
-    let spec = RunSpec {
-        paths: args.sim.paths,
-        seed: args.sim.seed,
-        threads,
-        fan: false,
-        blocks: None,
-    };
     let total = spec.paths * models.len() as u64;
     let (result, elapsed) = with_progress(total, args.sim.quiet, |p| {
         crate::compare::run_compare(&models, &spec, p)
@@ -578,16 +626,8 @@ fn compare_command(args: CompareArgs) -> Result<()> {
 }
 
 fn sensitivity_command(args: SensitivityArgs) -> Result<()> {
-    let mut model = args.model.load()?;
-    args.sim.apply(&mut model)?;
-    let threads = args.sim.thread_count()?;
-    let spec = RunSpec {
-        paths: args.sim.paths,
-        seed: args.sim.seed,
-        threads,
-        fan: false,
-        blocks: None,
-    };
+    let model = args.sim.load(&args.model)?;
+    let spec = args.sim.spec(false)?;
     let plots = args
         .plots
         .as_deref()
@@ -650,15 +690,9 @@ fn bench_command(args: BenchArgs) -> Result<()> {
 }
 
 fn run_command(args: RunArgs) -> Result<()> {
-    let mut model = args.model.load()?;
-    args.sim.apply(&mut model)?;
+    let model = args.sim.load(&args.model)?;
     if args.precision.is_some() && (args.shard.is_some() || args.per_path) {
         return Err(Error::Usage("--precision decides the number of paths as it goes; it cannot be combined with --shard or --per-path".into()));
-    }
-    if let Some(h) = args.precision {
-        if !(h > 0.0 && h < 0.5) {
-            return Err(Error::Usage(format!("--precision {h}: the target half-width of the 95 % interval must lie between 0 and 0.5, e.g. 0.001")));
-        }
     }
     let threads = args.sim.thread_count()?;
     if args.per_path && args.out.is_none() {
@@ -684,13 +718,9 @@ fn run_command(args: RunArgs) -> Result<()> {
             "a shard writes only its --partial file; give --out to `runway merge`".into(),
         ));
     }
-    let mut spec = RunSpec {
-        paths: args.sim.paths,
-        seed: args.sim.seed,
-        threads,
-        fan: args.fan || args.out.is_some() || args.plots.is_some() || shard.is_some(),
-        blocks: None,
-    };
+    let mut spec = args
+        .sim
+        .spec(args.fan || args.out.is_some() || args.plots.is_some() || shard.is_some())?;
     if let Some(shard) = shard {
         spec.blocks = Some(shard.blocks(spec.block_count())?);
     }
@@ -936,23 +966,15 @@ fn print_report(summary: &Summary, format: Format) -> Result<()> {
 }
 
 fn backtest_command(args: BacktestArgs) -> Result<()> {
-    let mut model = args.model.load()?;
-    args.sim.apply(&mut model)?;
+    let model = args.sim.load(&args.model)?;
     let actual = crate::backtest::read_actuals(&args.actual, &model)?;
-    let threads = args.sim.thread_count()?;
+    let spec = args.sim.spec(true)?;
     // Check the output folder before the run.
     let out = args
         .out
         .as_deref()
         .map(|dir| crate::backtest::prepare_backtest_out(dir, args.force))
         .transpose()?;
-    let spec = RunSpec {
-        paths: args.sim.paths,
-        seed: args.sim.seed,
-        threads,
-        fan: true,
-        blocks: None,
-    };
     let (report, _) = with_progress(spec.paths, args.sim.quiet, |p| {
         crate::backtest::run_backtest(&model, &actual, &spec, p)
     })?;
@@ -975,9 +997,9 @@ fn write_charts(dir: &OutputDir, charts: &[crate::chart::Chart]) -> Result<()> {
 }
 
 fn report_command(args: ReportArgs) -> Result<()> {
-    let mut model = args.model.load()?;
-    args.sim.apply(&mut model)?;
-    let threads = args.sim.thread_count()?;
+    let model = args.sim.load(&args.model)?;
+    let spec = args.sim.spec(true)?;
+    let threads = spec.threads;
     if args.out.is_dir() {
         return Err(Error::Output {
             path: args.out.clone(),
@@ -1004,13 +1026,6 @@ fn report_command(args: ReportArgs) -> Result<()> {
         .unwrap_or("report.html")
         .to_string();
     crate::export::temp::sweep_stale(parent, &[&name]);
-    let spec = RunSpec {
-        paths: args.sim.paths,
-        seed: args.sim.seed,
-        threads,
-        fan: true,
-        blocks: None,
-    };
     let (tally, elapsed) = execute(&model, &spec, args.sim.quiet, None)?;
     let seconds = elapsed.as_secs_f64();
     let run = RunInfo {
@@ -1033,13 +1048,10 @@ fn report_command(args: ReportArgs) -> Result<()> {
     if model.scenario.is_none() && !model.scenarios.is_empty() {
         let mut models = Vec::new();
         for (name, _) in &model.scenarios {
-            let mut m = ModelArgs {
+            models.push(args.sim.load(&ModelArgs {
                 scenario: Some(name.clone()),
                 ..args.model.clone()
-            }
-            .load()?;
-            args.sim.apply(&mut m)?;
-            models.push(m);
+            })?);
         }
         let (result, _) = with_progress(spec.paths * models.len() as u64, args.sim.quiet, |p| {
             crate::compare::run_compare(&models, &sensitivity_spec, p)

@@ -366,7 +366,10 @@ fn argument_cases(dir: &Path) -> Vec<ArgumentCase> {
     cases.extend(for_check_and_run(
         "--set to a word where a number belongs",
         &[seed, "--set", "costs.payroll.monthly=lots"],
-        &["field `costs.payroll.monthly` = \"lots\"", "got string"],
+        &[
+            "field `costs.payroll.monthly` = \"lots\"",
+            "got text \"lots\"",
+        ],
     ));
     cases.extend(for_check_and_run(
         "--set a month to month 13",
@@ -498,6 +501,86 @@ fn argument_cases(dir: &Path) -> Vec<ArgumentCase> {
         &[seed, "--paths", "100", "-q", "--threads", "abc"],
         &["--threads", "'abc'"],
     ));
+    // Negative numbers reach the flag's own rule (not clap's "use -- -1" tip,
+    // which would take -1 for the model file).
+    for (flag, value, rule) in [
+        (
+            "--seed",
+            "-1",
+            "must be a whole number from 0 to 18446744073709551615",
+        ),
+        ("--paths", "-5", "must be a whole number from 1 to 10^15"),
+        ("--threads", "-2", "must be a whole number from 1 to 1024"),
+        (
+            "--precision",
+            "-1",
+            "must be a number between 0 and 0.5 (both excluded)",
+        ),
+        (
+            "--max-paths",
+            "-1",
+            "must be a whole number from 1 to 10^15",
+        ),
+    ] {
+        cases.push(ArgumentCase {
+            name: "a negative number for a numeric flag",
+            args: ["run", seed, "-q", flag, value].map(String::from).to_vec(),
+            expect: [flag, &format!("'{value}'"), rule]
+                .map(String::from)
+                .to_vec(),
+        });
+    }
+    for (command, flag, value, rule) in [
+        ("compare", "--seed", "-1", "must be a whole number from 0"),
+        (
+            "sensitivity",
+            "--paths",
+            "-1",
+            "must be a whole number from 1",
+        ),
+        (
+            "bench",
+            "--repeat",
+            "-1",
+            "must be a whole number, at least 1",
+        ),
+        (
+            "bench",
+            "--threads",
+            "1,-1",
+            "must be a whole number from 1 to 1024",
+        ),
+        ("bench", "--seed", "-7", "must be a whole number from 0"),
+    ] {
+        cases.push(ArgumentCase {
+            name: "a negative number for a numeric flag of another command",
+            args: [command, seed, "-q", flag, value]
+                .map(String::from)
+                .to_vec(),
+            expect: [flag, rule].map(String::from).to_vec(),
+        });
+    }
+    // compare takes its options through the same handling as run.
+    for command in ["run", "compare", "sensitivity", "report", "backtest"] {
+        cases.push(ArgumentCase {
+            name: "--sampling bogus",
+            args: [command, seed, "-q", "--sampling", "bogus"]
+                .map(String::from)
+                .to_vec(),
+            expect: ["--sampling", "'bogus'", "use mc (Monte Carlo) or lhs"]
+                .map(String::from)
+                .to_vec(),
+        });
+    }
+    cases.extend(for_check_and_run(
+        "--set a number beyond the range of 64-bit floats",
+        &[seed, "--set", "costs.payroll.monthly=1e400"],
+        &[
+            "--set",
+            "field `costs.payroll.monthly` = 1e400",
+            "the number is out of range: finite numbers only, |x| ≤ 1.8e308",
+        ],
+    ));
     cases.push(run_only(
         "--seed abc",
         &[seed, "--paths", "100", "-q", "--seed", "abc"],
@@ -554,5 +637,140 @@ fn the_shipped_example_models_pass_check() {
             "runway check {config} panicked:\n{}",
             outcome.stderr
         );
+    }
+}
+
+/// Words of the program's own types that must never reach a user.
+const INTERNAL_WORDS: &[&str] = &["Raw", "f64", "u64", "i64", "struct", "enum", "variant"];
+
+#[test]
+fn no_message_for_the_bad_input_corpus_names_an_internal_type() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut runs: Vec<(String, Vec<String>)> = corpus_files()
+        .iter()
+        .map(|file| {
+            let name = file
+                .file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            (name, vec!["check".to_string(), file.display().to_string()])
+        })
+        .collect();
+    runs.extend(
+        argument_cases(dir.path())
+            .into_iter()
+            .map(|case| (case.name.to_string(), case.args)),
+    );
+    let mut leaks = Vec::new();
+    for (name, args) in &runs {
+        let outcome = runway(args);
+        // The file's own name is the user's word, not ours.
+        let message = args.iter().fold(outcome.stderr.clone(), |text, arg| {
+            text.replace(arg.as_str(), "")
+        });
+        for word in INTERNAL_WORDS {
+            if message.contains(word) {
+                leaks.push(format!(
+                    "{name}: `{word}` in: {}",
+                    outcome.stderr.trim_end()
+                ));
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "messages name internal types:\n{}",
+        leaks.join("\n")
+    );
+}
+
+#[test]
+fn every_command_refuses_a_file_with_a_broken_scenario_before_simulating() {
+    let file = manifest_dir()
+        .join("tests")
+        .join("bad_input")
+        .join("scenario_broken.toml");
+    let file = file.to_str().expect("a UTF-8 path");
+    let actual = manifest_dir()
+        .join("configs")
+        .join("backtest_example_actual.csv");
+    let actual = actual.to_str().expect("a UTF-8 path");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let report = dir.path().join("report.html");
+    let report = report.to_str().expect("a UTF-8 path");
+    // Ten million paths: a command that simulated first would not come back
+    // within the test's timeout.
+    let many = ["--paths", "10M", "-q"];
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["check", file],
+        [&["run", file][..], &many].concat(),
+        [&["compare", file][..], &many].concat(),
+        [&["sensitivity", file][..], &many].concat(),
+        [&["report", file, "--out", report][..], &many].concat(),
+        [&["backtest", file, "--actual", actual][..], &many].concat(),
+        vec!["bench", file, "--paths", "10M", "-q"],
+        // Another scenario selected: the broken one is still checked.
+        vec!["check", file, "--scenario", "calm"],
+        [&["run", file, "--scenario", "calm"][..], &many].concat(),
+    ];
+    let mut failures = Failures::default();
+    let expect: Vec<String> = [
+        "scenario_broken.toml [scenarios.pessimistic]",
+        "field `costs.payroll.monthly` = -5",
+        "must not be negative",
+    ]
+    .map(String::from)
+    .to_vec();
+    for args in &commands {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let started = std::time::Instant::now();
+        let outcome = runway(&args);
+        let mut problems = refusal_problems(&outcome, &expect);
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            problems.push(format!("took {:?}: it simulated first", started.elapsed()));
+        }
+        failures.record(args[0].as_str(), &args, &outcome, problems);
+    }
+    failures.fail_if_any(commands.len());
+}
+
+#[test]
+fn check_output_for_every_shipped_config_contains_no_nan_or_inf() {
+    let mut configs = Vec::new();
+    let mut folders = vec![manifest_dir().join("configs")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("configs/ is readable") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                configs.push(path);
+            }
+        }
+    }
+    assert!(configs.len() >= 3, "found only {configs:?}");
+    for config in configs {
+        let outcome = runway([OsString::from("check"), config.clone().into_os_string()]);
+        assert_eq!(
+            outcome.code,
+            Some(0),
+            "{}: {}",
+            config.display(),
+            outcome.stderr
+        );
+        let lower = outcome.stdout.to_lowercase();
+        for word in ["nan", "inf"] {
+            let hits: Vec<&str> = lower
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| *w == word)
+                .collect();
+            assert!(
+                hits.is_empty(),
+                "runway check {} prints `{word}`:\n{}",
+                config.display(),
+                outcome.stdout
+            );
+        }
     }
 }

@@ -1030,3 +1030,130 @@ fn one_at_a_time_draws_of_batched_families_match_their_cdf() {
         assert_mean_within_5_se(label, &samples, mean, variance);
     }
 }
+
+// ---------------------------------------------------------------------------
+// The accepted range of beta, PERT and gamma shapes
+// ---------------------------------------------------------------------------
+
+/// Sample variance within 5 standard errors of `variance`, the standard
+/// error estimated from the sample's fourth central moment.
+fn assert_variance_within_5_se(label: &str, samples: &[f64], variance: f64) {
+    let n = samples.len() as f64;
+    let mean = samples.iter().sum::<f64>() / n;
+    let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let m4 = samples.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n;
+    let se = ((m4 - var * var) / n).sqrt();
+    assert!(
+        (var - variance).abs() <= MEAN_SE_LIMIT * se,
+        "{label}: sample variance {var} is {:.2} standard errors from the analytic {variance}",
+        (var - variance).abs() / se
+    );
+}
+
+#[test]
+fn beta_pert_and_gamma_at_the_ends_of_their_accepted_ranges_draw_correct_moments_quickly() {
+    let edges = [
+        (
+            "beta(0.01, 0.01) on [0, 200]",
+            Dist::scaled_beta(0.01, 0.01, 0.0, 200.0).unwrap(),
+        ),
+        (
+            "beta(0.01, 5) on [0, 200]",
+            Dist::scaled_beta(0.01, 5.0, 0.0, 200.0).unwrap(),
+        ),
+        (
+            "beta(1e5, 1e5) on [0, 200]",
+            Dist::scaled_beta(1e5, 1e5, 0.0, 200.0).unwrap(),
+        ),
+        (
+            "beta(1e5, 0.01)",
+            Dist::scaled_beta(1e5, 0.01, 0.0, 1.0).unwrap(),
+        ),
+        ("gamma(0.01, 3)", Dist::gamma(0.01, 3.0).unwrap()),
+        ("gamma(1e4, 0.01)", Dist::gamma(1e4, 0.01).unwrap()),
+        (
+            "pert(0, 3, 9) with lambda 99999",
+            Dist::pert(0.0, 3.0, 9.0, 99_999.0).unwrap(),
+        ),
+    ];
+    for (label, dist) in &edges {
+        let started = std::time::Instant::now();
+        // No KS test here: with a shape of 0.01 about a third of the draws lie
+        // within 1e-16 of an end and round to it, so the sample has ties a
+        // continuous CDF cannot match; the moments still must.
+        let samples = draw(label, dist);
+        assert_inside_support(label, dist, &samples);
+        assert_mean_within_5_se(
+            label,
+            &samples,
+            dist.mean().unwrap(),
+            dist.variance().unwrap(),
+        );
+        assert_variance_within_5_se(label, &samples, dist.variance().unwrap());
+        // Each percentile round-trips through the CDF, except where it lies
+        // within a few doubles of an end of the support (with shape 0.01 the
+        // 95th percentile of beta(0.01, 0.01) is 1 − 1e-100 or so: the
+        // nearest doubles are the end itself, where the CDF is 1).
+        let (lo, hi) = dist.support();
+        for q in [0.05, 0.5, 0.95] {
+            let x = dist.quantile(q);
+            let at_an_end = (hi.is_finite() && (hi - x).abs() <= 4.0 * f64::EPSILON * hi.abs())
+                || (lo.is_finite() && (x - lo).abs() <= 4.0 * f64::EPSILON * lo.abs().max(1e-300));
+            assert!(
+                at_an_end || (dist.cdf(x) - q).abs() <= QUANTILE_TOLERANCE,
+                "{label}: cdf(quantile({q})) = cdf({x}) = {}",
+                dist.cdf(x)
+            );
+        }
+        // The table LHS and the copula draw through: built, and close to
+        // the exact quantile (relative to the spread) at stratum centres.
+        let table = dist.quantile_table();
+        let spread = (dist.quantile(0.95) - dist.quantile(0.05)).max(f64::MIN_POSITIVE);
+        for i in 0..1024 {
+            let u = (i as f64 + 0.5) / 1024.0;
+            let exact = dist.quantile(u);
+            if let Some(t) = &table {
+                let tabulated = t.quantile(dist, u);
+                assert!(
+                    (tabulated - exact).abs() <= 1e-6 * spread.max(exact.abs()),
+                    "{label}: tabulated quantile({u}) = {tabulated}, exact {exact}"
+                );
+            }
+        }
+        let took = started.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{label}: the checks took {took:?}"
+        );
+    }
+}
+
+#[test]
+fn beta_pert_and_gamma_shapes_outside_the_accepted_range_are_refused_with_the_rule() {
+    let beta_rule = "`alpha` and `beta` must be between 0.01 and 100000";
+    let gamma_rule = "`shape` must be between 0.01 and 10000";
+    let cases = [
+        (Dist::scaled_beta(0.0099, 1.0, 0.0, 1.0).err(), beta_rule),
+        (Dist::scaled_beta(1e-8, 1e-8, 0.0, 200.0).err(), beta_rule),
+        (Dist::scaled_beta(2.0, 100_001.0, 0.0, 1.0).err(), beta_rule),
+        (Dist::scaled_beta(1e10, 1e10, 0.0, 1.0).err(), beta_rule),
+        (Dist::gamma(0.0099, 1.0).err(), gamma_rule),
+        (Dist::gamma(10_001.0, 1.0).err(), gamma_rule),
+        (
+            Dist::pert(0.0, 1.0, 2.0, 100_000.0).err(),
+            "`lambda` must be greater than 0 and at most 99999",
+        ),
+        (
+            Dist::pert(0.0, 1e305, 1.5e305, 99_999.0).err(),
+            "the shapes PERT derives from `min`, `mode`, `max` and `lambda`",
+        ),
+        (
+            Dist::pert(-1e308, 1e308, 1e308, 4.0).err(),
+            "the range must be at most 1.8e308 wide",
+        ),
+    ];
+    for (error, rule) in cases {
+        let error = error.expect("the parameters are refused");
+        assert!(error.0.contains(rule), "{error} lacks {rule:?}");
+    }
+}

@@ -301,3 +301,64 @@ fn few_insolvent_paths_trigger_a_warning_with_the_paths_needed() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!v["warnings"].as_array().unwrap().is_empty());
 }
+
+/// The JSON report of one `runway` call.
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let out = Command::cargo_bin("runway")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "runway {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn compare_with_lhs_gives_each_scenario_the_insolvency_of_run_with_lhs_and_differs_from_monte_carlo(
+) {
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/openai_2024.toml");
+    let common = ["--paths", "8192", "--seed", "5", "-q", "-f", "json"];
+    let compare = |extra: &[&str]| json_of(&[&["compare", model][..], &common, extra].concat());
+    let lhs = compare(&["--sampling", "lhs"]);
+    let mc = compare(&[]);
+    let counts = |report: &serde_json::Value| -> Vec<(String, u64)> {
+        report["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["scenario"].as_str().unwrap().to_string(),
+                    s["insolvency"]["count"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (lhs_counts, mc_counts) = (counts(&lhs), counts(&mc));
+    assert!(lhs_counts.len() >= 2);
+    assert_ne!(
+        lhs_counts, mc_counts,
+        "compare --sampling lhs gave the Monte Carlo counts"
+    );
+    for (sampling, counts) in [("lhs", &lhs_counts), ("mc", &mc_counts)] {
+        for (scenario, count) in counts {
+            let run = json_of(
+                &[
+                    &["run", model, "--scenario", scenario, "--sampling", sampling][..],
+                    &common,
+                ]
+                .concat(),
+            );
+            assert_eq!(
+                run["insolvency"]["count"].as_u64().unwrap(),
+                *count,
+                "scenario {scenario}, --sampling {sampling}: compare and run disagree"
+            );
+        }
+    }
+}

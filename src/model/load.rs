@@ -52,8 +52,63 @@ pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Model> {
 }
 
 /// Checks a model given as text; `label` names it in messages.
+///
+/// Every variant of the file is checked, not only the one selected: the
+/// base model and each `[scenarios.NAME]` merged over it (with the same
+/// overrides), so that a broken scenario is refused by every command before
+/// anything is simulated. Checking is cheap next to any simulation.
 pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model> {
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(label, text, &e))?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(label, text, &e))?;
+    if table.is_empty() {
+        return Err(Error::Field {
+            file: label.to_string(),
+            path: "model".into(),
+            value: None,
+            rule: "the file holds no settings; a model needs at least [model] and [cash] sections (see configs/startup_seed.toml)".into(),
+        });
+    }
+    let model = load_variant(table.clone(), text, label, options)?;
+    let mut others: Vec<Option<String>> = vec![None];
+    if let Some(scenarios) = table.get("scenarios").and_then(|s| s.as_table()) {
+        others.extend(scenarios.keys().cloned().map(Some));
+    }
+    for scenario in others {
+        if scenario == options.scenario {
+            continue;
+        }
+        let variant = LoadOptions {
+            scenario: scenario.clone(),
+            overrides: options.overrides.clone(),
+        };
+        load_variant(table.clone(), text, label, &variant).map_err(|e| match (e, &scenario) {
+            // A rule broken only in this scenario: name it.
+            (
+                Error::Field {
+                    file,
+                    path,
+                    value,
+                    rule,
+                },
+                Some(name),
+            ) if file == label => Error::Field {
+                file: format!("{label} [scenarios.{name}]"),
+                path,
+                value,
+                rule,
+            },
+            (e, _) => e,
+        })?;
+    }
+    Ok(model)
+}
+
+/// Checks one variant of the model: the base with `options` applied.
+fn load_variant(
+    mut table: toml::Table,
+    text: &str,
+    label: &str,
+    options: &LoadOptions,
+) -> Result<Model> {
     if table.is_empty() {
         return Err(Error::Field {
             file: label.to_string(),
@@ -112,7 +167,7 @@ pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model>
                     path
                 },
                 value: None,
-                rule: inner.message().trim().to_string(),
+                rule: user_words(inner.message().trim()),
             }
         })
         .map_err(blame)?;
@@ -121,6 +176,76 @@ pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model>
         text: Arc::from(text),
     };
     validate(raw, source, scenario).map_err(blame)
+}
+
+/// A type the schema expects, in the user's words.
+fn expected_words(expected: &str) -> String {
+    let e = expected.trim();
+    match e {
+        "a string" | "a borrowed string" | "a char" => "text".into(),
+        "a boolean" => "true or false".into(),
+        "f64" | "f32" => "a number".into(),
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128"
+        | "isize" => "a whole number".into(),
+        "a sequence" => "a list".into(),
+        "a map" => "a table".into(),
+        _ if e.starts_with("struct ") || e.starts_with("map") => "a table".into(),
+        _ if e.starts_with("enum ") => "one of the names listed for this field".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A value as serde names it (`integer \`5\``, `string "x"`), in the user's words.
+fn found_words(found: &str) -> String {
+    let f = found.trim();
+    let quoted = |prefix: &str| {
+        f.strip_prefix(prefix)
+            .map(|rest| rest.trim().trim_matches('`').to_string())
+    };
+    if let Some(n) = quoted("integer").or_else(|| quoted("floating point")) {
+        return format!("the number {n}");
+    }
+    if let Some(b) = quoted("boolean") {
+        return format!("{b} (true or false)");
+    }
+    if let Some(text) = f.strip_prefix("string ") {
+        return format!("text {text}");
+    }
+    match f {
+        "map" => "a table".into(),
+        "sequence" => "a list".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Rewrites a serde or TOML message so that it names no internal type
+/// (`struct RawCost`, `f64`, an untagged enum): "expected a table, got the
+/// number 5" instead of "invalid type: integer `5`, expected struct RawCost".
+fn user_words(message: &str) -> String {
+    if message.contains("did not match any variant of untagged enum OneOrMany") {
+        return "expected a name or a list of names, e.g. \"compute\" or [\"compute\", \"payroll\"]"
+            .into();
+    }
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(kind) {
+            if let Some((found, expected)) = rest.rsplit_once(", expected ") {
+                return format!(
+                    "expected {}, got {}",
+                    expected_words(expected),
+                    found_words(found)
+                );
+            }
+        }
+    }
+    let mut out = message.to_string();
+    for (internal, words) in [
+        ("expected f64", "expected a number"),
+        ("expected u64", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+    ] {
+        out = out.replace(internal, words);
+    }
+    out
 }
 
 fn syntax_error(label: &str, text: &str, e: &toml::de::Error) -> Error {
@@ -137,7 +262,14 @@ fn syntax_error(label: &str, text: &str, e: &toml::de::Error) -> Error {
         file: label.to_string(),
         line,
         column,
-        message: e.message().trim().to_string(),
+        message: {
+            let message = e.message().trim();
+            if message.contains("floating-point number") {
+                format!("{message} (numbers must be finite, |x| ≤ 1.8e308)")
+            } else {
+                message.to_string()
+            }
+        },
     }
 }
 
@@ -328,6 +460,21 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
         return Err(usage(
             "write an override as FIELD=VALUE, e.g. funding.microsoft.probability=0".into(),
         ));
+    }
+    let out_of_range = value_text.parse::<f64>().is_ok_and(|x| !x.is_finite())
+        && !value_text
+            .trim_start_matches(['+', '-'])
+            .eq_ignore_ascii_case("inf")
+        && !value_text
+            .trim_start_matches(['+', '-'])
+            .eq_ignore_ascii_case("nan");
+    if out_of_range {
+        return Err(Error::Field {
+            file: "--set".into(),
+            path: path.to_string(),
+            value: Some(value_text.to_string()),
+            rule: "the number is out of range: finite numbers only, |x| ≤ 1.8e308".into(),
+        });
     }
     let value = match toml::from_str::<toml::Table>(&format!("v = {value_text}")) {
         Ok(mut t) => t.remove("v").expect("parsed key"),

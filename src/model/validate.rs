@@ -68,8 +68,8 @@ impl<'a> Checker<'a> {
                 format!(
                     "; {} can produce values in [{}, {}]: choose a bounded family or add `truncate = {{ min = .., max = .. }}`",
                     dist.label(),
-                    lo,
-                    hi
+                    crate::dist::fmt_num(lo),
+                    crate::dist::fmt_num(hi)
                 )
             };
             return Err(self.err(
@@ -234,6 +234,59 @@ impl<'a> Checker<'a> {
 
 /// Parses a number or a distribution table. The error is the rule broken.
 pub(crate) fn parse_dist(value: &toml::Value) -> std::result::Result<Dist, String> {
+    let dist = parse_family(value)?;
+    check_finite_values(&dist)?;
+    Ok(dist)
+}
+
+/// The one rule for every family: the numbers runway computes from a
+/// distribution (its mean and standard deviation, and the 5th, 50th and 95th
+/// percentiles `check` lists) must be finite, or draws and reports would
+/// overflow to inf or NaN.
+fn check_finite_values(dist: &Dist) -> std::result::Result<(), String> {
+    if dist.as_constant().is_some() {
+        return Ok(());
+    }
+    let values = [
+        ("mean", dist.mean()),
+        ("standard deviation", dist.variance().map(f64::sqrt)),
+        ("5th percentile", Some(dist.quantile(0.05))),
+        ("median", Some(dist.quantile(0.5))),
+        ("95th percentile", Some(dist.quantile(0.95))),
+    ];
+    for (what, value) in values {
+        match value {
+            Some(x) if x.is_nan() => {
+                return Err(format!(
+                    "its values overflow: the {what} cannot be computed (the numbers pass 1.8e308); amounts must stay finite"
+                ))
+            }
+            Some(x) if x.is_infinite() => {
+                return Err(format!(
+                    "its values overflow: the {what} is beyond {}1.8e308; amounts must stay finite",
+                    if x < 0.0 { "-" } else { "" }
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A value's kind in the user's words, for "got ..." in messages.
+pub(crate) fn describe_value(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => format!("text \"{s}\""),
+        toml::Value::Integer(i) => format!("the number {i}"),
+        toml::Value::Float(x) => format!("the number {x}"),
+        toml::Value::Boolean(b) => format!("{b} (true or false)"),
+        toml::Value::Datetime(d) => format!("the date {d}"),
+        toml::Value::Array(_) => "a list".into(),
+        toml::Value::Table(_) => "a table".into(),
+    }
+}
+
+fn parse_family(value: &toml::Value) -> std::result::Result<Dist, String> {
     let number = |v: &toml::Value| -> Option<f64> {
         match v {
             toml::Value::Integer(i) => Some(*i as f64),
@@ -242,14 +295,15 @@ pub(crate) fn parse_dist(value: &toml::Value) -> std::result::Result<Dist, Strin
         }
     };
     if let Some(x) = number(value) {
-        return Dist::constant(x).map_err(|e| e.0);
+        return Dist::constant(x)
+            .map_err(|_| format!("must be a finite number (|x| ≤ 1.8e308), got {x}"));
     }
     let table = match value {
         toml::Value::Table(t) => t,
         _ => {
             return Err(format!(
                 "expected a number or a distribution such as {{ normal = {{ mean = 0, sd = 1 }} }}, got {}",
-                value.type_str()
+                describe_value(value)
             ))
         }
     };
@@ -270,9 +324,12 @@ pub(crate) fn parse_dist(value: &toml::Value) -> std::result::Result<Dist, Strin
     let get = |key: &str| -> std::result::Result<Option<f64>, String> {
         match params.get(key) {
             None => Ok(None),
-            Some(v) => number(v)
-                .map(Some)
-                .ok_or_else(|| format!("`{family}.{key}` must be a number, got {}", v.type_str())),
+            Some(v) => number(v).map(Some).ok_or_else(|| {
+                format!(
+                    "`{family}.{key}` must be a number, got {}",
+                    describe_value(v)
+                )
+            }),
         }
     };
     let need = |key: &str| -> std::result::Result<f64, String> {

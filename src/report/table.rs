@@ -19,6 +19,10 @@ pub fn format_probability(p: f64) -> String {
 
 /// An amount of money with thousands separators and 3–4 significant digits.
 pub fn format_money(x: f64) -> String {
+    // Validation keeps every shown amount finite; never print inf or NaN.
+    if !x.is_finite() {
+        return "n/a".into();
+    }
     let magnitude = x.abs();
     let decimals = if magnitude >= 1000.0 {
         0
