@@ -835,24 +835,30 @@ impl Dist {
         }
     }
 
-    /// The analytic mean of the untruncated family (`None` when truncated).
+    /// The analytic mean of the untruncated family (`None` when truncated),
+    /// computed so that it overflows only when the mean itself does (a
+    /// uniform over [1e308, 1.7e308] has a finite mean).
     pub fn mean(&self) -> Option<f64> {
         if self.truncation.is_some() {
             return None;
         }
         Some(match &self.family {
             Family::Constant(v) => *v,
-            Family::Uniform { min, max } => (min + max) / 2.0,
+            Family::Uniform { min, max } => min / 2.0 + max / 2.0,
             Family::Normal { mean, .. } => *mean,
             Family::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
-            Family::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Family::Triangular { min, mode, max } => min / 3.0 + mode / 3.0 + max / 3.0,
             Family::ScaledBeta {
                 min,
                 max,
                 alpha,
                 beta,
                 ..
-            } => min + (max - min) * alpha / (alpha + beta),
+            } => {
+                // A convex combination of min and max: never past either.
+                let w = alpha / (alpha + beta);
+                min * (1.0 - w) + max * w
+            }
             Family::Gamma { shape, scale, .. } => shape * scale,
             Family::Bernoulli { p } => *p,
             Family::DiscreteUniform { min, max } => (*min as f64 + *max as f64) / 2.0,
@@ -873,6 +879,51 @@ impl Dist {
 
     /// The analytic variance of the untruncated family (`None` when truncated).
     pub fn variance(&self) -> Option<f64> {
+        self.sd().map(|sd| sd * sd)
+    }
+
+    /// The analytic standard deviation of the untruncated family (`None`
+    /// when truncated), computed on values scaled to at most 1 where the
+    /// family allows, so it overflows only when the deviation itself does.
+    pub fn sd(&self) -> Option<f64> {
+        if self.truncation.is_some() {
+            return None;
+        }
+        let half_range = |min: f64, max: f64| max / 2.0 - min / 2.0;
+        Some(match &self.family {
+            Family::Uniform { min, max } => half_range(*min, *max) / 3f64.sqrt(),
+            Family::Normal { sd, .. } => *sd,
+            Family::LogNormal { mu, sigma } => {
+                // e^(μ + σ²/2) · √(e^(σ²) − 1), in logs.
+                (mu + sigma * sigma / 2.0 + 0.5 * (sigma * sigma).exp_m1().ln()).exp()
+            }
+            Family::Triangular { min, mode, max } => {
+                let k = min.abs().max(mode.abs()).max(max.abs());
+                if k == 0.0 {
+                    return Some(0.0);
+                }
+                let (a, c, b) = (min / k, mode / k, max / k);
+                k * ((a * a + b * b + c * c - a * b - a * c - b * c) / 18.0)
+                    .max(0.0)
+                    .sqrt()
+            }
+            Family::ScaledBeta {
+                min,
+                max,
+                alpha,
+                beta,
+                ..
+            } => {
+                let s = alpha + beta;
+                half_range(*min, *max) * (2.0 * (alpha * beta / (s * s * (s + 1.0))).sqrt())
+            }
+            Family::Gamma { shape, scale, .. } => shape.sqrt() * scale,
+            _ => return self.raw_variance().map(f64::sqrt),
+        })
+    }
+
+    /// The variance by its textbook formula (the discrete families).
+    fn raw_variance(&self) -> Option<f64> {
         if self.truncation.is_some() {
             return None;
         }

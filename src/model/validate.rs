@@ -249,7 +249,7 @@ fn check_finite_values(dist: &Dist) -> std::result::Result<(), String> {
     }
     let values = [
         ("mean", dist.mean()),
-        ("standard deviation", dist.variance().map(f64::sqrt)),
+        ("standard deviation", dist.sd()),
         ("5th percentile", Some(dist.quantile(0.05))),
         ("median", Some(dist.quantile(0.5))),
         ("95th percentile", Some(dist.quantile(0.95))),
