@@ -217,6 +217,12 @@ fn forge(path: &Path, partial: &serde_json::Value) {
     std::fs::write(path, body).unwrap();
 }
 
+/// Writes `partial` as a forged file at `path` and merges it after `good`.
+fn merge_forged(good: &Path, path: &Path, partial: &serde_json::Value) -> std::process::Output {
+    forge(path, partial);
+    runway().arg("merge").arg(good).arg(path).output().unwrap()
+}
+
 fn read_body(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap();
     let body = &text[..text.trim_end().rfind('\n').unwrap()];
@@ -287,12 +293,7 @@ fn forged_partials_with_valid_checksums_are_refused_by_file_and_field_without_a_
         let mut forged = original.clone();
         edit(&mut forged);
         let path = tmp.path().join(format!("{name}.json"));
-        forge(&path, &forged);
-        let output = runway()
-            .arg("merge")
-            .args([&parts[0], &path])
-            .output()
-            .unwrap();
+        let output = merge_forged(&parts[0], &path, &forged);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
         assert!(
@@ -372,13 +373,7 @@ fn any_single_forged_number_in_a_partial_gives_exit_0_or_2_and_never_a_crash_or_
     for (i, leaf) in chosen.enumerate() {
         let mut forged = original.clone();
         *forged.pointer_mut(leaf).unwrap() = replacements[i % 3].clone();
-        let path = tmp.path().join("fuzzed.json");
-        forge(&path, &forged);
-        let output = runway()
-            .arg("merge")
-            .args([&parts[0], &path])
-            .output()
-            .unwrap();
+        let output = merge_forged(&parts[0], &tmp.path().join("fuzzed.json"), &forged);
         let code = output.status.code();
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
