@@ -217,6 +217,7 @@ impl Dist {
                 "`min` ({min}) must not be greater than `max` ({max})"
             ));
         }
+        finite_width(min, max)?;
         Ok(Dist::plain(
             Family::Uniform { min, max },
             format!("uniform({}, {})", fmt_num(min), fmt_num(max)),
@@ -277,6 +278,7 @@ impl Dist {
     /// Triangular on [min, max] with peak `mode` (min < max, min ≤ mode ≤ max).
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, ParamError> {
         check_min_mode_max(min, mode, max)?;
+        finite_width(min, max)?;
         Ok(Dist::plain(
             Family::Triangular { min, mode, max },
             format!(
