@@ -551,6 +551,11 @@ fn with_progress<T: Send>(
             .join()
             .unwrap_or_else(|_| Err(Error::Internal("a worker thread panicked".into())))
     });
+    // A signal that came after the last block was taken still stops the
+    // command: it exits with the signal's code, not 0.
+    if result.is_ok() && crate::signals::received().is_some() {
+        return Err(crate::signals::interrupted());
+    }
     result.map(|v| (v, started.elapsed()))
 }
 
@@ -794,7 +799,7 @@ fn run_command(args: RunArgs) -> Result<()> {
             sampling: model.sampling.describe().into(),
             threads,
             elapsed_seconds: seconds,
-            tally,
+            tally: (&tally).into(),
         };
         let path = target.path().to_path_buf();
         crate::shard::write_partial(target, &partial)?;

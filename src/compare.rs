@@ -123,9 +123,12 @@ pub fn run_compare(models: &[Model], spec: &RunSpec, progress: &Progress) -> Res
                         (false, true) => pair.this_only += 1,
                         (false, false) => pair.neither += 1,
                     }
-                    let diff = b.end_cash - a.end_cash;
-                    pair.end_cash_diff_sum.add(diff);
-                    pair.end_cash_diff_sq_sum.add_square(diff);
+                    // b − a may overflow where a and b do not: sum the two
+                    // and (b − a)² = b² − 2ab + a² exactly instead.
+                    pair.end_cash_diff_sum.add(b.end_cash);
+                    pair.end_cash_diff_sum.add(-a.end_cash);
+                    pair.end_cash_diff_sq_sum
+                        .add_difference_square(b.end_cash, a.end_cash);
                 }
             }
             Ok(())

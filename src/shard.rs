@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::export::sha256_hex;
 use crate::model::Sampling;
 use crate::model::{load_str, LoadOptions, Model};
-use crate::stats::{ExactSum, Tally};
+use crate::stats::{ExactSum, Tally, TallyWire};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -114,8 +114,9 @@ pub struct Partial {
     pub threads: usize,
     /// Seconds this shard took (timing only).
     pub elapsed_seconds: f64,
-    /// The shard's tally.
-    pub tally: Tally,
+    /// The shard's tally, as written (sketches are built from it only after
+    /// its shape has been checked against the model).
+    pub tally: TallyWire,
 }
 
 /// Where a shard's partial file goes, checked before the run: the folder
@@ -211,6 +212,18 @@ fn invalid(path: &Path, rule: impl Into<String>) -> Error {
 
 /// Reads and verifies a partial file.
 pub fn read_partial(path: &Path) -> Result<Partial> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| invalid(path, format!("cannot read the partial file: {e}")))?
+        .len();
+    if size > MAX_PARTIAL_BYTES {
+        return Err(invalid(
+            path,
+            format!(
+                "{size} bytes is larger than any partial file runway writes (at most {} MiB, for 600 months); not a runway partial file",
+                MAX_PARTIAL_BYTES >> 20
+            ),
+        ));
+    }
     let bytes = std::fs::read(path)
         .map_err(|e| invalid(path, format!("cannot read the partial file: {e}")))?;
     let body_end = bytes[..bytes.len().saturating_sub(1)]
@@ -258,6 +271,10 @@ pub fn read_partial(path: &Path) -> Result<Partial> {
     }
     Ok(partial)
 }
+
+/// The largest partial file read: far above what 600 months of sketches
+/// take, far below what would strain memory.
+const MAX_PARTIAL_BYTES: u64 = 256 << 20;
 
 /// The most paths a run can have (as the command line allows).
 const MAX_PATHS: u64 = 1_000_000_000_000_000;
@@ -386,14 +403,14 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
     let mut tally = crate::engine::empty_tally(&model, true);
     let (mut threads, mut elapsed_seconds) = (1, 0.0);
     for (index, path) in files.iter().enumerate() {
-        let read;
+        let mut read;
         let p = if index == 0 {
-            &first
+            &mut first
         } else {
             read = read_partial(path)?;
             check_header(path, &read)?;
             check_same_run(path, &read, first_path, &first)?;
-            &read
+            &mut read
         };
         if let Some(other) = seen.get(&p.shard) {
             return Err(invalid(
@@ -407,8 +424,14 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
             ));
         }
         seen.insert(p.shard, path);
-        check_tally(path, p, &model)?;
-        tally.merge(&p.tally);
+        // The shape first (it bounds how many sketches there are), then the
+        // sketches themselves, then what their values must satisfy.
+        check_shape(path, &p.tally, &model)?;
+        let shard_tally = std::mem::take(&mut p.tally)
+            .into_tally()
+            .map_err(|rule| invalid(path, format!("its tally has a {rule}")))?;
+        check_tally(path, p, &shard_tally, &model)?;
+        tally.merge(&shard_tally);
         threads = threads.max(p.threads);
         elapsed_seconds += p.elapsed_seconds;
     }
@@ -427,7 +450,7 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         )));
     }
     // The header describes the run; its own tally is merged already.
-    first.tally = crate::engine::empty_tally(&model, false);
+    first.tally = TallyWire::default();
     Ok(Merged {
         seed: first.seed,
         threads,
@@ -467,25 +490,11 @@ fn check_same_run(path: &Path, p: &Partial, first_path: &Path, first: &Partial) 
 /// count within its paths, every sketch holding its paths, the sum of end
 /// cash between paths × min and paths × max. Anything else is a damaged or
 /// forged file (its checksum proves nothing: anyone can recompute it).
-fn check_tally(path: &Path, p: &Partial, model: &Model) -> Result<()> {
-    let t = &p.tally;
-    let months = model.months as usize;
+fn check_tally(path: &Path, p: &Partial, t: &Tally, model: &Model) -> Result<()> {
     let refuse = |rule: String| Err(invalid(path, format!("its tally {rule}")));
     let Some(fan) = &t.fan else {
         return refuse("has no per-month sketches (`fan`), which every shard writes".into());
     };
-    let per_month = [&fan.cash, &fan.revenue, &fan.cost, &fan.users];
-    if t.insolvent_in_month.len() != months
-        || t.inflow_arrived.len() != model.inflows.len()
-        || t.shock_struck.len() != model.shocks.len()
-        || per_month.iter().any(|v| v.len() != months)
-    {
-        return refuse(format!(
-            "does not fit its model ({months} months, {} inflows, {} shocks)",
-            model.inflows.len(),
-            model.shocks.len()
-        ));
-    }
     let first_path = p.blocks[0] * BLOCK_SIZE as u64;
     let expected_paths =
         ((p.blocks[1] - p.blocks[0]) * BLOCK_SIZE as u64).min(p.paths.saturating_sub(first_path));
@@ -544,8 +553,36 @@ fn check_tally(path: &Path, p: &Partial, model: &Model) -> Result<()> {
             ));
         }
     }
-    if t.funding_sum.compare(&ExactSum::new()).is_lt() {
-        return refuse("has a negative sum of funding received".into());
+    let mean_funding = t.funding_sum.divided_by(t.paths);
+    if !(mean_funding >= 0.0 && mean_funding.is_finite()) {
+        return refuse(format!(
+            "has a sum of funding received whose mean over its paths ({mean_funding:e}) is negative or not finite"
+        ));
+    }
+    Ok(())
+}
+
+/// A partial's tally must have the model's shape (months, inflows, shocks,
+/// a fan of four per-month sketches): checked before any sketch is built,
+/// so that a forged file cannot make the reader build more than the model
+/// has.
+fn check_shape(path: &Path, t: &TallyWire, model: &Model) -> Result<()> {
+    let months = model.months as usize;
+    let refuse = |rule: String| Err(invalid(path, format!("its tally {rule}")));
+    let Some(fan) = &t.fan else {
+        return refuse("has no per-month sketches (`fan`), which every shard writes".into());
+    };
+    let per_month = [&fan.cash, &fan.revenue, &fan.cost, &fan.users];
+    if t.insolvent_in_month.len() != months
+        || t.inflow_arrived.len() != model.inflows.len()
+        || t.shock_struck.len() != model.shocks.len()
+        || per_month.iter().any(|v| v.len() != months)
+    {
+        return refuse(format!(
+            "does not fit its model ({months} months, {} inflows, {} shocks)",
+            model.inflows.len(),
+            model.shocks.len()
+        ));
     }
     Ok(())
 }

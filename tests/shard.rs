@@ -235,7 +235,7 @@ fn forged_partials_with_valid_checksums_are_refused_by_file_and_field_without_a_
     let parts: Vec<PathBuf> = (0..2).map(|k| shard(tmp.path(), k, 2, &[])).collect();
     let original = read_body(&parts[1]);
     type Edit = fn(&mut serde_json::Value);
-    let cases: [(&str, Edit, &str); 12] = [
+    let cases: [(&str, Edit, &str); 13] = [
         (
             "huge-shards",
             |v| v["shards"] = 8_000_000_000_000u64.into(),
@@ -287,6 +287,11 @@ fn forged_partials_with_valid_checksums_are_refused_by_file_and_field_without_a_
             "inflow-beyond-paths",
             |v| v["tally"]["inflow_arrived"][0] = 1_000_000.into(),
             "inflow",
+        ),
+        (
+            "huge-funding",
+            |v| v["tally"]["funding_sum"] = format!("0x7fffffff{}", "f".repeat(560)).into(),
+            "funding",
         ),
     ];
     for (name, edit, field) in cases {
@@ -388,4 +393,56 @@ fn any_single_forged_number_in_a_partial_gives_exit_0_or_2_and_never_a_crash_or_
         tried += 1;
     }
     assert!(tried > 40, "{tried} forgeries tried");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_forged_partial_claiming_thousands_of_wide_sketches_is_refused_in_little_memory() {
+    // 3 000 per-month sketches, each spanning every bucket from 1e-12 to
+    // 1.8e308 (2 MiB of dense buckets apiece): refused by its shape before
+    // any sketch is built, in a small, fixed amount of memory.
+    let tmp = tempfile::tempdir().unwrap();
+    let parts: Vec<PathBuf> = (0..2).map(|k| shard(tmp.path(), k, 2, &[])).collect();
+    let mut forged = read_body(&parts[1]);
+    let (lo, hi) = (1e-12f64.to_bits() >> 44, f64::MAX.to_bits() >> 44);
+    let wide = serde_json::json!({
+        "positive": [[lo, 1], [hi - lo, 1]],
+        "negative": [[lo, 1], [hi - lo, 1]],
+        "zero": 0, "count": 4, "min": -f64::MAX, "max": f64::MAX
+    });
+    forged["tally"]["fan"]["cash"] = serde_json::Value::Array(vec![wide; 3000]);
+    let path = tmp.path().join("wide.json");
+    forge(&path, &forged);
+    let started = std::time::Instant::now();
+    if !Path::new("/usr/bin/time").exists() {
+        // No GNU time here: the exit code and message still count.
+        runway()
+            .arg("merge")
+            .args([&parts[0], &path])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("does not fit"));
+        return;
+    }
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "peak-kib %M"])
+        .arg(assert_cmd::cargo::cargo_bin("runway"))
+        .arg("merge")
+        .arg(&parts[0])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let peak: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-kib "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap();
+    assert!(
+        stderr.contains("wide.json") && stderr.contains("does not fit"),
+        "{stderr}"
+    );
+    assert!(peak < 256 * 1024, "peak {peak} KiB");
+    assert!(started.elapsed().as_secs() < 30);
 }

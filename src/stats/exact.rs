@@ -259,7 +259,9 @@ impl ExactSum {
             return 0.0;
         }
         let (negative, magnitude) = self.0.sign_magnitude();
-        signed(negative, round_quotient(&magnitude, n, SUM_LSB_EXPONENT))
+        let rounded = round_quotient(&magnitude, n, SUM_LSB_EXPONENT);
+        // A negative sum whose quotient rounds to zero is 0, not −0.
+        signed(negative && rounded != 0.0, rounded)
     }
 
     /// Compares the sums exactly.
@@ -312,9 +314,11 @@ impl ExactSum {
             exponent -= 1;
         }
         let half = exponent / 2;
-        // 2^half in two factors, each within the double range.
+        // 2^half in two factors, each within the double range, applied after
+        // the division by n: √numerator ≈ n·σ may pass 1.8e308 while σ does
+        // not, and √top / n ≥ 2^-32 cannot underflow.
         let (a, b) = (half / 2, half - half / 2);
-        scaled.sqrt() * 2f64.powi(a) * 2f64.powi(b) / n as f64
+        scaled.sqrt() / n as f64 * 2f64.powi(a) * 2f64.powi(b)
     }
 }
 
@@ -369,10 +373,27 @@ impl ExactSquareSum {
     /// twice the position, so no square overflows or underflows.
     #[inline(always)]
     pub fn add_square(&mut self, x: f64) {
-        debug_assert!(x.is_finite());
-        let (_, mantissa, position) = decompose(x);
-        let m = u128::from(mantissa);
-        self.0.add_shifted(false, m * m, 2 * position);
+        self.add_product(x, x, false);
+    }
+
+    /// Adds x·y exactly (2·x·y when `twice`), so that (b − a)² can be summed
+    /// as b² − 2ab + a² without ever forming b − a, which may overflow.
+    #[inline(always)]
+    pub fn add_product(&mut self, x: f64, y: f64, twice: bool) {
+        debug_assert!(x.is_finite() && y.is_finite());
+        let (nx, mx, px) = decompose(x);
+        let (ny, my, py) = decompose(y);
+        let product = u128::from(mx) * u128::from(my);
+        self.0
+            .add_shifted(nx != ny, product, px + py + u32::from(twice));
+    }
+
+    /// Adds (b − a)² exactly, for any finite a and b.
+    #[inline(always)]
+    pub fn add_difference_square(&mut self, b: f64, a: f64) {
+        self.add_product(b, b, false);
+        self.add_product(a, a, false);
+        self.add_product(-a, b, true);
     }
 
     /// Adds `other` into `self`.
@@ -691,6 +712,40 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_sum_that_rounds_to_zero_gives_a_mean_of_plus_zero() {
+        let mean = sum_of(&[-5e-324]).divided_by(3);
+        assert_eq!(mean.to_bits(), 0.0f64.to_bits());
+    }
+
+    #[test]
+    fn squared_differences_are_summed_exactly_even_when_the_difference_overflows() {
+        // b − a = 2e308 is beyond the double range; (b − a)² = 4e616 is not
+        // formed, and the sd of the differences ±… still comes out right.
+        let pairs = [(1e308, -1e308), (-1e308, 1e308), (3.0, 1.0), (1.0, 3.0)];
+        let (mut d, mut q) = (ExactSum::new(), ExactSquareSum::new());
+        for (b, a) in pairs {
+            d.add(b);
+            d.add(-a);
+            q.add_difference_square(b, a);
+        }
+        // Differences 2e308, −2e308, 2, −2: mean 0, σ² = (2·4e616 + 8)/4.
+        assert_eq!(d.divided_by(4), 0.0);
+        let sd = d.population_sd(&q, 4);
+        assert!((sd / (2f64.sqrt() * 1e308) - 1.0).abs() < 1e-14, "{sd}");
+        // Small differences: the same as summing (b − a)² directly.
+        let (mut direct, mut split) = (ExactSquareSum::new(), ExactSquareSum::new());
+        for (b, a) in [(0.3, 0.1), (1e-200, -3e-200), (7.0, 7.5)] {
+            direct.add_square(b - a);
+            split.add_difference_square(b, a);
+        }
+        // Compared through the sd with a zero sum: equal sums, equal sd.
+        let zero = ExactSum::new();
+        assert!(
+            (zero.population_sd(&direct, 3) / zero.population_sd(&split, 3) - 1.0).abs() < 1e-15
+        );
+    }
+
+    #[test]
     fn the_standard_deviation_keeps_tiny_spreads_beside_large_offsets() {
         // c + δ·(−1, 0, 1): σ = δ·√(2/3), lost by Σx²/n − mean² in doubles.
         let (c, delta) = (1.0, 2f64.powi(-40));
@@ -701,9 +756,12 @@ mod tests {
         let sd = sd_of(&[1e-4, 3e-4, 5e-4]);
         let expected = (8e-8f64 / 3.0).sqrt();
         assert!((sd / expected - 1.0).abs() < 1e-12, "{sd} vs {expected}");
-        // Huge values do not overflow: σ of ±1e300 is 1e300.
+        // Huge values do not overflow: σ of ±1e300 is 1e300, and σ of ±1e308
+        // is 1e308 although n·σ is beyond the double range.
         let sd = sd_of(&[1e300, -1e300]);
         assert!((sd / 1e300 - 1.0).abs() < 1e-14, "{sd}");
+        let sd = sd_of(&[1e308, -1e308]);
+        assert!((sd / 1e308 - 1.0).abs() < 1e-14, "{sd}");
         assert_eq!(sd_of(&[7.5; 9]), 0.0);
         assert_eq!(sd_of(&[]), 0.0);
         // Near the bottom of the double range: σ of (2^-1000, 0) is 2^-1001.

@@ -10,7 +10,7 @@ pub use sketch::{
     RankLookup, Sketch, SketchWire, RELATIVE_ERROR as SKETCH_RELATIVE_ERROR,
     ZERO_THRESHOLD as SKETCH_ZERO_THRESHOLD,
 };
-pub use tally::{Fan, Tally};
+pub use tally::{Fan, FanWire, Tally, TallyWire};
 
 use serde::Serialize;
 

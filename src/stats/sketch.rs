@@ -96,7 +96,32 @@ impl Store {
         }
     }
 
+    /// Widens the window to hold keys `lo..=hi` in one allocation of zeroed
+    /// memory, which the system maps only where a count is written: a wide
+    /// but sparse window (as a forged file may claim) costs little.
+    fn widen_to(&mut self, lo: i64, hi: i64) {
+        let (old_lo, old_len) = (self.offset, self.counts.len() as i64);
+        let (new_lo, new_hi) = if old_len == 0 {
+            (lo, hi)
+        } else {
+            (lo.min(old_lo), hi.max(old_lo + old_len - 1))
+        };
+        if old_len > 0 && new_lo == old_lo && new_hi == old_lo + old_len - 1 {
+            return;
+        }
+        let mut counts = vec![0; (new_hi - new_lo + 1) as usize];
+        if old_len > 0 {
+            let at = (old_lo - new_lo) as usize;
+            counts[at..at + old_len as usize].copy_from_slice(&self.counts);
+        }
+        self.counts = counts;
+        self.offset = new_lo;
+    }
+
     fn merge(&mut self, other: &Store) {
+        if let (Some((lo, _)), Some((hi, _))) = (other.iter().next(), other.iter().next_back()) {
+            self.widen_to(lo, hi);
+        }
         for (i, &c) in other.counts.iter().enumerate() {
             if c > 0 {
                 self.add(other.offset + i as i64, c);
@@ -138,7 +163,7 @@ impl Default for Sketch {
 }
 
 /// The serialised form of a [`Sketch`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SketchWire {
     /// Non-empty buckets of positive values as `[step, count]`: the first
@@ -255,7 +280,7 @@ impl Sketch {
             (&negative_buckets, &mut sketch.negative),
         ] {
             if let (Some(first), Some(last)) = (buckets.first(), buckets.last()) {
-                store.reserve_keys(first.0, last.0);
+                store.widen_to(first.0, last.0);
                 for &(key, count) in buckets {
                     store.add(key, count);
                 }

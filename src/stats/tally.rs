@@ -7,11 +7,11 @@
 //! change in its last bits with the merge order, and a fixed-point one
 //! cannot hold every finite amount.
 
-use super::{ExactSum, Sketch};
+use super::{ExactSum, Sketch, SketchWire};
 use serde::{Deserialize, Serialize};
 
 /// Per-month sketches of cash, revenue and cost (the fan chart's data).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fan {
     /// Cash at the end of each month.
     pub cash: Vec<Sketch>,
@@ -50,7 +50,7 @@ impl Fan {
 }
 
 /// Everything a run accumulates over its paths.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
     /// Paths tallied.
     pub paths: u64,
@@ -116,5 +116,104 @@ impl Tally {
 fn add_counts(a: &mut [u64], b: &[u64]) {
     for (x, y) in a.iter_mut().zip(b) {
         *x += y;
+    }
+}
+
+/// The serialised form of a [`Tally`] (in partial files): its sketches as
+/// [`SketchWire`]s, which take memory in proportion to the file and are
+/// turned into sketches only by [`TallyWire::into_tally`], once the reader
+/// has checked the shape (months, inflows, shocks) against its model.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyWire {
+    /// Paths tallied.
+    pub paths: u64,
+    /// Paths first insolvent in each month.
+    pub insolvent_in_month: Vec<u64>,
+    /// Cash at the horizon.
+    pub end_cash: SketchWire,
+    /// Lowest cash.
+    pub lowest_cash: SketchWire,
+    /// Exact sum of end cash.
+    pub end_cash_sum: ExactSum,
+    /// Exact sum of funding received.
+    pub funding_sum: ExactSum,
+    /// Paths in which each inflow arrived.
+    pub inflow_arrived: Vec<u64>,
+    /// Paths in which each shock struck.
+    pub shock_struck: Vec<u64>,
+    /// Per-month sketches: cash, revenue, cost, users.
+    pub fan: Option<FanWire>,
+}
+
+/// The serialised form of a [`Fan`].
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FanWire {
+    /// Cash at the end of each month.
+    pub cash: Vec<SketchWire>,
+    /// Revenue in each month.
+    pub revenue: Vec<SketchWire>,
+    /// Cost in each month.
+    pub cost: Vec<SketchWire>,
+    /// Users at the end of each month.
+    pub users: Vec<SketchWire>,
+}
+
+impl From<&Tally> for TallyWire {
+    fn from(t: &Tally) -> TallyWire {
+        let wires = |v: &[Sketch]| v.iter().cloned().map(SketchWire::from).collect();
+        TallyWire {
+            paths: t.paths,
+            insolvent_in_month: t.insolvent_in_month.clone(),
+            end_cash: t.end_cash.clone().into(),
+            lowest_cash: t.lowest_cash.clone().into(),
+            end_cash_sum: t.end_cash_sum.clone(),
+            funding_sum: t.funding_sum.clone(),
+            inflow_arrived: t.inflow_arrived.clone(),
+            shock_struck: t.shock_struck.clone(),
+            fan: t.fan.as_ref().map(|f| FanWire {
+                cash: wires(&f.cash),
+                revenue: wires(&f.revenue),
+                cost: wires(&f.cost),
+                users: wires(&f.users),
+            }),
+        }
+    }
+}
+
+impl TallyWire {
+    /// Builds the tally, checking every sketch ([`Sketch::from_wire`]); the
+    /// error names the sketch.
+    pub fn into_tally(self) -> Result<Tally, String> {
+        let sketch = |w: SketchWire, what: &str| {
+            Sketch::from_wire(w).map_err(|e| format!("sketch `{what}`: {e}"))
+        };
+        let sketches = |v: Vec<SketchWire>, what: &str| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, w)| sketch(w, &format!("fan.{what}[{i}]")))
+                .collect::<Result<Vec<_>, String>>()
+        };
+        let fan = match self.fan {
+            None => None,
+            Some(f) => Some(Fan {
+                cash: sketches(f.cash, "cash")?,
+                revenue: sketches(f.revenue, "revenue")?,
+                cost: sketches(f.cost, "cost")?,
+                users: sketches(f.users, "users")?,
+            }),
+        };
+        Ok(Tally {
+            paths: self.paths,
+            insolvent_in_month: self.insolvent_in_month,
+            end_cash: sketch(self.end_cash, "end_cash")?,
+            lowest_cash: sketch(self.lowest_cash, "lowest_cash")?,
+            end_cash_sum: self.end_cash_sum,
+            funding_sum: self.funding_sum,
+            inflow_arrived: self.inflow_arrived,
+            shock_struck: self.shock_struck,
+            fan,
+        })
     }
 }
