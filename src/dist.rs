@@ -920,53 +920,33 @@ impl Dist {
                 half_range(*min, *max) * (2.0 * (alpha * beta / (s * s * (s + 1.0))).sqrt())
             }
             Family::Gamma { shape, scale, .. } => shape.sqrt() * scale,
-            _ => return self.raw_variance().map(f64::sqrt),
-        })
-    }
-
-    /// The variance by its textbook formula (the discrete families).
-    fn raw_variance(&self) -> Option<f64> {
-        if self.truncation.is_some() {
-            return None;
-        }
-        let mean = self.mean()?;
-        Some(match &self.family {
             Family::Constant(_) => 0.0,
-            Family::Uniform { min, max } => (max - min).powi(2) / 12.0,
-            Family::Normal { sd, .. } => sd * sd,
-            Family::LogNormal { mu, sigma } => {
-                ((sigma * sigma).exp() - 1.0) * (2.0 * mu + sigma * sigma).exp()
-            }
-            Family::Triangular { min, mode, max } => {
-                (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0
-            }
-            Family::ScaledBeta {
-                min,
-                max,
-                alpha,
-                beta,
-                ..
-            } => {
-                let s = alpha + beta;
-                (max - min).powi(2) * alpha * beta / (s * s * (s + 1.0))
-            }
-            Family::Gamma { shape, scale, .. } => shape * scale * scale,
-            Family::Bernoulli { p } => p * (1.0 - p),
+            Family::Bernoulli { p } => (p * (1.0 - p)).sqrt(),
             Family::DiscreteUniform { min, max } => {
                 let n = (max - min) as f64 + 1.0;
-                (n * n - 1.0) / 12.0
+                ((n * n - 1.0) / 12.0).sqrt()
             }
             Family::Discrete { values, cumulative } => {
-                let mut prev = 0.0;
-                values
+                // Σ w·(v − mean)² on values scaled to at most 1.
+                let k = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                if k == 0.0 {
+                    return Some(0.0);
+                }
+                let weights = cumulative
                     .iter()
-                    .zip(cumulative)
-                    .map(|(v, c)| {
-                        let w = c - prev;
-                        prev = *c;
-                        (v - mean).powi(2) * w
+                    .scan(0.0, |prev, &c| {
+                        let w = c - *prev;
+                        *prev = c;
+                        Some(w)
                     })
-                    .sum()
+                    .collect::<Vec<_>>();
+                let mean: f64 = values.iter().zip(&weights).map(|(v, w)| v / k * w).sum();
+                let variance: f64 = values
+                    .iter()
+                    .zip(&weights)
+                    .map(|(v, w)| (v / k - mean).powi(2) * w)
+                    .sum();
+                k * variance.max(0.0).sqrt()
             }
         })
     }
