@@ -3,7 +3,7 @@
 //! (charts, CSVs, the manifest without its times, and the first rows of
 //! paths.csv, which pin the first draws of every per-path input) must not
 //! change unless on purpose. After an intended change, rewrite them with
-//! `UPDATE_GOLDEN=1 cargo test --release --test golden` and say why in the
+//! `UPDATE_GOLDEN=1 cargo test --release --test it golden` and say why in the
 //! commit.
 
 use assert_cmd::Command;

@@ -1,0 +1,16 @@
+//! The integration tests, one binary (linked once): each file a module.
+
+mod analysis;
+mod backtest;
+mod bad_input;
+mod charts;
+mod cli;
+mod distributions;
+mod engine;
+mod export;
+mod golden;
+mod merge_identity;
+mod properties;
+mod sampling;
+mod shard;
+mod signals;
