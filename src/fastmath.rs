@@ -65,24 +65,15 @@ pub fn exp(x: f64) -> f64 {
 /// FMA; exp and the normal batches also use AVX-512 where present. Every
 /// choice gives the same bits.
 pub fn vector_code() -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if has_avx2_fma() {
-            return if std::is_x86_feature_detected!("avx512f") {
-                "AVX-512 + AVX2/FMA"
-            } else {
-                "AVX2/FMA"
-            };
-        }
-    }
-    "portable"
+    crate::isa::isa().describe()
 }
 
-/// Whether this processor runs the engine's vector code (AVX2 with FMA).
+/// Whether the engine's vector code (AVX2 with FMA) runs: the processor
+/// has it and `RUNWAY_ISA` does not rule it out (see [`crate::isa`]).
 #[cfg(target_arch = "x86_64")]
 #[inline]
 pub fn has_avx2_fma() -> bool {
-    std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+    crate::isa::avx2_fma()
 }
 
 /// fdlibm's minimax coefficients of ln(1 + f) = 2s + s·R(s²), s = f / (2 + f),
@@ -130,8 +121,8 @@ pub fn ln(x: f64) -> f64 {
 pub fn exp_in_place(values: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor supports AVX-512F, checked just above.
+        if crate::isa::avx512() {
+            // SAFETY: the processor supports AVX-512F, checked by `isa`.
             unsafe { exp_in_place_avx512(values) };
             return;
         }

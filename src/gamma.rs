@@ -119,8 +119,8 @@ impl Gamma {
     fn candidates(&self, z: &[f64], u: &[f64], out: &mut [f64], verdict: &mut [Verdict]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the processor supports AVX2, checked just above.
+            if crate::isa::avx2_fma() {
+                // SAFETY: the processor supports AVX2, checked by `isa`.
                 unsafe { self.candidates_avx2(z, u, out, verdict) };
                 return;
             }

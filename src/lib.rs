@@ -24,6 +24,7 @@ pub mod error;
 pub mod export;
 pub mod fastmath;
 mod gamma;
+pub mod isa;
 pub mod model;
 pub mod report;
 pub mod rng;

@@ -209,13 +209,13 @@ impl NormalLanes {
     pub fn fill(&mut self, out: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the processor supports AVX-512F, checked just above.
+            if crate::isa::avx512() {
+                // SAFETY: the processor supports AVX-512F, checked by `isa`.
                 unsafe { fill_lanes_avx512(self, out) };
                 return;
             }
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the processor supports AVX2, checked just above.
+            if crate::isa::avx2_fma() {
+                // SAFETY: the processor supports AVX2, checked by `isa`.
                 unsafe { fill_lanes_avx2(self, out) };
                 return;
             }

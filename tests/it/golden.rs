@@ -4,10 +4,15 @@
 //! paths.csv, which pin the first draws of every per-path input) must not
 //! change unless on purpose. After an intended change, rewrite them with
 //! `UPDATE_GOLDEN=1 cargo test --release --test it golden` and say why in the
-//! commit.
+//! commit. Every case runs under each vector code (`RUNWAY_ISA` avx512,
+//! avx2 and portable, capped by what this processor has): all must give the
+//! pinned bytes.
 
 use assert_cmd::Command;
 use std::path::Path;
+
+/// The vector codes every case runs under (see `runway::isa`).
+const ISAS: [&str; 3] = ["avx512", "avx2", "portable"];
 
 /// (golden file, arguments after `runway`).
 const CASES: &[(&str, &[&str])] = &[
@@ -163,7 +168,11 @@ fn the_shipped_models_out_folders_are_unchanged() {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut changed = Vec::new();
-    for (case, args) in OUT_CASES {
+    for ((case, args), isa) in OUT_CASES
+        .iter()
+        .flat_map(|c| ISAS.iter().map(move |isa| (c, *isa)))
+        .filter(|(_, isa)| !update || *isa == ISAS[0])
+    {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         let output = Command::cargo_bin("runway")
@@ -172,6 +181,7 @@ fn the_shipped_models_out_folders_are_unchanged() {
             .args(*args)
             .args(["-q", "--threads", "2", "--out"])
             .arg(&out)
+            .env("RUNWAY_ISA", isa)
             .output()
             .unwrap();
         assert!(
@@ -197,7 +207,9 @@ fn the_shipped_models_out_folders_are_unchanged() {
             .unwrap_or_default();
         pinned.sort();
         if !update && pinned != names {
-            changed.push(format!("{case}: files {names:?}, pinned {pinned:?}"));
+            changed.push(format!(
+                "{case} ({isa}): files {names:?}, pinned {pinned:?}"
+            ));
             continue;
         }
         for name in &names {
@@ -209,7 +221,7 @@ fn the_shipped_models_out_folders_are_unchanged() {
             if update {
                 std::fs::write(&path, &bytes).unwrap();
             } else if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
-                changed.push(format!("{case}/{name}"));
+                changed.push(format!("{case}/{name} ({isa})"));
             }
         }
     }
@@ -232,12 +244,17 @@ fn the_shipped_models_reports_are_unchanged() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut changed = Vec::new();
-    for (file, args) in CASES {
+    for ((file, args), isa) in CASES
+        .iter()
+        .flat_map(|c| ISAS.iter().map(move |isa| (c, *isa)))
+        .filter(|(_, isa)| !update || *isa == ISAS[0])
+    {
         let output = Command::cargo_bin("runway")
             .unwrap()
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(*args)
             .args(["--format", "json", "-q", "--threads", "2"])
+            .env("RUNWAY_ISA", isa)
             .output()
             .unwrap();
         assert!(
@@ -250,7 +267,7 @@ fn the_shipped_models_reports_are_unchanged() {
         if update {
             std::fs::write(&path, &got).unwrap();
         } else if std::fs::read_to_string(&path).ok().as_deref() != Some(got.as_str()) {
-            changed.push(*file);
+            changed.push(format!("{file} ({isa})"));
         }
     }
     assert!(
