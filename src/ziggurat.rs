@@ -13,7 +13,7 @@ use rand::RngCore;
 /// The right edge of the base layer.
 const R: f64 = 3.654_152_885_361_009;
 
-/// Layer edges x[i] (x[0] = V / f(R), x[1] = R, …, x[256] = 0).
+/// Layer edges `x[i]` (`x[0]` = V / f(R), `x[1]` = R, …, `x[256]` = 0).
 #[rustfmt::skip]
 #[allow(clippy::excessive_precision, clippy::unreadable_literal)]
 const X: [f64; 257] = [
@@ -84,7 +84,7 @@ const X: [f64; 257] = [
     0.0,
 ];
 
-/// Density f(x[i]) = exp(-x[i]²/2) at each edge.
+/// Density f(`x[i]`) = exp(-`x[i]²/2`) at each edge.
 #[rustfmt::skip]
 #[allow(clippy::excessive_precision, clippy::unreadable_literal)]
 const F: [f64; 257] = [
@@ -440,7 +440,7 @@ fn slow_path(rng: &mut StreamRng, i: usize, u: f64, x: f64) -> Option<f64> {
     (y < crate::fastmath::exp(-0.5 * x * x)).then_some(x)
 }
 
-/// Slope of the chord of e^(-t) across layer i: (F[i] − F[i+1]) / (T[i] − T[i+1]).
+/// Slope of the chord of e^(-t) across layer i: (`F[i]` − `F[i+1]`) / (`T[i]` − `T[i+1]`).
 const CHORD_SLOPE: [f64; 256] = {
     let mut slope = [0.0; 256];
     let mut i = 0;
@@ -451,7 +451,7 @@ const CHORD_SLOPE: [f64; 256] = {
     slope
 };
 
-/// T[i] = X[i]²/2: the layer edges on the scale of the exponent.
+/// `T[i]` = `X[i]²/2`: the layer edges on the scale of the exponent.
 const T: [f64; 257] = {
     let mut t = [0.0; 257];
     let mut i = 0;
