@@ -542,6 +542,17 @@ fn check_tally(path: &Path, p: &Partial, t: &Tally, model: &Model) -> Result<()>
             t.paths
         ));
     }
+    // Each path's lowest cash is at most its end cash, and the last month's
+    // cash is its end cash: the sketches must agree.
+    let ordered = |a: Option<f64>, b: Option<f64>| a.zip(b).is_none_or(|(a, b)| a <= b);
+    if !(ordered(t.lowest_cash.min(), t.end_cash.min())
+        && ordered(t.lowest_cash.max(), t.end_cash.max()))
+    {
+        return refuse("has a lowest cash above the end cash".into());
+    }
+    if fan.cash.last().is_some_and(|last| *last != t.end_cash) {
+        return refuse("has a last month's cash that differs from its end cash".into());
+    }
     if let (Some(min), Some(max)) = (t.end_cash.min(), t.end_cash.max()) {
         let (mut low, mut high) = (ExactSum::new(), ExactSum::new());
         low.add_times(min, t.paths);

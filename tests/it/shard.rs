@@ -235,7 +235,7 @@ fn forged_partials_with_valid_checksums_are_refused_by_file_and_field_without_a_
     let parts: Vec<PathBuf> = (0..2).map(|k| shard(tmp.path(), k, 2, &[])).collect();
     let original = read_body(&parts[1]);
     type Edit = fn(&mut serde_json::Value);
-    let cases: [(&str, Edit, &str); 13] = [
+    let cases: [(&str, Edit, &str); 15] = [
         (
             "huge-shards",
             |v| v["shards"] = 8_000_000_000_000u64.into(),
@@ -287,6 +287,25 @@ fn forged_partials_with_valid_checksums_are_refused_by_file_and_field_without_a_
             "inflow-beyond-paths",
             |v| v["tally"]["inflow_arrived"][0] = 1_000_000.into(),
             "inflow",
+        ),
+        (
+            "lowest-above-end",
+            |v| {
+                // Swapped: each sketch is consistent, but not with the other.
+                let end = v["tally"]["end_cash"].clone();
+                v["tally"]["end_cash"] = v["tally"]["lowest_cash"].clone();
+                v["tally"]["lowest_cash"] = end;
+            },
+            "lowest cash",
+        ),
+        (
+            "last-month-differs",
+            |v| {
+                let first = v["tally"]["fan"]["cash"][0].clone();
+                let last = v["tally"]["fan"]["cash"].as_array().unwrap().len() - 1;
+                v["tally"]["fan"]["cash"][last] = first;
+            },
+            "end cash",
         ),
         (
             "huge-funding",
