@@ -141,12 +141,11 @@ impl Store {
 
 /// A quantile sketch of finite values.
 ///
-/// Serialised (in partial files) as its non-empty buckets, `[key, count]`
-/// pairs in increasing key order, and min/max as `null` when empty; reading
-/// one back checks every field ([`Sketch::from_wire`]) before it allocates
-/// anything, so a damaged or forged file is refused, never trusted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "SketchWire", into = "SketchWire")]
+/// Serialised (in partial files) as a [`SketchWire`]: its non-empty
+/// buckets, min/max `null` when empty; [`Sketch::from_wire`] checks every
+/// field of one read back, so a damaged or forged file is refused, never
+/// trusted.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sketch {
     positive: Store,
     negative: Store,
@@ -203,14 +202,6 @@ impl From<Sketch> for SketchWire {
             min: s.min(),
             max: s.max(),
         }
-    }
-}
-
-impl TryFrom<SketchWire> for Sketch {
-    type Error = String;
-
-    fn try_from(w: SketchWire) -> Result<Sketch, String> {
-        Sketch::from_wire(w)
     }
 }
 
@@ -702,14 +693,14 @@ mod tests {
                     sketch.add(x);
                 }
             }
-            let json = serde_json::to_string(&sketch).unwrap();
-            let back: Sketch = serde_json::from_str(&json).unwrap();
+            let json = serde_json::to_string(&SketchWire::from(sketch.clone())).unwrap();
+            let back = Sketch::from_wire(serde_json::from_str(&json).unwrap()).unwrap();
             assert_eq!(back, sketch);
             assert_eq!(back.min().map(f64::to_bits), sketch.min().map(f64::to_bits));
             assert_eq!(back.max().map(f64::to_bits), sketch.max().map(f64::to_bits));
         }
-        let empty: Sketch =
-            serde_json::from_str(&serde_json::to_string(&Sketch::new()).unwrap()).unwrap();
+        let json = serde_json::to_string(&SketchWire::from(Sketch::new())).unwrap();
+        let empty = Sketch::from_wire(serde_json::from_str(&json).unwrap()).unwrap();
         assert_eq!(empty.count(), 0);
         assert_eq!(empty.min(), None);
     }
@@ -718,7 +709,7 @@ mod tests {
     fn a_forged_sketch_is_refused_with_the_rule_it_breaks() {
         let mut s = Sketch::new();
         [1.0, 2.0, -3.0, 0.0].iter().for_each(|&x| s.add(x));
-        let good = serde_json::to_value(&s).unwrap();
+        let good = serde_json::to_value(SketchWire::from(s)).unwrap();
         let cases: [(&str, serde_json::Value); 6] = [
             ("count", serde_json::json!({"count": 5})),
             (
@@ -741,9 +732,10 @@ mod tests {
             for (k, v) in patch.as_object().unwrap() {
                 forged[k] = v.clone();
             }
-            let err = serde_json::from_value::<Sketch>(forged)
-                .unwrap_err()
-                .to_string();
+            let err = serde_json::from_value::<SketchWire>(forged)
+                .map_err(|e| e.to_string())
+                .and_then(Sketch::from_wire)
+                .unwrap_err();
             assert!(err.contains(rule), "{rule}: {err}");
         }
     }
