@@ -148,7 +148,7 @@ const OUT_CASES: &[(&str, &[&str])] = &[
 ];
 
 /// The manifest without what differs between identical runs.
-fn manifest_without_times(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn manifest_without_times(bytes: &[u8]) -> Vec<u8> {
     let mut v: serde_json::Value = serde_json::from_slice(bytes).expect("a JSON manifest");
     let o = v.as_object_mut().unwrap();
     for key in [
@@ -163,16 +163,24 @@ fn manifest_without_times(bytes: &[u8]) -> Vec<u8> {
     (serde_json::to_string_pretty(&v).unwrap() + "\n").into_bytes()
 }
 
+/// Each case with each vector code to run it under (only the first when
+/// rewriting the pinned files).
+fn under_each_isa<C>(update: bool) -> impl Fn(C) -> Vec<(C, &'static str)>
+where
+    C: Copy,
+{
+    move |case| {
+        let isas = if update { &ISAS[..1] } else { &ISAS[..] };
+        isas.iter().map(|isa| (case, *isa)).collect()
+    }
+}
+
 #[test]
 fn the_shipped_models_out_folders_are_unchanged() {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut changed = Vec::new();
-    for ((case, args), isa) in OUT_CASES
-        .iter()
-        .flat_map(|c| ISAS.iter().map(move |isa| (c, *isa)))
-        .filter(|(_, isa)| !update || *isa == ISAS[0])
-    {
+    for ((case, args), isa) in OUT_CASES.iter().flat_map(under_each_isa(update)) {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         let output = Command::cargo_bin("runway")
@@ -231,7 +239,8 @@ fn the_shipped_models_out_folders_are_unchanged() {
     );
 }
 
-fn without_timing(bytes: &[u8]) -> String {
+/// A JSON report without its timing section, pretty-printed.
+pub(crate) fn without_timing(bytes: &[u8]) -> String {
     let mut v: serde_json::Value = serde_json::from_slice(bytes).expect("a JSON report");
     if let Some(o) = v.as_object_mut() {
         o.remove("run");
@@ -244,11 +253,7 @@ fn the_shipped_models_reports_are_unchanged() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut changed = Vec::new();
-    for ((file, args), isa) in CASES
-        .iter()
-        .flat_map(|c| ISAS.iter().map(move |isa| (c, *isa)))
-        .filter(|(_, isa)| !update || *isa == ISAS[0])
-    {
+    for ((file, args), isa) in CASES.iter().flat_map(under_each_isa(update)) {
         let output = Command::cargo_bin("runway")
             .unwrap()
             .current_dir(env!("CARGO_MANIFEST_DIR"))
