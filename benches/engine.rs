@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use runway::dist::Dist;
 use runway::engine::{run_block, Plan, Scratch, BLOCK_SIZE};
 use runway::model::{load_str, LoadOptions, BUILTIN_MODEL_TEXT};
-use runway::rng::stream;
+use runway::sampling::rng::stream;
 use runway::stats::Tally;
 
 const REF1B: &str = include_str!("../configs/bench/ref1b.toml");

@@ -8,8 +8,8 @@
 //! through one normal draw, and [`Dist::fill`] matches the family once per
 //! batch rather than once per number.
 
-use crate::gamma::Gamma as GammaSampler;
-use crate::rng::{open01, StreamRng};
+use crate::sampling::gamma::Gamma as GammaSampler;
+use crate::sampling::rng::{open01, StreamRng};
 use statrs::distribution::{
     Beta as BetaCdf, Continuous, ContinuousCDF, Gamma as GammaCdf, LogNormal as LogNormalCdf,
     Normal as NormalCdf,
@@ -117,13 +117,13 @@ impl NormalScoreMap {
     pub fn at(self, z: f64) -> f64 {
         match self {
             NormalScoreMap::Linear { mean, sd } => mean + sd * z,
-            NormalScoreMap::Exp { mu, sigma } => crate::fastmath::exp(mu + sigma * z),
+            NormalScoreMap::Exp { mu, sigma } => crate::simd::fastmath::exp(mu + sigma * z),
         }
     }
 
     /// Fills `out` with values at standard normal scores drawn from `normals`
     /// (the exponential taken for the whole batch at once).
-    fn fill(self, normals: &mut crate::ziggurat::NormalLanes, out: &mut [f64]) {
+    fn fill(self, normals: &mut crate::sampling::ziggurat::NormalLanes, out: &mut [f64]) {
         normals.fill(out);
         match self {
             NormalScoreMap::Linear { mean, sd } => {
@@ -135,7 +135,7 @@ impl NormalScoreMap {
                 for x in out.iter_mut() {
                     *x = mu + sigma * *x;
                 }
-                crate::fastmath::exp_in_place(out);
+                crate::simd::fastmath::exp_in_place(out);
             }
         }
     }
@@ -978,7 +978,7 @@ impl Dist {
             }
             Family::Normal { .. } | Family::LogNormal { .. } => {
                 let map = self.normal_score_map().expect("an untruncated normal");
-                map.fill(&mut crate::ziggurat::NormalLanes::new(rng), out);
+                map.fill(&mut crate::sampling::ziggurat::NormalLanes::new(rng), out);
             }
             Family::Triangular { min, mode, max } => {
                 for x in out.iter_mut() {
@@ -1005,7 +1005,7 @@ impl Dist {
                 ..
             } => {
                 // X / (X + Y) of two gamma batches.
-                let mut streams = crate::gamma::GammaStreams::new(rng);
+                let mut streams = crate::sampling::gamma::GammaStreams::new(rng);
                 let mut y = [0.0; 128];
                 for chunk in out.chunks_mut(y.len()) {
                     let y = &mut y[..chunk.len()];
@@ -1017,7 +1017,7 @@ impl Dist {
                 }
             }
             Family::Gamma { sampler, .. } => {
-                let mut streams = crate::gamma::GammaStreams::new(rng);
+                let mut streams = crate::sampling::gamma::GammaStreams::new(rng);
                 sampler.fill(rng, &mut streams, out);
             }
             _ => {
@@ -1035,7 +1035,7 @@ impl Dist {
     pub(crate) fn fill_continuing(
         &self,
         rng: &mut StreamRng,
-        normals: &mut crate::ziggurat::NormalLanes,
+        normals: &mut crate::sampling::ziggurat::NormalLanes,
         out: &mut [f64],
     ) {
         match self.normal_score_map() {
@@ -1050,12 +1050,12 @@ impl Dist {
             Family::Constant(v) => *v,
             Family::Uniform { min, max } => min + (max - min) * open01(rng),
             Family::Normal { mean, sd } => {
-                let z = crate::ziggurat::standard_normal(rng);
+                let z = crate::sampling::ziggurat::standard_normal(rng);
                 mean + sd * z
             }
             Family::LogNormal { mu, sigma } => {
-                let z = crate::ziggurat::standard_normal(rng);
-                crate::fastmath::exp(mu + sigma * z)
+                let z = crate::sampling::ziggurat::standard_normal(rng);
+                crate::simd::fastmath::exp(mu + sigma * z)
             }
             Family::Triangular { min, mode, max } => {
                 triangular_inverse(*min, *mode, *max, open01(rng))

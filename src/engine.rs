@@ -18,7 +18,7 @@
 use crate::dist::Dist;
 use crate::error::{Error, Result};
 use crate::model::{Model, NoiseMode, Sampling, Timing, TriggerCondition};
-use crate::rng::{open01, stream, stream_key, StreamRng};
+use crate::sampling::rng::{open01, stream, stream_key, StreamRng};
 use crate::stats::Tally;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -455,7 +455,7 @@ pub struct Scratch {
     inputs: Vec<Vec<f64>>,
     monthly: Vec<Vec<f64>>,
     monthly_rngs: Vec<StreamRng>,
-    monthly_normals: Vec<crate::ziggurat::NormalLanes>,
+    monthly_normals: Vec<crate::sampling::ziggurat::NormalLanes>,
     strike_rngs: Vec<StreamRng>,
     arrival: Vec<Vec<u32>>,
     strike_at: Vec<Vec<u32>>,
@@ -495,7 +495,7 @@ impl Scratch {
             monthly: f(plan.monthly.len()),
             monthly_rngs: vec![dummy.clone(); plan.monthly.len()],
             monthly_normals: vec![
-                crate::ziggurat::NormalLanes::new(&mut dummy.clone());
+                crate::sampling::ziggurat::NormalLanes::new(&mut dummy.clone());
                 plan.monthly.len()
             ],
             strike_rngs: vec![dummy; plan.shocks.len()],
@@ -585,7 +585,7 @@ pub fn run_block(
 ) -> Result<()> {
     #[cfg(target_arch = "x86_64")]
     {
-        if crate::fastmath::has_avx2_fma() {
+        if crate::simd::fastmath::has_avx2_fma() {
             // SAFETY: the processor supports AVX2 and FMA, checked just above.
             return unsafe { run_block_avx2(plan, seed, block, n, s, tally) };
         }
@@ -665,7 +665,7 @@ fn simulate_block_body(
         .zip(s.monthly_normals.iter_mut())
     {
         *rng = stream(seed, block, slot.key);
-        *normals = crate::ziggurat::NormalLanes::new(rng);
+        *normals = crate::sampling::ziggurat::NormalLanes::new(rng);
     }
     for (shock, rng) in plan.shocks.iter().zip(s.strike_rngs.iter_mut()) {
         *rng = stream(seed, block, shock.strike_key);
@@ -701,8 +701,8 @@ fn simulate_block_body(
         let monthly_efficiency = |gain: f64| {
             let keep = 1.0 - gain;
             let runs = keep > 0.0;
-            let rate = crate::fastmath::ln(if runs { keep } else { 1.0 }) / 12.0;
-            let eff = crate::fastmath::exp(rate);
+            let rate = crate::simd::fastmath::ln(if runs { keep } else { 1.0 }) / 12.0;
+            let eff = crate::simd::fastmath::exp(rate);
             if runs {
                 eff
             } else {
@@ -793,7 +793,7 @@ fn simulate_block_body(
             at[j] = if h >= 1.0 {
                 1
             } else if h > 0.0 {
-                (crate::fastmath::ln(u) / (-h).ln_1p())
+                (crate::simd::fastmath::ln(u) / (-h).ln_1p())
                     .ceil()
                     .clamp(1.0, f64::from(NEVER - 1)) as u32
             } else {
@@ -882,11 +882,15 @@ fn simulate_months(
         {
             let out = &mut out[r.clone()];
             match slot.constant {
-                Some(v) => out.fill(if slot.exp { crate::fastmath::exp(v) } else { v }),
+                Some(v) => out.fill(if slot.exp {
+                    crate::simd::fastmath::exp(v)
+                } else {
+                    v
+                }),
                 None => {
                     slot.dist.fill_continuing(rng, normals, out);
                     if slot.exp {
-                        crate::fastmath::exp_in_place(out);
+                        crate::simd::fastmath::exp_in_place(out);
                     }
                 }
             }
@@ -1188,7 +1192,7 @@ fn correlated_inputs(
             }
         } else {
             for zj in column.iter_mut() {
-                *zj = crate::ziggurat::standard_normal(&mut rng);
+                *zj = crate::sampling::ziggurat::standard_normal(&mut rng);
             }
         }
     }
@@ -1537,7 +1541,7 @@ pub fn for_each_block<W: Send>(
                 let mut state = make();
                 let outcome = loop {
                     if progress.cancel.load(Ordering::Relaxed) {
-                        break Err(crate::signals::interrupted());
+                        break Err(Error::Cancelled);
                     }
                     let block = next.fetch_add(1, Ordering::Relaxed);
                     if block >= blocks.end || block > failed_at.load(Ordering::Acquire) {

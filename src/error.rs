@@ -61,11 +61,15 @@ pub enum Error {
     },
     /// The run was stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) before it
     /// finished.
-    #[error("interrupted by {}: the run was stopped before it finished; no output file was written", crate::signals::name(*signal))]
+    #[error("interrupted by {}: the run was stopped before it finished; no output file was written", signal_name(*signal))]
     Interrupted {
         /// The signal's number (2 SIGINT, 15 SIGTERM, 1 SIGHUP).
         signal: i32,
     },
+    /// The caller asked the run to stop (set `Progress::cancel` of the engine)
+    /// before it finished.
+    #[error("the run was cancelled before it finished")]
+    Cancelled,
     /// A bug in runway (e.g. a worker thread panicked).
     #[error("internal error: {0}; please report this as a bug")]
     Internal(String),
@@ -82,6 +86,16 @@ pub enum Error {
         /// Which input or line went out of range, and what to change.
         cause: String,
     },
+}
+
+/// `SIGINT`, `SIGTERM`, `SIGHUP` or `signal N`.
+pub fn signal_name(signal: i32) -> String {
+    match signal {
+        1 => "SIGHUP".into(),
+        2 => "SIGINT".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
+    }
 }
 
 fn show_value(value: &Option<String>) -> String {
@@ -103,7 +117,10 @@ impl Error {
             | Error::Input { .. }
             | Error::Usage(_) => 2,
             Error::Interrupted { signal } => 128 + signal,
-            Error::Output { .. } | Error::NonFinite { .. } | Error::Internal(_) => 1,
+            Error::Output { .. }
+            | Error::NonFinite { .. }
+            | Error::Cancelled
+            | Error::Internal(_) => 1,
         }
     }
 }

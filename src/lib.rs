@@ -13,26 +13,15 @@
 // unlike `x <= 0.0`, the negated form also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-pub mod backtest;
-pub mod bench;
-pub mod chart;
-pub mod cli;
-pub mod compare;
+pub mod analysis;
 pub mod dist;
 pub mod engine;
 pub mod error;
-pub mod export;
-pub mod fastmath;
-mod gamma;
-pub mod isa;
+pub mod files;
 pub mod model;
-pub mod report;
-pub mod rng;
-pub mod sensitivity;
-pub mod shard;
-pub mod signals;
+pub mod output;
+pub mod sampling;
+pub mod simd;
 pub mod stats;
-pub mod summary;
-mod ziggurat;
 
 pub use error::{Error, Result};

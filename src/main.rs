@@ -1,11 +1,13 @@
 //! The `runway` binary: parse the command line, run, map errors to exit codes.
 
 use clap::Parser;
+
+mod cli;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match runway::cli::Cli::try_parse() {
+    let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -13,8 +15,8 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    runway::cli::install_interrupt_handler();
-    match runway::cli::run(cli) {
+    cli::install_interrupt_handler();
+    match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Not eprintln!: after SIGHUP stderr may be gone, and a failed

@@ -2,10 +2,10 @@
 //! sensitivity analysis, against cases whose answer is known.
 
 use assert_cmd::Command;
-use runway::compare::{paired_difference_ci, run_compare};
+use runway::analysis::compare::{paired_difference_ci, run_compare};
+use runway::analysis::sensitivity::run_sensitivity;
 use runway::engine::{simulate, Progress, RunSpec};
 use runway::model::{load_str, LoadOptions, Model, BUILTIN_MODEL_TEXT};
-use runway::sensitivity::run_sensitivity;
 use runway::stats::{wilson, ExactSquareSum, ExactSum};
 
 fn model(text: &str, scenario: Option<&str>, overrides: &[&str]) -> Model {
@@ -288,12 +288,12 @@ flows.adjustment.amount = { normal = { mean = 0, sd = 1e-5 } }
         &Progress::default(),
     )
     .unwrap();
-    let run = runway::summary::RunInfo {
+    let run = runway::analysis::summary::RunInfo {
         threads: 2,
         elapsed_seconds: 1.0,
         paths_per_second: 1.0,
     };
-    let report = runway::compare::Comparison::new(&[a, b], &result, 3, run);
+    let report = runway::analysis::compare::Comparison::new(&[a, b], &result, 3, run);
     let d = &report.scenarios[1].difference;
     let width = d.mean_end_cash_ci95[1] - d.mean_end_cash_ci95[0];
     let sd = 12.0 * 1e-5;

@@ -6,7 +6,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use runway::backtest::{
+use runway::analysis::backtest::{
     brier_score, log_score, parse_actuals, read_actuals, render_backtest_csv, render_backtest_json,
     render_backtest_table, run_backtest, score, Actuals, InsolvencyOutcome, Observation, Quantity,
     LOG_SCORE_CLAMP,

@@ -1,17 +1,17 @@
 //! Charts and the HTML report: well-formed SVG of the right size, the
 //! expected series and labels, a self-contained report, identical bytes.
 
-use runway::chart::{
+use runway::analysis::compare::{run_compare, Comparison};
+use runway::analysis::sensitivity::{run_sensitivity, Sensitivity};
+use runway::analysis::summary::{RunInfo, Summary};
+use runway::engine::{simulate, Progress, RunSpec};
+use runway::model::{load_str, LoadOptions, Model, BUILTIN_MODEL_TEXT};
+use runway::output::chart::{
     cash_fan_svg, compare_chart, compare_curves_svg, end_cash_histogram_svg, escape,
     insolvency_curve_svg, insolvency_month_svg, report_html, run_charts, sparkline, tornado_chart,
     tornado_svg, Chart, TORNADO_DRIVERS,
 };
-use runway::compare::{run_compare, Comparison};
-use runway::engine::{simulate, Progress, RunSpec};
-use runway::model::{load_str, LoadOptions, Model, BUILTIN_MODEL_TEXT};
-use runway::sensitivity::{run_sensitivity, Sensitivity};
 use runway::stats::Tally;
-use runway::summary::{RunInfo, Summary};
 use std::sync::OnceLock;
 
 const PATHS: u64 = 20_000;

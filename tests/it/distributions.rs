@@ -21,7 +21,7 @@
 //! numbers on every run: a test that passes once passes always.
 
 use runway::dist::Dist;
-use runway::rng::{stream, stream_key, StreamRng};
+use runway::sampling::rng::{stream, stream_key, StreamRng};
 use statrs::distribution::{
     Beta, ChiSquared, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform,
 };

@@ -1,9 +1,9 @@
 //! Properties that hold for every valid model: generated models, small runs.
 
 use proptest::prelude::*;
+use runway::analysis::summary::{RunInfo, Summary};
 use runway::engine::{simulate, Progress, RunSpec};
 use runway::model::{load_str, LoadOptions};
-use runway::summary::{RunInfo, Summary};
 
 /// A valid model with random (but legal) parameters and optional sections.
 fn model_text() -> impl Strategy<Value = String> {
@@ -104,7 +104,7 @@ proptest! {
         }
         // Lowest cash is at most end cash on every path, so in every quantile.
         prop_assert!(s.lowest_cash.percentiles.p50.unwrap() <= s.end_cash.percentiles.p50.unwrap());
-        let json: serde_json::Value = serde_json::from_str(&runway::report::render_json(&s)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&runway::output::render_json(&s)).unwrap();
         prop_assert!(json["insolvency"]["probability"].is_f64());
         prop_assert!(json["end_cash"]["p50"].is_f64(), "a report number is missing or not finite");
     }

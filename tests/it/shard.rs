@@ -212,7 +212,7 @@ fn malformed_shard_arguments_are_refused_before_running() {
 fn forge(path: &Path, partial: &serde_json::Value) {
     let mut body = serde_json::to_vec(partial).unwrap();
     body.push(b'\n');
-    let trailer = format!("sha256 {}\n", runway::export::sha256_hex(&body));
+    let trailer = format!("sha256 {}\n", runway::files::sha256_hex(&body));
     body.extend_from_slice(trailer.as_bytes());
     std::fs::write(path, body).unwrap();
 }
@@ -337,7 +337,7 @@ fn a_partial_whose_embedded_model_is_broken_is_blamed_on_the_partial_file() {
         .unwrap()
         .replace("floor = 0 ", "floor = \"nothing\" ");
     assert_ne!(text, forged["model_text"].as_str().unwrap());
-    forged["model_sha256"] = runway::export::sha256_hex(text.as_bytes()).into();
+    forged["model_sha256"] = runway::files::sha256_hex(text.as_bytes()).into();
     forged["model_text"] = text.into();
     let path = tmp.path().join("broken-model.json");
     forge(&path, &forged);

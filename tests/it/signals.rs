@@ -281,7 +281,7 @@ fn a_summary_csv_that_is_a_folder_fails_before_the_run_and_changes_nothing() {
 
 #[test]
 fn a_commit_that_fails_halfway_puts_every_previous_file_back_and_removes_every_temporary() {
-    use runway::export::OutputDir;
+    use runway::files::OutputDir;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("summary.csv"), "old summary\n").unwrap();
@@ -306,7 +306,7 @@ fn a_commit_that_fails_halfway_puts_every_previous_file_back_and_removes_every_t
         "old by month\n"
     );
     assert!(
-        !runway::export::temp::registered()
+        !runway::files::temp::registered()
             .iter()
             .any(|p| p.starts_with(dir)),
         "temporaries still registered"
@@ -315,7 +315,7 @@ fn a_commit_that_fails_halfway_puts_every_previous_file_back_and_removes_every_t
 
 #[test]
 fn a_commit_that_succeeds_replaces_the_files_and_leaves_no_backup() {
-    use runway::export::OutputDir;
+    use runway::files::OutputDir;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("summary.csv"), "old\n").unwrap();

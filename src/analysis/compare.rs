@@ -1,0 +1,265 @@
+//! `runway compare`: scenarios side by side, with common random numbers.
+//!
+//! Every scenario simulates the same blocks with the same seed, and each
+//! input draws from a stream keyed by its field path, so an input that two
+//! scenarios share takes the same value on the same path in both. The
+//! difference between two scenarios is then measured path by path (paired),
+//! which gives a much narrower interval than comparing independent runs.
+
+use crate::analysis::summary::{Percentiles, RunInfo, Summary};
+use crate::engine::{empty_tally, for_each_block, run_block, Plan, Progress, RunSpec, Scratch};
+use crate::error::Result;
+use crate::model::Model;
+use crate::stats::{wilson, ExactSquareSum, ExactSum, Proportion, Tally, Z_95};
+use serde::Serialize;
+
+/// Path-by-path comparison of one scenario with the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Paired {
+    /// Paths insolvent in both.
+    pub both: u64,
+    /// Insolvent in the first scenario only.
+    pub first_only: u64,
+    /// Insolvent in this scenario only.
+    pub this_only: u64,
+    /// Insolvent in neither.
+    pub neither: u64,
+    /// Σ (end cash here − end cash in the first), exact.
+    #[serde(skip)]
+    pub end_cash_diff_sum: ExactSum,
+    /// Σ (difference)², exact: the interval keeps differences of any scale.
+    #[serde(skip)]
+    pub end_cash_diff_sq_sum: ExactSquareSum,
+}
+
+impl Paired {
+    fn merge(&mut self, o: &Paired) {
+        self.both += o.both;
+        self.first_only += o.first_only;
+        self.this_only += o.this_only;
+        self.neither += o.neither;
+        self.end_cash_diff_sum.merge(&o.end_cash_diff_sum);
+        self.end_cash_diff_sq_sum.merge(&o.end_cash_diff_sq_sum);
+    }
+
+    fn n(&self) -> u64 {
+        self.both + self.first_only + self.this_only + self.neither
+    }
+}
+
+/// 95 % interval for the difference of two paired proportions,
+/// p(this) − p(first), by Newcombe's hybrid score method (method 10 of
+/// Newcombe 1998, Statistics in Medicine 17:2635), from the 2×2 counts.
+pub fn paired_difference_ci(p: &Paired) -> [f64; 2] {
+    let n = p.n();
+    if n == 0 {
+        return [-1.0, 1.0];
+    }
+    let nf = n as f64;
+    let (a, b, c, d) = (
+        p.both as f64,
+        p.first_only as f64,
+        p.this_only as f64,
+        p.neither as f64,
+    );
+    let (k_first, k_this) = (p.both + p.first_only, p.both + p.this_only);
+    let (p1, p2) = (k_first as f64 / nf, k_this as f64 / nf);
+    let ([l1, u1], [l2, u2]) = (wilson(k_first, n), wilson(k_this, n));
+    let denom = ((a + b) * (c + d) * (a + c) * (b + d)).sqrt();
+    let phi = if denom > 0.0 {
+        (a * d - b * c) / denom
+    } else {
+        0.0
+    };
+    let delta = p2 - p1;
+    let low = delta
+        - ((p2 - l2).powi(2) - 2.0 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1).powi(2))
+            .max(0.0)
+            .sqrt();
+    let high = delta
+        + ((u2 - p2).powi(2) - 2.0 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1).powi(2))
+            .max(0.0)
+            .sqrt();
+    [low.max(-1.0), high.min(1.0)]
+}
+
+/// The merged result of a comparison.
+#[derive(Debug, Clone)]
+pub struct CompareTally {
+    /// One tally per scenario, in order.
+    pub tallies: Vec<Tally>,
+    /// Paired counts of each scenario against the first (the first against
+    /// itself is all agreement).
+    pub paired: Vec<Paired>,
+}
+
+/// Simulates every model (scenario) on the same blocks and pairs them path by path.
+pub fn run_compare(models: &[Model], spec: &RunSpec, progress: &Progress) -> Result<CompareTally> {
+    let plans: Vec<Plan> = models.iter().map(Plan::new).collect();
+    let states = for_each_block(
+        spec,
+        progress,
+        || {
+            let scratches: Vec<Scratch> = plans.iter().map(Scratch::new).collect();
+            let tallies: Vec<Tally> = models.iter().map(|m| empty_tally(m, false)).collect();
+            (scratches, tallies, vec![Paired::default(); models.len()])
+        },
+        |(scratches, tallies, paired), block, n| {
+            for ((plan, scratch), tally) in plans
+                .iter()
+                .zip(scratches.iter_mut())
+                .zip(tallies.iter_mut())
+            {
+                run_block(plan, spec.seed, block, n, scratch, tally)?;
+            }
+            let (first, rest) = scratches.split_first().expect("at least one scenario");
+            for (k, other) in std::iter::once(first).chain(rest.iter()).enumerate() {
+                let pair = &mut paired[k];
+                for j in 0..n {
+                    let (a, b) = (first.outcome(j), other.outcome(j));
+                    match (a.insolvent_month.is_some(), b.insolvent_month.is_some()) {
+                        (true, true) => pair.both += 1,
+                        (true, false) => pair.first_only += 1,
+                        (false, true) => pair.this_only += 1,
+                        (false, false) => pair.neither += 1,
+                    }
+                    // b − a may overflow where a and b do not: sum the two
+                    // and (b − a)² = b² − 2ab + a² exactly instead.
+                    pair.end_cash_diff_sum.add(b.end_cash);
+                    pair.end_cash_diff_sum.add(-a.end_cash);
+                    pair.end_cash_diff_sq_sum
+                        .add_difference_square(b.end_cash, a.end_cash);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let mut tallies: Vec<Tally> = models.iter().map(|m| empty_tally(m, false)).collect();
+    let mut paired = vec![Paired::default(); models.len()];
+    for (t, p, _) in states.iter().map(|(s, t, p)| (t, p, s)) {
+        for (into, from) in tallies.iter_mut().zip(t) {
+            into.merge(from);
+        }
+        for (into, from) in paired.iter_mut().zip(p) {
+            into.merge(from);
+        }
+    }
+    Ok(CompareTally { tallies, paired })
+}
+
+/// One scenario's row of the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioRow {
+    /// Scenario name.
+    pub scenario: String,
+    /// What it stands for.
+    pub description: String,
+    /// P(insolvent by the horizon) with interval and counts.
+    pub insolvency: Proportion,
+    /// Median insolvency month among insolvent paths.
+    pub median_insolvency_month: Option<String>,
+    /// End cash percentiles.
+    pub end_cash: Percentiles,
+    /// Difference from the first scenario, paired path by path.
+    pub difference: Difference,
+}
+
+/// A scenario's difference from the first, paired path by path.
+#[derive(Debug, Clone, Serialize)]
+pub struct Difference {
+    /// p(this) − p(first).
+    pub probability: f64,
+    /// Its 95 % interval (Newcombe hybrid score, paired).
+    pub probability_ci95: [f64; 2],
+    /// The 2×2 counts behind it.
+    pub paths: Paired,
+    /// Mean of (end cash here − end cash in the first).
+    pub mean_end_cash: f64,
+    /// Its 95 % interval (normal approximation, paired).
+    pub mean_end_cash_ci95: [f64; 2],
+}
+
+/// The comparison report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// runway version.
+    pub runway_version: &'static str,
+    /// Model name.
+    pub model: String,
+    /// Model file.
+    pub file: String,
+    /// Paths per scenario.
+    pub paths: u64,
+    /// Seed (shared: common random numbers).
+    pub seed: u64,
+    /// Horizon.
+    pub horizon: String,
+    /// Money unit.
+    pub unit: String,
+    /// How the differences are computed.
+    pub method: &'static str,
+    /// One row per scenario; the first is the reference.
+    pub scenarios: Vec<ScenarioRow>,
+    /// Timing.
+    pub run: RunInfo,
+}
+
+impl Comparison {
+    /// Builds the report from a finished comparison.
+    pub fn new(models: &[Model], result: &CompareTally, seed: u64, run: RunInfo) -> Comparison {
+        let rows = models
+            .iter()
+            .zip(&result.tallies)
+            .zip(&result.paired)
+            .map(|((model, tally), pair)| {
+                let summary = Summary::new(model, tally, seed, run.clone());
+                let count = pair.n();
+                let n = count.max(1) as f64;
+                let mean = pair.end_cash_diff_sum.divided_by(count);
+                // The population sd (as before), from exact sums: neither a
+                // tiny spread nor a large offset is lost.
+                let sd = pair
+                    .end_cash_diff_sum
+                    .population_sd(&pair.end_cash_diff_sq_sum, count);
+                let half = Z_95 * sd / n.sqrt();
+                let name = model
+                    .scenario
+                    .clone()
+                    .unwrap_or_else(|| "(as written)".into());
+                let description = model
+                    .scenarios
+                    .iter()
+                    .find(|(k, _)| Some(k) == model.scenario.as_ref())
+                    .map(|(_, d)| d.clone())
+                    .unwrap_or_default();
+                ScenarioRow {
+                    scenario: name,
+                    description,
+                    insolvency: Proportion::new(tally.insolvent(), tally.paths),
+                    median_insolvency_month: summary.insolvency.median_month.map(|m| m.to_string()),
+                    end_cash: summary.end_cash.percentiles.clone(),
+                    difference: Difference {
+                        probability: (pair.this_only as f64 - pair.first_only as f64) / n,
+                        probability_ci95: paired_difference_ci(pair),
+                        paths: pair.clone(),
+                        mean_end_cash: mean,
+                        mean_end_cash_ci95: [mean - half, mean + half],
+                    },
+                }
+            })
+            .collect();
+        let first = &models[0];
+        Comparison {
+            runway_version: env!("CARGO_PKG_VERSION"),
+            model: first.name.clone(),
+            file: first.source.label.clone(),
+            paths: result.tallies[0].paths,
+            seed,
+            horizon: first.horizon().to_string(),
+            unit: first.unit.clone(),
+            method: "common random numbers: every scenario uses the same seed and per-input streams; differences are paired path by path (Newcombe hybrid score interval for the probability)",
+            scenarios: rows,
+            run,
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The studies runway answers, each a function from a model (and a run
+//! specification) to a result struct: the summary of a run, a scenario
+//! comparison, a sensitivity analysis, a backtest and a throughput benchmark.
+
+pub mod backtest;
+pub mod bench;
+pub mod compare;
+pub mod sensitivity;
+pub mod summary;

@@ -1,0 +1,6 @@
+//! Random numbers: streams keyed by (seed, block, input), and the fast
+//! normal and gamma generators the engine draws from them.
+
+pub(crate) mod gamma;
+pub mod rng;
+pub(crate) mod ziggurat;
