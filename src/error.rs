@@ -46,7 +46,19 @@ pub enum Error {
         /// What is wrong.
         rule: String,
     },
-    /// A command-line argument is invalid.
+    /// A setting of a request to the library (a run's threads, a shard, a
+    /// scenario name, an output folder, the files to merge) breaks a rule.
+    /// The command line shows `setting` as its flag (`--threads 0: …`).
+    #[error("{}{}: {rule}", setting.name(), value.as_deref().map(|v| format!(" {v}")).unwrap_or_default())]
+    Setting {
+        /// Which setting.
+        setting: Setting,
+        /// The value given, as written, when there is one.
+        value: Option<String>,
+        /// What is wrong and what is allowed.
+        rule: String,
+    },
+    /// A command-line argument is invalid (raised by the command line only).
     #[error("{0}")]
     Usage(String),
     /// An output file or folder cannot be written.
@@ -88,6 +100,38 @@ pub enum Error {
     },
 }
 
+/// The settings a library caller gives besides the model; each is one flag
+/// of the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// Worker threads of a run.
+    Threads,
+    /// Which shard of a run (`K/M`).
+    Shard,
+    /// A scenario of the model.
+    Scenario,
+    /// Replacing the runway files already in an output folder.
+    Force,
+    /// The partial files given to a merge.
+    Partials,
+    /// How many paths a run simulates.
+    Paths,
+}
+
+impl Setting {
+    /// The setting's name in the library's own messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Threads => "threads",
+            Setting::Shard => "shard",
+            Setting::Scenario => "scenario",
+            Setting::Force => "force",
+            Setting::Partials => "partial files",
+            Setting::Paths => "paths",
+        }
+    }
+}
+
 /// `SIGINT`, `SIGTERM`, `SIGHUP` or `signal N`.
 pub fn signal_name(signal: i32) -> String {
     match signal {
@@ -115,6 +159,7 @@ impl Error {
             | Error::Syntax { .. }
             | Error::Field { .. }
             | Error::Input { .. }
+            | Error::Setting { .. }
             | Error::Usage(_) => 2,
             Error::Interrupted { signal } => 128 + signal,
             Error::Output { .. }

@@ -24,4 +24,4 @@ pub mod sampling;
 pub mod simd;
 pub mod stats;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, Setting};
