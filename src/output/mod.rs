@@ -18,3 +18,68 @@ pub use csv::{
 };
 pub use json::render_json;
 pub use table::{format_count, format_money, format_probability, render_check, render_table};
+
+use crate::analysis::bench::BenchReport;
+use crate::analysis::compare::Comparison;
+use crate::analysis::sensitivity::Sensitivity;
+use crate::analysis::summary::Summary;
+
+/// A result as the three text formats every command prints: a terminal
+/// table, CSV and JSON. Every result struct implements it, so a command
+/// picks the format in one place.
+pub trait Render {
+    /// The terminal table.
+    fn table(&self) -> String;
+    /// CSV: a header row, then one row per record.
+    fn csv(&self) -> String;
+    /// JSON, pretty-printed.
+    fn json(&self) -> String;
+}
+
+impl Render for Summary {
+    fn table(&self) -> String {
+        render_table(self)
+    }
+    fn csv(&self) -> String {
+        String::from_utf8(render_summary_csv(self)).expect("CSV is UTF-8")
+    }
+    fn json(&self) -> String {
+        render_json(self)
+    }
+}
+
+impl Render for Comparison {
+    fn table(&self) -> String {
+        render_compare_table(self)
+    }
+    fn csv(&self) -> String {
+        render_compare_csv(self)
+    }
+    fn json(&self) -> String {
+        render_compare_json(self)
+    }
+}
+
+impl Render for Sensitivity {
+    fn table(&self) -> String {
+        render_sensitivity_table(self)
+    }
+    fn csv(&self) -> String {
+        render_sensitivity_csv(self)
+    }
+    fn json(&self) -> String {
+        render_sensitivity_json(self)
+    }
+}
+
+impl Render for BenchReport {
+    fn table(&self) -> String {
+        render_bench_table(self)
+    }
+    fn csv(&self) -> String {
+        render_bench_csv(self)
+    }
+    fn json(&self) -> String {
+        render_bench_json(self)
+    }
+}
