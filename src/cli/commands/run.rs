@@ -5,10 +5,11 @@ use crate::cli::config::{RunConfig, RunKind, WholeRun};
 use crate::cli::engine_calls::{execute, run_to_precision};
 use crate::cli::print::print_result;
 use runway::analysis::summary::Summary;
-use runway::engine::BlockSink;
+use runway::engine::{BlockSink, RunSpec};
 use runway::error::Result;
 use runway::files::shard::{write_partial, Partial, PartialTarget, Shard};
 use runway::files::{now_utc_rfc3339, write_run_outputs, Provenance};
+use runway::model::Model;
 use runway::output::chart::run_charts;
 
 /// Runs `runway run`.
@@ -21,6 +22,7 @@ pub fn run(config: RunConfig) -> Result<()> {
         overrides,
         kind,
     } = config;
+    // Filled in with the run's seconds once it has finished.
     let provenance = Provenance {
         overrides,
         command_line: std::env::args().collect(),
@@ -77,8 +79,8 @@ pub fn run(config: RunConfig) -> Result<()> {
 
 /// Simulates one shard and writes its partial file.
 fn run_shard(
-    model: &runway::model::Model,
-    spec: &runway::engine::RunSpec,
+    model: &Model,
+    spec: &RunSpec,
     quiet: bool,
     shard: Shard,
     target: PartialTarget,
