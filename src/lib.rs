@@ -6,7 +6,7 @@
 //! company is to run out of money by the horizon, when, and why.
 //!
 //! Data flow: [`model`] (parse and validate) → [`engine`] (simulate blocks of
-//! paths into a [`stats::Tally`]) → [`summary::Summary`] → [`report`]
+//! paths into a [`stats::Tally`]) → [`analysis::summary::Summary`] → [`output`]
 //! (render). Each stage knows nothing of the ones after it.
 
 // Parameter checks are written `!(x > 0.0)` on purpose, as in rand_distr:

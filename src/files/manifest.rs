@@ -1,5 +1,12 @@
-//! `manifest.json`: everything needed to reproduce the files beside it.
+//! `manifest.json`: everything needed to reproduce the files beside it,
+//! and the files of a run's output folder written together with it.
 
+use crate::analysis::summary::Summary;
+use crate::error::Result;
+use crate::files::{OutputDir, PathRows};
+use crate::model::Model;
+use crate::output::chart::Chart;
+use crate::output::{render_by_month_csv, render_convergence_csv, render_summary_csv};
 use serde::Serialize;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -14,7 +21,7 @@ pub struct Manifest {
     pub model_sha256: String,
     /// Scenario applied, if any.
     pub scenario: Option<String>,
-    /// `--set` overrides, in order.
+    /// Overrides (`FIELD=VALUE`) applied after the scenario, in order.
     pub overrides: Vec<String>,
     /// Seed.
     pub seed: u64,
@@ -38,6 +45,85 @@ pub struct Manifest {
     pub command_line: Vec<String>,
     /// Files written beside this one.
     pub files: Vec<String>,
+}
+
+/// How a run was made, besides its model and its paths and seed: what a
+/// manifest or a partial file records (none of it changes a result).
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    /// Overrides (`FIELD=VALUE`) applied after the scenario, in order.
+    pub overrides: Vec<String>,
+    /// The command that made the run, as the program received it.
+    pub command_line: Vec<String>,
+    /// When the run started, UTC (RFC 3339).
+    pub started_at: String,
+    /// Worker threads (at most the most any shard used).
+    pub threads: usize,
+    /// Wall-clock seconds (summed over the shards of a merged run).
+    pub elapsed_seconds: f64,
+}
+
+/// Stages a run's files in `dir`: its `charts`, `summary.csv`,
+/// `by_month.csv`, `convergence.csv` (for a run to a precision), the
+/// streamed `paths.csv` when there is one, and `manifest.json` listing
+/// them; then renames them all into place together.
+pub fn write_run_outputs(
+    dir: &OutputDir,
+    model: &Model,
+    summary: &Summary,
+    charts: &[Chart],
+    paths_file: Option<PathRows>,
+    provenance: Provenance,
+) -> Result<()> {
+    for chart in charts {
+        dir.stage(&chart.file_name(), chart.svg.as_bytes())?;
+    }
+    let mut files = vec!["summary.csv".to_string(), "by_month.csv".to_string()];
+    if let Some(rows) = paths_file {
+        rows.finish()?;
+        files.push("paths.csv".into());
+    }
+    dir.stage("summary.csv", &render_summary_csv(summary))?;
+    dir.stage("by_month.csv", &render_by_month_csv(summary))?;
+    if let Some(c) = &summary.convergence {
+        dir.stage("convergence.csv", &render_convergence_csv(c))?;
+        files.push("convergence.csv".into());
+    }
+    let manifest = Manifest::of_run(model, summary, provenance, files);
+    let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+    json.push(b'\n');
+    dir.stage("manifest.json", &json)?;
+    dir.commit()
+}
+
+impl Manifest {
+    /// The manifest of a run of `model` summarised in `summary`, listing
+    /// `files`; it is finished now.
+    pub fn of_run(
+        model: &Model,
+        summary: &Summary,
+        provenance: Provenance,
+        files: Vec<String>,
+    ) -> Manifest {
+        Manifest {
+            runway_version: env!("CARGO_PKG_VERSION"),
+            model_file: model.source.label.clone(),
+            model_sha256: sha256_hex(model.source.text.as_bytes()),
+            scenario: model.scenario.clone(),
+            overrides: provenance.overrides,
+            seed: summary.seed,
+            paths: summary.paths,
+            threads: provenance.threads,
+            sampling: summary.method.sampling,
+            generator: summary.method.generator,
+            block_size: summary.method.block_size,
+            started_at: provenance.started_at,
+            finished_at: now_utc_rfc3339(),
+            elapsed_seconds: provenance.elapsed_seconds,
+            command_line: provenance.command_line,
+            files,
+        }
+    }
 }
 
 /// SHA-256 of `bytes` as lowercase hex.

@@ -3,7 +3,7 @@
 //! partial results of sharded runs, and stopping cleanly on a signal.
 //!
 //! The folder is checked before the run starts (created if missing, probed
-//! for write access, existing runway files refused without `--force`), so a
+//! for write access, existing runway files refused unless forced), so a
 //! bad path fails in a second, not after an hour. Every file is written to a
 //! temporary name in the folder and renamed into place only when the run has
 //! succeeded; an interrupted or failed run removes its temporary files and
@@ -15,11 +15,11 @@ pub mod shard;
 pub mod signals;
 pub mod temp;
 
-pub use manifest::{now_utc_rfc3339, sha256_hex, Manifest};
+pub use manifest::{now_utc_rfc3339, sha256_hex, write_run_outputs, Manifest, Provenance};
 pub use paths::PathRows;
 pub use temp::TempFile;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -72,7 +72,8 @@ impl OutputDir {
     }
 
     /// Creates `dir` if needed, checks it is writable, and unless `force`
-    /// refuses to replace any of `guarded` (files described as `what`).
+    /// refuses to replace any of `guarded` (files described as `what`): a
+    /// [`Setting::Force`] error naming the folder and the files.
     /// Whatever `force`, a guarded name that is a folder is refused, and
     /// leftover temporaries of dead runs are removed (see
     /// [`temp::sweep_stale`]).
@@ -104,11 +105,11 @@ impl OutputDir {
                 .filter(|f| dir.join(f).exists())
                 .collect();
             if !existing.is_empty() {
-                return Err(Error::Usage(format!(
-                    "{}: already holds {what} ({}); pass --force to replace it, or choose another folder",
-                    dir.display(),
-                    existing.join(", ")
-                )));
+                return Err(Error::Setting {
+                    setting: Setting::Force,
+                    value: Some(dir.display().to_string()),
+                    rule: format!("already holds {what} ({})", existing.join(", ")),
+                });
             }
         }
         probe_folder(dir).map_err(|source| Error::Output {

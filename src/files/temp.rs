@@ -7,7 +7,7 @@
 //! - `.NAME.tmp-PID`: the file `NAME` being written (export files, the
 //!   streamed `paths.csv`, a shard's partial file);
 //! - `.NAME.bak-PID`: the previous `NAME`, moved aside for the moment a
-//!   commit replaces it under `--force` (restored if the commit fails);
+//!   commit replaces it (restored if the commit fails);
 //! - `.runway-probe-PID`: a write-access probe.
 //!
 //! A [`TempFile`] guard registers its path when it is created and

@@ -1,0 +1,12 @@
+//! `runway check`: validate a model and list its inputs.
+
+use crate::cli::args::CheckArgs;
+use crate::cli::print::print_stdout;
+use runway::error::Result;
+use runway::output::render_check;
+
+/// Runs `runway check`.
+pub fn check(args: CheckArgs) -> Result<()> {
+    let model = args.model.load()?;
+    print_stdout(&render_check(&model))
+}

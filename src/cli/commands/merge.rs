@@ -1,0 +1,35 @@
+//! `runway merge`: the partial files of a sharded run into its report.
+
+use super::run_info;
+use crate::cli::config::MergeConfig;
+use crate::cli::print::print_result;
+use runway::analysis::summary::Summary;
+use runway::error::Result;
+use runway::files::shard::merge_partials;
+use runway::files::{now_utc_rfc3339, write_run_outputs, Provenance};
+use runway::output::chart::run_charts;
+
+/// Runs `runway merge`.
+pub fn merge(config: MergeConfig) -> Result<()> {
+    let started_at = now_utc_rfc3339();
+    let mut merged = merge_partials(&config.files)?;
+    // As `run`: per-month percentiles appear with --fan or --out only.
+    if !config.fan {
+        merged.tally.fan = None;
+    }
+    let run = run_info(merged.threads, merged.elapsed_seconds, merged.tally.paths);
+    let summary = Summary::new(&merged.model, &merged.tally, merged.seed, run);
+    if let Some(dir) = &config.out {
+        let provenance = Provenance {
+            overrides: merged.header.overrides.clone(),
+            command_line: std::env::args().collect(),
+            started_at,
+            threads: merged.threads,
+            elapsed_seconds: merged.elapsed_seconds,
+        };
+        // The same files as the unsharded run's --out, charts included.
+        let charts = run_charts(&summary, Some(&merged.tally.end_cash));
+        write_run_outputs(dir, &merged.model, &summary, &charts, None, provenance)?;
+    }
+    print_result(&summary, config.format)
+}

@@ -1,0 +1,50 @@
+//! `runway report`: one HTML file with the summary, charts, the scenario
+//! comparison and the top drivers.
+
+use super::{run_info, scenario_chart};
+use crate::cli::config::ReportConfig;
+use crate::cli::engine_calls::execute;
+use crate::cli::progress::with_progress;
+use runway::analysis::compare::{run_compare, Comparison};
+use runway::analysis::sensitivity::run_sensitivity;
+use runway::analysis::summary::Summary;
+use runway::error::Result;
+use runway::output::chart::{report_html, run_charts, tornado_chart};
+
+/// Runs `runway report`.
+pub fn report(config: ReportConfig) -> Result<()> {
+    let ReportConfig {
+        model,
+        spec,
+        analysis_spec,
+        quiet,
+        scenarios,
+        dir,
+        name,
+        path,
+    } = config;
+    let (tally, elapsed) = execute(&model, &spec, quiet, None)?;
+    let run = run_info(spec.threads, elapsed.as_secs_f64(), tally.paths);
+    let summary = Summary::new(&model, &tally, spec.seed, run.clone());
+    let mut charts = run_charts(&summary, Some(&tally.end_cash));
+    let (sensitivity, _) = with_progress(spec.paths, quiet, |p| {
+        run_sensitivity(&model, &analysis_spec, p)
+    })?;
+    charts.push(tornado_chart(&sensitivity));
+    // Scenario comparison, when the file defines scenarios and none was chosen.
+    let mut comparison = None;
+    if !scenarios.is_empty() {
+        let total = spec.paths * scenarios.len() as u64;
+        let (result, _) =
+            with_progress(total, quiet, |p| run_compare(&scenarios, &analysis_spec, p))?;
+        charts.push(scenario_chart(&scenarios, &result.tallies, spec.seed, &run));
+        comparison = Some(Comparison::new(&scenarios, &result, spec.seed, run));
+    }
+    let html = report_html(&summary, &charts, comparison.as_ref(), Some(&sensitivity));
+    dir.stage(&name, html.as_bytes())?;
+    dir.commit()?;
+    if !quiet {
+        eprintln!("runway: wrote {}", path.display());
+    }
+    Ok(())
+}

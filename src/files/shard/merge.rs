@@ -1,0 +1,128 @@
+//! Merging the partial files of every shard into the tally of the whole run.
+
+use super::check::{check_header, check_same_run, check_shape, check_tally};
+use super::{invalid, read_partial, Partial};
+use crate::error::{Error, Result, Setting};
+use crate::model::Sampling;
+use crate::model::{load_str, LoadOptions, Model};
+use crate::stats::{Tally, TallyWire};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The model a partial was run with, rebuilt from its text, scenario and
+/// overrides. An error in that text names the partial file (where the
+/// text is), and the model it came from; the model keeps its own label.
+fn model_of(path: &Path, p: &Partial) -> Result<Model> {
+    let options = LoadOptions {
+        scenario: p.scenario.clone(),
+        overrides: p.overrides.clone(),
+    };
+    let label = format!(
+        "{} (the model embedded in it, from {})",
+        path.display(),
+        p.model_file
+    );
+    let mut model = load_str(&p.model_text, &label, &options)?;
+    model.source.label = p.model_file.clone();
+    if let Some(sampling) = Sampling::from_description(&p.sampling) {
+        model.sampling = sampling;
+    }
+    Ok(model)
+}
+
+/// The merged run.
+#[derive(Debug)]
+pub struct Merged {
+    /// The model, rebuilt from the partials' text, scenario and overrides.
+    pub model: Model,
+    /// The merged tally.
+    pub tally: Tally,
+    /// Seed.
+    pub seed: u64,
+    /// Most threads any shard used.
+    pub threads: usize,
+    /// Sum of the shards' seconds.
+    pub elapsed_seconds: f64,
+    /// The first partial (its header describes the run).
+    pub header: Partial,
+}
+
+/// Checks that the files form one complete run and merges them, one file at
+/// a time: memory stays that of two partials, however many shards there are
+/// (or a forged header claims).
+pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
+    let Some(first_path) = files.first() else {
+        return Err(Error::Setting {
+            setting: Setting::Partials,
+            value: None,
+            rule: "none given; a merge needs the partial files of every shard".into(),
+        });
+    };
+    let mut first = read_partial(first_path)?;
+    check_header(first_path, &first)?;
+    let model = model_of(first_path, &first)?;
+    let mut seen: BTreeMap<u64, &PathBuf> = BTreeMap::new();
+    let mut tally = crate::engine::empty_tally(&model, true);
+    let (mut threads, mut elapsed_seconds) = (1, 0.0);
+    for (index, path) in files.iter().enumerate() {
+        let mut read;
+        let p = if index == 0 {
+            &mut first
+        } else {
+            read = read_partial(path)?;
+            check_header(path, &read)?;
+            check_same_run(path, &read, first_path, &first)?;
+            &mut read
+        };
+        if let Some(other) = seen.get(&p.shard) {
+            return Err(invalid(
+                path,
+                format!(
+                    "shard {}/{} is given twice (also {})",
+                    p.shard,
+                    p.shards,
+                    other.display()
+                ),
+            ));
+        }
+        seen.insert(p.shard, path);
+        // The shape first (it bounds how many sketches there are), then the
+        // sketches themselves, then what their values must satisfy.
+        check_shape(path, &p.tally, &model)?;
+        let shard_tally = std::mem::take(&mut p.tally)
+            .into_tally()
+            .map_err(|rule| invalid(path, format!("its tally has a {rule}")))?;
+        check_tally(path, p, &shard_tally, &model)?;
+        tally.merge(&shard_tally);
+        threads = threads.max(p.threads);
+        elapsed_seconds += p.elapsed_seconds;
+    }
+    let missing_count = first.shards - seen.len() as u64;
+    if missing_count > 0 {
+        let missing: Vec<String> = (0..first.shards)
+            .filter(|k| !seen.contains_key(k))
+            .take(10)
+            .map(|k| format!("{k}/{}", first.shards))
+            .collect();
+        return Err(Error::Setting {
+            setting: Setting::Partials,
+            value: None,
+            rule: format!(
+                "{missing_count} of {} shards missing: {}{}",
+                first.shards,
+                missing.join(", "),
+                if missing_count > 10 { ", …" } else { "" }
+            ),
+        });
+    }
+    // The header describes the run; its own tally is merged already.
+    first.tally = TallyWire::default();
+    Ok(Merged {
+        seed: first.seed,
+        threads,
+        elapsed_seconds,
+        model,
+        tally,
+        header: first,
+    })
+}
