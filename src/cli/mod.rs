@@ -1,14 +1,15 @@
 //! The command line: arguments (clap) and what each subcommand does.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use runway::analysis::backtest::{read_actuals, run_backtest};
 use runway::analysis::summary::{RunInfo, Summary};
 use runway::engine::{simulate_with_sink, BlockSink, Plan, Progress, RunSpec};
 use runway::error::{Error, Result};
-use runway::files::{now_utc_rfc3339, Manifest, OutputDir, PathRows};
+use runway::files::{now_utc_rfc3339, Manifest, OutputDir, PathRows, BACKTEST_FILES};
 use runway::model::{
     load_file, load_str, LoadOptions, Model, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
 };
-use runway::output::{render_check, render_json, render_table};
+use runway::output::{render_check, render_json, render_table, Render};
 use runway::stats::Tally;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -984,24 +985,30 @@ fn print_report(summary: &Summary, format: Format) -> Result<()> {
 
 fn backtest_command(args: BacktestArgs) -> Result<()> {
     let model = args.sim.load(&args.model)?;
-    let actual = runway::analysis::backtest::read_actuals(&args.actual, &model)?;
+    let actual = read_actuals(&args.actual, &model)?;
     let spec = args.sim.spec(true)?;
-    // Check the output folder before the run.
+    // Check the output folder before the run. The run's own files
+    // (summary.csv, …) are not touched, so they do not block a backtest in
+    // the same folder.
     let out = args
         .out
         .as_deref()
-        .map(|dir| runway::analysis::backtest::prepare_backtest_out(dir, args.force))
+        .map(|dir| OutputDir::prepare_guarding(dir, args.force, &BACKTEST_FILES, "backtest output"))
         .transpose()?;
     let (report, _) = with_progress(spec.paths, args.sim.quiet, |p| {
-        runway::analysis::backtest::run_backtest(&model, &actual, &spec, p)
+        run_backtest(&model, &actual, &spec, p)
     })?;
     if let Some(dir) = &out {
-        runway::analysis::backtest::write_backtest_out(dir, &report)?;
+        // Both files appear, or neither.
+        let [csv_file, json_file] = BACKTEST_FILES;
+        dir.stage(csv_file, report.csv().as_bytes())?;
+        dir.stage(json_file, report.json().as_bytes())?;
+        dir.commit()?;
     }
     print_stdout(&match args.format {
-        Format::Table => runway::analysis::backtest::render_backtest_table(&report),
-        Format::Json => runway::analysis::backtest::render_backtest_json(&report),
-        Format::Csv => runway::analysis::backtest::render_backtest_csv(&report),
+        Format::Table => report.table(),
+        Format::Json => report.json(),
+        Format::Csv => report.csv(),
     })
 }
 
