@@ -230,7 +230,7 @@ pub fn few_events_warning(insolvent: u64, paths: u64) -> Option<String> {
         )
     };
     Some(format!(
-        "only {insolvent} of {paths} paths became insolvent: the relative precision of P is poor; for ±10 % relative precision (95 %) you need {needed} paths (use --paths or --precision)"
+        "only {insolvent} of {paths} paths became insolvent: the relative precision of P is poor; for ±10 % relative precision (95 %) you need {needed} paths: simulate more paths, or set a precision target"
     ))
 }
 
