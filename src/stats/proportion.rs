@@ -157,16 +157,29 @@ mod tests {
     }
 
     #[test]
-    fn the_paired_difference_matches_newcombes_published_examples() {
-        // Newcombe (1998a), Table II, method 10, as p(first) − p(second):
-        // (e, f, g, h) = (36, 12, 2, 0) → 0.0528 to 0.3382;
-        // (5, 5, 0, 0) → 0.1504 to 0.6617.
-        let diff = |e, f, g, h| {
-            let [lo, hi] = newcombe_paired(e, f, g, h);
-            [-hi, -lo]
-        };
-        assert_near(diff(36, 12, 2, 0), [0.0528, 0.3382], 5e-4);
-        assert_near(diff(5, 5, 0, 0), [0.1504, 0.6617], 5e-4);
+    fn uncorrelated_pairs_give_the_independent_interval() {
+        // a·d = b·c: the indicators are uncorrelated (φ = 0).
+        let paired = newcombe_paired(4, 2, 2, 1);
+        let independent = newcombe_independent(&Proportion::new(6, 9), &Proportion::new(6, 9));
+        assert_eq!(paired, independent);
+    }
+
+    #[test]
+    fn perfect_agreement_gives_the_closed_form_interval_around_zero() {
+        // Every trial agrees (φ = 1): the sides are ±|(p − l) − (u − p)|.
+        let p = Proportion::new(30, 50);
+        let [l, u] = p.ci95;
+        let side = ((p.probability - l) - (u - p.probability)).abs();
+        assert_near(newcombe_paired(30, 0, 0, 20), [-side, side], 1e-12);
+    }
+
+    #[test]
+    fn swapping_the_two_events_negates_the_paired_interval() {
+        for (a, b, c, d) in [(36, 12, 2, 0), (5, 5, 0, 0), (9, 3, 9, 19)] {
+            let [lo, hi] = newcombe_paired(a, b, c, d);
+            assert_near(newcombe_paired(a, c, b, d), [-hi, -lo], 1e-15);
+            assert!(lo < (c as f64 - b as f64) / (a + b + c + d) as f64 && hi > lo);
+        }
     }
 
     #[test]
