@@ -10,7 +10,7 @@ use crate::analysis::summary::{Percentiles, RunInfo, Summary};
 use crate::engine::{empty_tally, for_each_block, run_block, Plan, Progress, RunSpec, Scratch};
 use crate::error::Result;
 use crate::model::Model;
-use crate::stats::{wilson, ExactSquareSum, ExactSum, Proportion, Tally, Z_95};
+use crate::stats::{newcombe_paired, ExactSquareSum, ExactSum, Proportion, Tally, Z_95};
 use serde::Serialize;
 
 /// Path-by-path comparison of one scenario with the first.
@@ -48,39 +48,10 @@ impl Paired {
 }
 
 /// 95 % interval for the difference of two paired proportions,
-/// p(this) − p(first), by Newcombe's hybrid score method (method 10 of
-/// Newcombe 1998, Statistics in Medicine 17:2635), from the 2×2 counts.
+/// p(this) − p(first), by Newcombe's hybrid score method, from the 2×2
+/// counts (see [`newcombe_paired`]).
 pub fn paired_difference_ci(p: &Paired) -> [f64; 2] {
-    let n = p.n();
-    if n == 0 {
-        return [-1.0, 1.0];
-    }
-    let nf = n as f64;
-    let (a, b, c, d) = (
-        p.both as f64,
-        p.first_only as f64,
-        p.this_only as f64,
-        p.neither as f64,
-    );
-    let (k_first, k_this) = (p.both + p.first_only, p.both + p.this_only);
-    let (p1, p2) = (k_first as f64 / nf, k_this as f64 / nf);
-    let ([l1, u1], [l2, u2]) = (wilson(k_first, n), wilson(k_this, n));
-    let denom = ((a + b) * (c + d) * (a + c) * (b + d)).sqrt();
-    let phi = if denom > 0.0 {
-        (a * d - b * c) / denom
-    } else {
-        0.0
-    };
-    let delta = p2 - p1;
-    let low = delta
-        - ((p2 - l2).powi(2) - 2.0 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1).powi(2))
-            .max(0.0)
-            .sqrt();
-    let high = delta
-        + ((u2 - p2).powi(2) - 2.0 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1).powi(2))
-            .max(0.0)
-            .sqrt();
-    [low.max(-1.0), high.min(1.0)]
+    newcombe_paired(p.both, p.first_only, p.this_only, p.neither)
 }
 
 /// The merged result of a comparison.

@@ -23,7 +23,7 @@ use crate::engine::{
 };
 use crate::error::Result;
 use crate::model::Model;
-use crate::stats::{wilson, Proportion, Tally};
+use crate::stats::{mid_ranks, newcombe_independent, Proportion, Tally};
 use serde::Serialize;
 
 const BINS: usize = 20;
@@ -213,38 +213,7 @@ pub fn run_sensitivity(model: &Model, spec: &RunSpec, progress: &Progress) -> Re
     let mut drivers: Vec<Driver> = sources
         .iter()
         .zip(&accs)
-        .map(|((name, _), acc)| {
-            let low = Proportion::new(acc.low.1, acc.low.0);
-            let high = Proportion::new(acc.high.1, acc.high.0);
-            let swing = high.probability - low.probability;
-            let [ll, lu] = wilson(acc.low.1, acc.low.0);
-            let [hl, hu] = wilson(acc.high.1, acc.high.0);
-            let (pl, ph) = (low.probability, high.probability);
-            let swing_ci95 = [
-                swing - ((ph - hl).powi(2) + (lu - pl).powi(2)).sqrt(),
-                swing + ((hu - ph).powi(2) + (pl - ll).powi(2)).sqrt(),
-            ];
-            let var = p * (1.0 - p);
-            let first_order_index = (var > 0.0).then(|| {
-                let between: f64 = acc
-                    .bins
-                    .iter()
-                    .filter(|b| b.0 > 0)
-                    .map(|&(m, k)| (m as f64 / n as f64) * (k as f64 / m as f64 - p).powi(2))
-                    .sum();
-                ((between - (BINS as f64 - 1.0) * var / n as f64) / var).clamp(0.0, 1.0)
-            });
-            Driver {
-                input: name.clone(),
-                lowest_decile: low,
-                highest_decile: high,
-                swing,
-                swing_ci95,
-                spearman_end_cash: spearman(&acc.cash, n),
-                spearman_months_to_insolvency: spearman(&acc.months, n),
-                first_order_index,
-            }
-        })
+        .map(|((name, _), acc)| driver(name, acc, n, p))
         .collect();
     drivers.sort_by(|a, b| {
         b.swing
@@ -272,17 +241,39 @@ pub fn run_sensitivity(model: &Model, spec: &RunSpec, progress: &Progress) -> Re
     })
 }
 
+/// One input's figures from its accumulated counts and sums, over `n`
+/// paths with P(insolvent) = `p`.
+fn driver(name: &str, acc: &Acc, n: u64, p: f64) -> Driver {
+    let low = Proportion::new(acc.low.1, acc.low.0);
+    let high = Proportion::new(acc.high.1, acc.high.0);
+    let swing = high.probability - low.probability;
+    let swing_ci95 = newcombe_independent(&low, &high);
+    let var = p * (1.0 - p);
+    let first_order_index = (var > 0.0).then(|| {
+        let between: f64 = acc
+            .bins
+            .iter()
+            .filter(|b| b.0 > 0)
+            .map(|&(m, k)| (m as f64 / n as f64) * (k as f64 / m as f64 - p).powi(2))
+            .sum();
+        ((between - (BINS as f64 - 1.0) * var / n as f64) / var).clamp(0.0, 1.0)
+    });
+    Driver {
+        input: name.to_string(),
+        lowest_decile: low,
+        highest_decile: high,
+        swing,
+        swing_ci95,
+        spearman_end_cash: spearman(&acc.cash, n),
+        spearman_months_to_insolvency: spearman(&acc.months, n),
+        first_order_index,
+    }
+}
+
+/// Mid-ranks of the months to insolvency, month 1 to the horizon, then
+/// horizon + 1 for the paths that stay solvent.
 fn month_mid_ranks(tally: &Tally) -> Vec<f64> {
-    let n = tally.paths.max(1) as f64;
     let mut counts: Vec<u64> = tally.insolvent_in_month.clone();
     counts.push(tally.paths - tally.insolvent());
-    let mut below = 0u64;
-    counts
-        .iter()
-        .map(|&c| {
-            let r = (below as f64 + 0.5 * c as f64) / n;
-            below += c;
-            r
-        })
-        .collect()
+    mid_ranks(&counts, tally.paths)
 }

@@ -3,7 +3,7 @@
 use crate::engine::BLOCK_SIZE;
 use crate::model::{Model, Month};
 use crate::sampling::rng::GENERATOR_NAME;
-use crate::stats::{ExactSum, Proportion, Sketch, Tally, SKETCH_RELATIVE_ERROR};
+use crate::stats::{ExactSum, Proportion, Sketch, Tally, SKETCH_RELATIVE_ERROR, Z_95};
 use serde::Serialize;
 
 /// Percentiles of a money quantity, in the model's unit.
@@ -226,11 +226,11 @@ pub fn few_events_warning(insolvent: u64, paths: u64) -> Option<String> {
     } else {
         format!(
             "about {}",
-            (1.959_963_984_540_054_f64.powi(2) * (1.0 - p) / (0.01 * p)).ceil() as u64
+            (Z_95.powi(2) * (1.0 - p) / (0.01 * p)).ceil() as u64
         )
     };
     Some(format!(
-        "only {insolvent} of {paths} paths became insolvent: the relative precision of P is poor; for ±10 % relative precision (95 %) you need {needed} paths (use --paths or --precision)"
+        "only {insolvent} of {paths} paths became insolvent: the relative precision of P is poor; for ±10 % relative precision (95 %) you need {needed} paths: simulate more paths, or set a precision target"
     ))
 }
 
@@ -262,14 +262,13 @@ impl Summary {
     /// Builds the summary of a finished run.
     pub fn new(model: &Model, tally: &Tally, seed: u64, run: RunInfo) -> Summary {
         let n = tally.paths;
-        let mut cumulative = 0u64;
         let fan = tally.fan.as_ref();
         let by_month: Vec<MonthRow> = tally
             .insolvent_in_month
             .iter()
+            .zip(tally.insolvent_by_month())
             .enumerate()
-            .map(|(i, &k)| {
-                cumulative += k;
+            .map(|(i, (&k, cumulative))| {
                 let p = Proportion::new(cumulative, n);
                 MonthRow {
                     month: model.month_label(i as u32 + 1),
@@ -286,17 +285,7 @@ impl Summary {
             .collect();
         let total = Proportion::new(tally.insolvent(), n);
         let insolvent = tally.insolvent();
-        let month_at_rank = |rank: u64| -> Option<u32> {
-            let mut seen = 0;
-            for (i, &k) in tally.insolvent_in_month.iter().enumerate() {
-                seen += k;
-                if seen >= rank && rank > 0 {
-                    return Some(i as u32 + 1);
-                }
-            }
-            None
-        };
-        let runway_pct = |q: f64| month_at_rank(((q * n as f64).ceil() as u64).max(1));
+        let runway_pct = |q: f64| tally.month_reaching(((q * n as f64).ceil() as u64).max(1));
         let peak = tally
             .insolvent_in_month
             .iter()
@@ -324,7 +313,9 @@ impl Summary {
                 count: total.count,
                 interval_method: "Wilson score, 95 %",
                 by_month,
-                median_month: month_at_rank(insolvent.div_ceil(2)).map(|t| model.month_label(t)),
+                median_month: tally
+                    .month_reaching(insolvent.div_ceil(2))
+                    .map(|t| model.month_label(t)),
                 peak_month: peak,
             },
             end_cash: MoneyStats::of(&tally.end_cash, mean(&tally.end_cash_sum)),

@@ -39,12 +39,16 @@ pub const OUTPUT_FILES: [&str; 11] = [
     "scenario_curves.svg",
 ];
 
+/// The files `runway backtest --out DIR` writes: the report as CSV and as
+/// JSON.
+pub const BACKTEST_FILES: [&str; 2] = ["backtest.csv", "backtest.json"];
+
 /// Names of the files runway may write into an output folder, including
 /// backtest files (used to recognise its leftover temporaries).
 fn known_names(extra: &[&str]) -> Vec<String> {
     OUTPUT_FILES
         .iter()
-        .chain(crate::analysis::backtest::BACKTEST_FILES.iter())
+        .chain(BACKTEST_FILES.iter())
         .chain(extra.iter())
         .map(|s| s.to_string())
         .collect()

@@ -2,6 +2,7 @@
 //! JSON) and to charts (SVG, the one-file HTML report).
 
 mod analysis;
+mod backtest;
 mod bench;
 pub mod chart;
 mod csv;
@@ -12,6 +13,7 @@ pub use analysis::{
     render_compare_csv, render_compare_json, render_compare_table, render_sensitivity_csv,
     render_sensitivity_json, render_sensitivity_table,
 };
+pub use backtest::{render_backtest_csv, render_backtest_json, render_backtest_table};
 pub use bench::{render_bench_csv, render_bench_json, render_bench_table};
 pub use csv::{
     num as csv_number, render_by_month_csv, render_convergence_csv, render_summary_csv, unit_suffix,

@@ -111,6 +111,29 @@ impl Tally {
             .iter()
             .fold(0u64, |a, &b| a.saturating_add(b))
     }
+
+    /// The cumulative insolvency curve: paths insolvent by the end of each
+    /// month (the last is [`Tally::insolvent`]).
+    pub fn insolvent_by_month(&self) -> Vec<u64> {
+        self.insolvent_in_month
+            .iter()
+            .scan(0u64, |by, &k| {
+                *by = by.saturating_add(k);
+                Some(*by)
+            })
+            .collect()
+    }
+
+    /// The first month (1-based) by whose end at least `rank` paths are
+    /// insolvent; `None` for rank 0 or more than are ever insolvent.
+    pub fn month_reaching(&self, rank: u64) -> Option<u32> {
+        if rank == 0 {
+            return None;
+        }
+        let by_month = self.insolvent_by_month();
+        let i = by_month.partition_point(|&k| k < rank);
+        (i < by_month.len()).then_some(i as u32 + 1)
+    }
 }
 
 fn add_counts(a: &mut [u64], b: &[u64]) {
@@ -215,5 +238,24 @@ impl TallyWire {
             shock_struck: self.shock_struck,
             fan,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cumulative_curve_is_the_running_sum_of_the_months() {
+        let mut t = Tally::new(4, 0, 0, false);
+        t.insolvent_in_month = vec![2, 0, 3, 1];
+        t.paths = 10;
+        assert_eq!(t.insolvent_by_month(), vec![2, 2, 5, 6]);
+        assert_eq!(*t.insolvent_by_month().last().unwrap(), t.insolvent());
+        assert_eq!(t.month_reaching(0), None);
+        assert_eq!(t.month_reaching(1), Some(1));
+        assert_eq!(t.month_reaching(3), Some(3));
+        assert_eq!(t.month_reaching(6), Some(4));
+        assert_eq!(t.month_reaching(7), None);
     }
 }

@@ -7,13 +7,14 @@
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use runway::analysis::backtest::{
-    brier_score, log_score, parse_actuals, read_actuals, render_backtest_csv, render_backtest_json,
-    render_backtest_table, run_backtest, score, Actuals, InsolvencyOutcome, Observation, Quantity,
-    LOG_SCORE_CLAMP,
+    parse_actuals, read_actuals, run_backtest, score, Actuals, InsolvencyOutcome, Observation,
+    Quantity,
 };
 use runway::engine::{simulate, Progress, RunSpec};
 use runway::model::{load_file, load_str, LoadOptions, Model, Month};
-use runway::Error;
+use runway::output::{render_backtest_csv, render_backtest_json, render_backtest_table};
+use runway::stats::{brier_score, log_score, Tally, LOG_SCORE_CLAMP};
+use runway::{Error, Setting};
 use std::path::Path;
 
 fn model(text: &str) -> Model {
@@ -246,9 +247,14 @@ fn empty_cells_are_skipped_and_rows_are_sorted_by_month() {
         ]
     );
     assert!(a.insolvency.is_empty());
-    // Line numbers count blank and comment lines.
-    let (path, _) = bad("\n# note\nmonth,cash\n\n2024-01,1\n   \n# more\n2024-02,x\n");
+    // Line numbers count blank and comment lines, with either line ending.
+    let text = "\n# note\nmonth,cash\n\n2024-01,1\n   \n# more\n2024-02,x\n";
+    let (path, _) = bad(text);
     assert_eq!(path, "line 8, column cash");
+    let (path, _) = bad(&text.replace('\n', "\r\n"));
+    assert_eq!(path, "line 8, column cash");
+    let (path, _) = bad("month,cash\r\n\r\n# x\r\n2024-01,\"1\r\n2\"\r\n2024-02,y\r\n");
+    assert_eq!(path, "line 4, column cash");
 }
 
 /// Parses `text` against the short model and returns the error's (path, message).
@@ -400,6 +406,7 @@ fn bad_actuals_give_exit_code_2_errors_naming_the_file_the_line_and_the_problem(
 fn a_missing_actuals_file_is_an_exit_code_2_error_naming_it() {
     let m = model(SHORT);
     let e = read_actuals(Path::new("no/such/actual.csv"), &m).unwrap_err();
+    assert!(matches!(e, Error::Input { .. }), "{e:?}");
     assert_eq!(e.exit_code(), 2);
     assert!(e.to_string().contains("no/such/actual.csv"), "{e}");
 }
@@ -451,7 +458,27 @@ fn score_refuses_a_tally_without_per_month_sketches() {
     let m = model(SHORT);
     let tally = simulate(&m, &spec(1_000, 1, 1), &Progress::default()).unwrap();
     let actual = parse_actuals("month,cash\n2024-02,130\n", "a.csv", &m).unwrap();
-    assert!(score(&m, &tally, &actual, 1).is_err());
+    let e = score(&m, &tally, &actual, 1).unwrap_err();
+    assert!(matches!(e, Error::Internal(_)), "{e:?}");
+}
+
+#[test]
+fn score_refuses_a_tally_of_no_paths_as_a_paths_setting() {
+    let m = model(SHORT);
+    let empty = Tally::new(m.months as usize, m.inflows.len(), m.shocks.len(), true);
+    let actual = parse_actuals("month,cash\n2024-02,130\n", "a.csv", &m).unwrap();
+    let e = score(&m, &empty, &actual, 1).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Setting {
+                setting: Setting::Paths,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.exit_code(), 2);
 }
 
 #[test]
