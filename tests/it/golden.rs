@@ -69,6 +69,19 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "backtest_example.json",
+        &[
+            "backtest",
+            "configs/backtest_example.toml",
+            "--actual",
+            "configs/backtest_example_actual.csv",
+            "--paths",
+            "20000",
+            "--seed",
+            "5",
+        ],
+    ),
+    (
         "compare_openai.json",
         &["compare", "--paths", "20000", "--seed", "9"],
     ),
