@@ -491,7 +491,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run_command(args),
         Command::Check(args) => {
             let model = args.model.load()?;
-            print_stdout(&render_check(&model))
+            print_stdout(&render_check(&runway::analysis::check::Check::of(&model)))
         }
         Command::Bench(args) => bench_command(args),
         Command::Compare(args) => compare_command(args),
@@ -832,7 +832,13 @@ fn run_command(args: RunArgs) -> Result<()> {
         }
     }
     let charts = if out.is_some() || plots.is_some() {
-        runway::output::chart::run_charts(&summary, Some(&tally.end_cash))
+        runway::output::chart::run_charts(
+            &summary,
+            Some(&runway::analysis::histogram::Histogram::from_sketch(
+                &tally.end_cash,
+                summary.floor,
+            )),
+        )
     } else {
         Vec::new()
     };
@@ -1051,7 +1057,13 @@ fn report_command(args: ReportArgs) -> Result<()> {
         paths_per_second: tally.paths as f64 / seconds.max(1e-9),
     };
     let summary = Summary::new(&model, &tally, spec.seed, run.clone());
-    let mut charts = runway::output::chart::run_charts(&summary, Some(&tally.end_cash));
+    let mut charts = runway::output::chart::run_charts(
+        &summary,
+        Some(&runway::analysis::histogram::Histogram::from_sketch(
+            &tally.end_cash,
+            summary.floor,
+        )),
+    );
     let sensitivity_spec = RunSpec {
         fan: false,
         ..spec.clone()
@@ -1131,7 +1143,13 @@ fn merge_command(args: MergeArgs) -> Result<()> {
             elapsed_seconds: merged.elapsed_seconds,
         };
         // The same files as the unsharded run's --out, charts included.
-        for chart in runway::output::chart::run_charts(&summary, Some(&merged.tally.end_cash)) {
+        for chart in runway::output::chart::run_charts(
+            &summary,
+            Some(&runway::analysis::histogram::Histogram::from_sketch(
+                &merged.tally.end_cash,
+                summary.floor,
+            )),
+        ) {
             dir.stage(&chart.file_name(), chart.svg.as_bytes())?;
         }
         write_outputs(dir, &merged.model, &summary, None, provenance)?;

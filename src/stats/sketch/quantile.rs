@@ -4,8 +4,9 @@ use super::{bucket_mid, key_of, Sketch, ZERO_THRESHOLD};
 
 impl Sketch {
     /// The q-quantile (0 ≤ q ≤ 1) by the nearest-rank rule: the value of
-    /// rank ⌈q·n⌉ (at least 1), within [`RELATIVE_ERROR`] of the exact value
-    /// and clamped to the exact minimum and maximum. `None` when empty.
+    /// rank ⌈q·n⌉ (at least 1), within
+    /// [`RELATIVE_ERROR`](super::RELATIVE_ERROR) of the exact value and
+    /// clamped to the exact minimum and maximum. `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         if self.count == 0 {
             return None;
