@@ -117,7 +117,10 @@ impl Gamma {
     /// Marsaglia and Tsang's test accepts each (vectorised where the
     /// processor has AVX2; the same bits either way).
     fn candidates(&self, z: &[f64], u: &[f64], out: &mut [f64], verdict: &mut [Verdict]) {
-        crate::simd::dispatch(|| self.candidates_body(z, u, out, verdict));
+        crate::simd::dispatch(
+            #[inline(always)]
+            || self.candidates_body(z, u, out, verdict),
+        );
     }
 
     #[inline(always)]

@@ -133,11 +133,15 @@ pub fn exp_in_place_on(level: Isa, values: &mut [f64]) {
         }
     }
     // The compiler vectorises this loop itself (AVX2 with FMA).
-    crate::simd::dispatch_on(level, || {
-        for v in values.iter_mut() {
-            *v = exp(*v);
-        }
-    });
+    crate::simd::dispatch_on(
+        level,
+        #[inline(always)]
+        || {
+            for v in values.iter_mut() {
+                *v = exp(*v);
+            }
+        },
+    );
 }
 
 /// [`exp`] eight lanes at a time in AVX-512 registers, written out in

@@ -89,16 +89,27 @@ pub fn avx2_fma() -> bool {
 }
 
 /// Runs `f` compiled for the vector code in use ([`isa`]): `f`'s loops are
-/// vectorised by the compiler for AVX2 with FMA where that runs (AVX-512
-/// machines included: the compiler's own vector code stays at 256 bits), as
-/// plain code elsewhere. Explicit `mul_add`s become single instructions
-/// under FMA and correctly rounded library calls without it, and Rust never
-/// fuses or reorders other operations, so the result has the same bits
-/// either way.
+/// vectorised by the compiler for AVX2 with FMA where that level or
+/// AVX-512 runs (the compiler's own vector code stays at AVX2; the AVX-512
+/// kernels are written out here), as plain code elsewhere. Explicit
+/// `mul_add`s become single instructions under FMA and correctly rounded
+/// library calls without it, and Rust never fuses or reorders other
+/// operations, so the result has the same bits either way.
 ///
-/// The closure is inlined into a `#[target_feature]` wrapper (a closure has
-/// one call site, so LLVM inlines it; mark the functions it calls
-/// `#[inline(always)]` so that they are compiled for the level too).
+/// `f` is compiled for AVX2 only where it is inlined into this module's
+/// `#[target_feature]` wrapper, so mark the closure `#[inline(always)]`
+/// (LLVM declines to inline a large closure on its own), and the functions
+/// it calls too:
+///
+/// ```
+/// # fn body(x: &mut [f64]) { for v in x { *v = v.mul_add(2.0, 1.0) } }
+/// # let mut values = vec![1.0; 8];
+/// runway::simd::dispatch(
+///     #[inline(always)]
+///     || body(&mut values),
+/// );
+/// # assert_eq!(values[0], 3.0);
+/// ```
 #[inline(always)]
 pub fn dispatch<R>(f: impl FnOnce() -> R) -> R {
     dispatch_on(isa(), f)
