@@ -45,99 +45,70 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 /// `summary.csv`: one row per result, with metric, value, ci95_low,
 /// ci95_high and unit columns.
 pub fn render_summary_csv(s: &Summary) -> Vec<u8> {
-    let mut w = writer();
-    let mut row = |metric: &str, value: String, lo: String, hi: String, unit: &str| {
-        w.write_record([metric, &value, &lo, &hi, unit])
-            .expect("in-memory CSV");
-    };
-    row(
-        "metric",
-        "value".into(),
-        "ci95_low".into(),
-        "ci95_high".into(),
-        "unit",
-    );
+    let mut rows = SummaryRows(writer());
+    rows.record(["metric", "value", "ci95_low", "ci95_high", "unit"]);
     let ins = &s.insolvency;
-    row(
-        "insolvency_probability",
-        num(Some(ins.probability)),
-        num(Some(ins.ci95[0])),
-        num(Some(ins.ci95[1])),
-        "probability",
-    );
-    row(
-        "insolvent_paths",
-        ins.count.to_string(),
-        String::new(),
-        String::new(),
-        "paths",
-    );
-    row(
-        "paths",
-        s.paths.to_string(),
-        String::new(),
-        String::new(),
-        "paths",
-    );
-    row("seed", s.seed.to_string(), String::new(), String::new(), "");
-    row(
-        "start",
-        s.start.to_string(),
-        String::new(),
-        String::new(),
-        "month",
-    );
-    row(
-        "horizon",
-        s.horizon.to_string(),
-        String::new(),
-        String::new(),
-        "month",
-    );
-    row(
-        "floor",
-        num(Some(s.floor)),
-        String::new(),
-        String::new(),
+    rows.probability("insolvency_probability", ins.probability, ins.ci95);
+    run_rows(&mut rows, s);
+    rows.money("end_cash", &s.end_cash, &s.unit);
+    rows.money("lowest_cash", &s.lowest_cash, &s.unit);
+    rows.value(
+        "mean_funding_received",
+        num(Some(s.mean_funding_received)),
         &s.unit,
     );
-    row(
-        "median_insolvency_month",
-        ins.median_month.map(|m| m.to_string()).unwrap_or_default(),
-        String::new(),
-        String::new(),
-        "month",
-    );
-    row(
-        "peak_insolvency_month",
-        ins.peak_month.map(|m| m.to_string()).unwrap_or_default(),
-        String::new(),
-        String::new(),
-        "month",
-    );
+    for e in &s.inflows {
+        let p = &e.share;
+        rows.probability(&format!("arrives:{}", e.name), p.probability, p.ci95);
+    }
+    for e in &s.shocks {
+        let p = &e.share;
+        rows.probability(&format!("strikes:{}", e.name), p.probability, p.ci95);
+    }
+    finish(rows.0)
+}
+
+/// The counts, months and floor of a run, and when its paths ran out.
+fn run_rows(rows: &mut SummaryRows, s: &Summary) {
+    let ins = &s.insolvency;
+    rows.value("insolvent_paths", ins.count.to_string(), "paths");
+    rows.value("paths", s.paths.to_string(), "paths");
+    rows.value("seed", s.seed.to_string(), "");
+    rows.value("start", s.start.to_string(), "month");
+    rows.value("horizon", s.horizon.to_string(), "month");
+    rows.value("floor", num(Some(s.floor)), &s.unit);
+    let month = |m: Option<crate::model::Month>| m.map(|m| m.to_string()).unwrap_or_default();
+    rows.value("median_insolvency_month", month(ins.median_month), "month");
+    rows.value("peak_insolvency_month", month(ins.peak_month), "month");
     let months = |m: Option<u32>| m.map(|v| v.to_string()).unwrap_or_default();
-    row(
-        "runway_months_p5",
-        months(s.runway_months.p5),
-        String::new(),
-        String::new(),
-        "months",
-    );
-    row(
-        "runway_months_p25",
-        months(s.runway_months.p25),
-        String::new(),
-        String::new(),
-        "months",
-    );
-    row(
-        "runway_months_p50",
-        months(s.runway_months.p50),
-        String::new(),
-        String::new(),
-        "months",
-    );
-    let mut money = |prefix: &str, m: &MoneyStats| {
+    let r = &s.runway_months;
+    rows.value("runway_months_p5", months(r.p5), "months");
+    rows.value("runway_months_p25", months(r.p25), "months");
+    rows.value("runway_months_p50", months(r.p50), "months");
+}
+
+/// The rows of `summary.csv` as they are written.
+struct SummaryRows(csv::Writer<Vec<u8>>);
+
+impl SummaryRows {
+    fn record(&mut self, cells: [&str; 5]) {
+        self.0.write_record(cells).expect("in-memory CSV");
+    }
+
+    /// A value without an interval.
+    fn value(&mut self, metric: &str, value: String, unit: &str) {
+        self.record([metric, &value, "", "", unit]);
+    }
+
+    /// A probability with its 95 % interval.
+    fn probability(&mut self, metric: &str, p: f64, ci95: [f64; 2]) {
+        let cells = [num(Some(p)), num(Some(ci95[0])), num(Some(ci95[1]))];
+        self.record([metric, &cells[0], &cells[1], &cells[2], "probability"]);
+    }
+
+    /// `PREFIX_p5` … `PREFIX_max` of an amount of money (no mean row when
+    /// it has none).
+    fn money(&mut self, prefix: &str, m: &MoneyStats, unit: &str) {
         let p = &m.percentiles;
         for (name, value) in [
             ("p5", p.p5),
@@ -152,45 +123,9 @@ pub fn render_summary_csv(s: &Summary) -> Vec<u8> {
             if name == "mean" && m.mean.is_none() {
                 continue;
             }
-            row(
-                &format!("{prefix}_{name}"),
-                num(value),
-                String::new(),
-                String::new(),
-                &s.unit,
-            );
+            self.value(&format!("{prefix}_{name}"), num(value), unit);
         }
-    };
-    money("end_cash", &s.end_cash);
-    money("lowest_cash", &s.lowest_cash);
-    row(
-        "mean_funding_received",
-        num(Some(s.mean_funding_received)),
-        String::new(),
-        String::new(),
-        &s.unit,
-    );
-    for e in &s.inflows {
-        let p = &e.share;
-        row(
-            &format!("arrives:{}", e.name),
-            num(Some(p.probability)),
-            num(Some(p.ci95[0])),
-            num(Some(p.ci95[1])),
-            "probability",
-        );
     }
-    for e in &s.shocks {
-        let p = &e.share;
-        row(
-            &format!("strikes:{}", e.name),
-            num(Some(p.probability)),
-            num(Some(p.ci95[0])),
-            num(Some(p.ci95[1])),
-            "probability",
-        );
-    }
-    finish(w)
 }
 
 /// `by_month.csv`: one row per month with the cumulative insolvency

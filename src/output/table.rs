@@ -1,7 +1,7 @@
 //! The terminal report: a readable table of one summary.
 
+use crate::analysis::check::{Check, Drawn};
 use crate::analysis::summary::{EventRate, MoneyStats, Summary};
-use crate::model::Model;
 use std::fmt::Write as _;
 
 /// A probability as a percentage with sensible precision.
@@ -122,7 +122,37 @@ fn event_rows(out: &mut String, title: &str, events: &[EventRate]) {
 /// The full terminal report.
 pub fn render_table(s: &Summary) -> String {
     let mut out = String::new();
-    let ins = &s.insolvency;
+    run_header(&mut out, s);
+    insolvency_by_month(&mut out, s);
+    when_insolvent(&mut out, s);
+    cash_percentiles(&mut out, s);
+    event_rows(
+        &mut out,
+        "Money arriving within the horizon (share of paths):",
+        &s.inflows,
+    );
+    event_rows(
+        &mut out,
+        "Shocks that struck at least once (share of paths):",
+        &s.shocks,
+    );
+    precision_trace(&mut out, s);
+    for w in &s.warnings {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Warning: {w}");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Sampling: {}. Quantiles: {}.",
+        s.method.sampling, s.method.quantiles
+    );
+    let _ = writeln!(out, "Generator: {}.", s.method.generator);
+    out
+}
+
+/// The model, the run and its speed.
+fn run_header(out: &mut String, s: &Summary) {
     let _ = writeln!(out, "runway {} · {}", s.runway_version, s.model.name);
     let _ = writeln!(
         out,
@@ -144,6 +174,12 @@ pub fn render_table(s: &Summary) -> String {
         s.run.elapsed_seconds,
         format_count(s.run.paths_per_second.round() as u64)
     );
+}
+
+/// The headline probability, its sparkline and the month-by-month table
+/// with bars in proportion to the final value.
+fn insolvency_by_month(out: &mut String, s: &Summary) {
+    let ins = &s.insolvency;
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -192,6 +228,11 @@ pub fn render_table(s: &Summary) -> String {
             )
         );
     }
+}
+
+/// When paths become insolvent, and the runway's percentiles in months.
+fn when_insolvent(out: &mut String, s: &Summary) {
+    let ins = &s.insolvency;
     let _ = writeln!(out);
     match (ins.median_month, ins.peak_month) {
         (Some(median), Some(peak)) => {
@@ -214,14 +255,18 @@ pub fn render_table(s: &Summary) -> String {
         months(r.p25),
         months(r.p50)
     );
+}
+
+/// End and lowest cash at five percentiles, and the means.
+fn cash_percentiles(out: &mut String, s: &Summary) {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
         "  {:<13} {:>12} {:>12} {:>12} {:>12} {:>12}   ({})",
         "", "p5", "p25", "median", "p75", "p95", s.unit
     );
-    money_row(&mut out, "end cash", &s.end_cash);
-    money_row(&mut out, "lowest cash", &s.lowest_cash);
+    money_row(out, "end cash", &s.end_cash);
+    money_row(out, "lowest cash", &s.lowest_cash);
     if let Some(mean) = s.end_cash.mean {
         let _ = writeln!(
             out,
@@ -230,51 +275,36 @@ pub fn render_table(s: &Summary) -> String {
             format_money(s.mean_funding_received)
         );
     }
-    event_rows(
-        &mut out,
-        "Money arriving within the horizon (share of paths):",
-        &s.inflows,
+}
+
+/// The precision target and the checks of a `--precision` run, if any.
+fn precision_trace(out: &mut String, s: &Summary) {
+    let Some(c) = &s.convergence else {
+        return;
+    };
+    let _ = writeln!(out);
+    let _ =
+        writeln!(
+        out,
+        "Precision: target 95 % half-width {} {} after {} paths (checks at 16, 32, 64, … blocks):",
+        format_probability(c.target_half_width),
+        if c.reached { "reached" } else { "NOT reached (--max-paths)" },
+        format_count(s.paths)
     );
-    event_rows(
-        &mut out,
-        "Shocks that struck at least once (share of paths):",
-        &s.shocks,
-    );
-    if let Some(c) = &s.convergence {
-        let _ = writeln!(out);
+    for p in &c.trace {
         let _ = writeln!(
             out,
-            "Precision: target 95 % half-width {} {} after {} paths (checks at 16, 32, 64, … blocks):",
-            format_probability(c.target_half_width),
-            if c.reached { "reached" } else { "NOT reached (--max-paths)" },
-            format_count(s.paths)
+            "  {:>14} paths   P = {:>9}   ± {}",
+            format_count(p.paths),
+            format_probability(p.probability),
+            format_probability(p.half_width)
         );
-        for p in &c.trace {
-            let _ = writeln!(
-                out,
-                "  {:>14} paths   P = {:>9}   ± {}",
-                format_count(p.paths),
-                format_probability(p.probability),
-                format_probability(p.half_width)
-            );
-        }
     }
-    for w in &s.warnings {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "Warning: {w}");
-    }
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "Sampling: {}. Quantiles: {}.",
-        s.method.sampling, s.method.quantiles
-    );
-    let _ = writeln!(out, "Generator: {}.", s.method.generator);
-    out
 }
 
 /// The `check` listing: the model's shape and every input with its spread.
-pub fn render_check(model: &Model) -> String {
+pub fn render_check(check: &Check<'_>) -> String {
+    let model = check.model;
     let mut out = String::new();
     let _ = writeln!(out, "{}: valid", model.source.label);
     let _ = writeln!(out, "  {}", model.name);
@@ -314,27 +344,20 @@ pub fn render_check(model: &Model) -> String {
         "  {:<44} {:<8} {:>11} {:>11} {:>11}   distribution",
         "input", "drawn", "p5", "median", "p95"
     );
-    let mut rows: Vec<(&crate::model::Input, &str)> = model
-        .path_inputs()
-        .into_iter()
-        .map(|i| (i, "per path"))
-        .collect();
-    rows.extend(model.monthly_inputs().into_iter().map(|i| (i, "monthly")));
-    for (input, when) in rows {
-        let d = &input.dist;
-        let (p5, p50, p95) = match d.as_constant() {
-            Some(v) => (v, v, v),
-            None => (d.quantile(0.05), d.quantile(0.5), d.quantile(0.95)),
+    for row in &check.inputs {
+        let when = match row.drawn {
+            Drawn::PerPath => "per path",
+            Drawn::Monthly => "monthly",
         };
         let _ = writeln!(
             out,
             "  {:<44} {:<8} {:>11} {:>11} {:>11}   {}",
-            input.path,
+            row.input.path,
             when,
-            format_money(p5),
-            format_money(p50),
-            format_money(p95),
-            d.label()
+            format_money(row.p5),
+            format_money(row.median),
+            format_money(row.p95),
+            row.input.dist.label()
         );
     }
     out

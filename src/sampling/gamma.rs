@@ -117,27 +117,10 @@ impl Gamma {
     /// Marsaglia and Tsang's test accepts each (vectorised where the
     /// processor has AVX2; the same bits either way).
     fn candidates(&self, z: &[f64], u: &[f64], out: &mut [f64], verdict: &mut [Verdict]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if crate::simd::avx2_fma() {
-                // SAFETY: the processor supports AVX2, checked by `isa`.
-                unsafe { self.candidates_avx2(z, u, out, verdict) };
-                return;
-            }
-        }
-        self.candidates_body(z, u, out, verdict);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn candidates_avx2(
-        &self,
-        z: &[f64],
-        u: &[f64],
-        out: &mut [f64],
-        verdict: &mut [Verdict],
-    ) {
-        self.candidates_body(z, u, out, verdict);
+        crate::simd::dispatch(
+            #[inline(always)]
+            || self.candidates_body(z, u, out, verdict),
+        );
     }
 
     #[inline(always)]
@@ -264,9 +247,14 @@ mod tests {
         let (mut a, mut b) = (vec![0.0; BATCH], vec![0.0; BATCH]);
         let (mut va, mut vb) = (vec![Verdict::Reject; BATCH], vec![Verdict::Reject; BATCH]);
         g.candidates_body(&z, &u, &mut a, &mut va);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for level in crate::simd::supported() {
+            crate::simd::dispatch_on(level, || g.candidates_body(&z, &u, &mut b, &mut vb));
+            assert_eq!(va, vb, "{level:?}");
+            assert_eq!(bits(&a), bits(&b), "{level:?}");
+        }
         g.candidates(&z, &u, &mut b, &mut vb);
         assert_eq!(va, vb);
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&a), bits(&b));
         // The batch agrees with the scalar test wherever it decided.
         for j in 0..BATCH {

@@ -8,6 +8,7 @@
 //! every machine.
 
 use crate::sampling::rng::{open01, StreamRng};
+use crate::simd::normal::{Group, LaneWords};
 use rand::RngCore;
 
 /// The right edge of the base layer.
@@ -173,8 +174,7 @@ pub fn standard_normal(rng: &mut StreamRng) -> f64 {
     }
 }
 
-/// Generators a batch of normal draws runs side by side.
-pub const LANES: usize = 8;
+pub use crate::simd::normal::LANES;
 
 /// A batch source of standard normal draws: [`LANES`] xoshiro256++
 /// generators seeded from one stream, so that the CPU can overlap their
@@ -207,20 +207,25 @@ impl NormalLanes {
     /// Fills `out` with standard normal draws, continuing where the last
     /// fill stopped.
     pub fn fill(&mut self, out: &mut [f64]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if crate::simd::avx512() {
-                // SAFETY: the processor supports AVX-512F, checked by `isa`.
-                unsafe { fill_lanes_avx512(self, out) };
-                return;
-            }
-            if crate::simd::avx2_fma() {
-                // SAFETY: the processor supports AVX2, checked by `isa`.
-                unsafe { fill_lanes_avx2(self, out) };
-                return;
+        self.fill_on(crate::simd::isa(), out);
+    }
+
+    /// [`NormalLanes::fill`] with the vector code of `level` (lowered to
+    /// what the processor supports): whole groups of [`LANES`] in the
+    /// vector kernel, the rest in the portable loop.
+    fn fill_on(&mut self, level: crate::simd::Isa, out: &mut [f64]) {
+        let mut done = 0;
+        if level > crate::simd::Isa::Portable {
+            let mut words: LaneWords = std::array::from_fn(|l| self.lanes[l].state());
+            let fixup = &mut self.fixup;
+            done = crate::simd::normal::ziggurat_groups_on(level, &mut words, &X, out, |group| {
+                finish_group(fixup, group)
+            });
+            for (lane, state) in self.lanes.iter_mut().zip(words) {
+                *lane = StreamRng::from_state(state);
             }
         }
-        fill_lanes(self, out);
+        fill_lanes(self, &mut out[done..]);
     }
 }
 
@@ -261,149 +266,13 @@ fn fill_lanes(n: &mut NormalLanes, out: &mut [f64]) {
 /// path (bit l of `accepted` clear), in lane order.
 #[cold]
 #[inline(never)]
-fn finish_group(
-    fixup: &mut StreamRng,
-    chunk: &mut [f64],
-    accepted: u32,
-    layers: &[u64; LANES],
-    us: &[f64; LANES],
-) {
+fn finish_group(fixup: &mut StreamRng, group: Group<'_>) {
     for l in 0..LANES {
-        if accepted & (1 << l) == 0 {
-            chunk[l] = finish_draw(fixup, layers[l] as usize, us[l], chunk[l]);
+        if group.accepted & (1 << l) == 0 {
+            let (layer, u, x) = (group.layers[l] as usize, group.uniforms[l], group.draws[l]);
+            group.draws[l] = finish_draw(fixup, layer, u, x);
         }
     }
-}
-
-/// [`fill_lanes`] with word w of the eight xoshiro256++ states in AVX-512
-/// register w (lane l in element l) and the fast path done for eight draws
-/// at once.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn fill_lanes_avx512(n: &mut NormalLanes, out: &mut [f64]) {
-    use std::arch::x86_64::*;
-    let word = |w: usize| {
-        let v: [u64; LANES] = std::array::from_fn(|l| n.lanes[l].state()[w]);
-        _mm512_loadu_si512(v.as_ptr().cast())
-    };
-    let [mut s0, mut s1, mut s2, mut s3] = [word(0), word(1), word(2), word(3)];
-    let low_byte = _mm512_set1_epi64(0xff);
-    let exponent_two = _mm512_set1_epi64(0x4000_0000_0000_0000);
-    let three = _mm512_set1_pd(3.0);
-    let mut chunks = out.chunks_exact_mut(LANES);
-    for chunk in &mut chunks {
-        // xoshiro256++ output and state update, eight lanes at once.
-        let bits = _mm512_add_epi64(_mm512_rol_epi64::<23>(_mm512_add_epi64(s0, s3)), s0);
-        let t = _mm512_slli_epi64::<17>(s1);
-        s2 = _mm512_xor_si512(s2, s0);
-        s3 = _mm512_xor_si512(s3, s1);
-        s1 = _mm512_xor_si512(s1, s2);
-        s0 = _mm512_xor_si512(s0, s3);
-        s2 = _mm512_xor_si512(s2, t);
-        s3 = _mm512_rol_epi64::<45>(s3);
-        // The first attempt, as in `first_attempt`.
-        let layer = _mm512_and_si512(bits, low_byte);
-        let u = _mm512_sub_pd(
-            _mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64::<12>(bits), exponent_two)),
-            three,
-        );
-        let edge = _mm512_i64gather_pd::<8>(layer, X.as_ptr());
-        let inner = _mm512_i64gather_pd::<8>(layer, X.as_ptr().add(1));
-        let x = _mm512_mul_pd(u, edge);
-        let accepted = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(_mm512_abs_pd(x), inner);
-        _mm512_storeu_pd(chunk.as_mut_ptr(), x);
-        if accepted != 0xff {
-            // Rare (about 9 % of steps).
-            let mut layers = [0u64; LANES];
-            let mut us = [0f64; LANES];
-            _mm512_storeu_si512(layers.as_mut_ptr().cast(), layer);
-            _mm512_storeu_pd(us.as_mut_ptr(), u);
-            finish_group(&mut n.fixup, chunk, u32::from(accepted), &layers, &us);
-        }
-    }
-    let mut words = [[0u64; LANES]; 4];
-    for (w, reg) in [s0, s1, s2, s3].iter().enumerate() {
-        _mm512_storeu_si512(words[w].as_mut_ptr().cast(), *reg);
-    }
-    for (l, lane) in n.lanes.iter_mut().enumerate() {
-        *lane = StreamRng::from_state([words[0][l], words[1][l], words[2][l], words[3][l]]);
-    }
-    fill_lanes(n, chunks.into_remainder());
-}
-
-/// [`fill_lanes`] with the states in AVX2 registers: lanes 0–3 in one set,
-/// lanes 4–7 in another (word w of lane l in element l mod 4 of register w).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn fill_lanes_avx2(n: &mut NormalLanes, out: &mut [f64]) {
-    use std::arch::x86_64::*;
-    #[inline(always)]
-    unsafe fn rotl<const L: i32, const R: i32>(x: __m256i) -> __m256i {
-        _mm256_or_si256(_mm256_slli_epi64::<L>(x), _mm256_srli_epi64::<R>(x))
-    }
-    type Half = [__m256i; 4];
-    let load = |n: &NormalLanes, first: usize| -> Half {
-        let word = |w: usize| {
-            let v: [u64; 4] = std::array::from_fn(|l| n.lanes[first + l].state()[w]);
-            _mm256_loadu_si256(v.as_ptr().cast())
-        };
-        [word(0), word(1), word(2), word(3)]
-    };
-    let low_byte = _mm256_set1_epi64x(0xff);
-    let exponent_two = _mm256_set1_epi64x(0x4000_0000_0000_0000);
-    let three = _mm256_set1_pd(3.0);
-    let sign = _mm256_set1_pd(-0.0);
-    // One step of four lanes: first attempts, layers, uniforms, and which
-    // the fast path accepted.
-    let step = |s: &mut Half| {
-        let [s0, s1, s2, s3] = s;
-        let bits = _mm256_add_epi64(rotl::<23, 41>(_mm256_add_epi64(*s0, *s3)), *s0);
-        let t = _mm256_slli_epi64::<17>(*s1);
-        *s2 = _mm256_xor_si256(*s2, *s0);
-        *s3 = _mm256_xor_si256(*s3, *s1);
-        *s1 = _mm256_xor_si256(*s1, *s2);
-        *s0 = _mm256_xor_si256(*s0, *s3);
-        *s2 = _mm256_xor_si256(*s2, t);
-        *s3 = rotl::<45, 19>(*s3);
-        let layer = _mm256_and_si256(bits, low_byte);
-        let u = _mm256_sub_pd(
-            _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64::<12>(bits), exponent_two)),
-            three,
-        );
-        let edge = _mm256_i64gather_pd::<8>(X.as_ptr(), layer);
-        let inner = _mm256_i64gather_pd::<8>(X.as_ptr().add(1), layer);
-        let x = _mm256_mul_pd(u, edge);
-        let inside = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_andnot_pd(sign, x), inner);
-        (x, layer, u, _mm256_movemask_pd(inside) as u32)
-    };
-    let (mut low, mut high) = (load(n, 0), load(n, 4));
-    let mut chunks = out.chunks_exact_mut(LANES);
-    for chunk in &mut chunks {
-        let (x0, layer0, u0, ok0) = step(&mut low);
-        let (x1, layer1, u1, ok1) = step(&mut high);
-        _mm256_storeu_pd(chunk.as_mut_ptr(), x0);
-        _mm256_storeu_pd(chunk.as_mut_ptr().add(4), x1);
-        let accepted = ok0 | (ok1 << 4);
-        if accepted != 0xff {
-            let mut layers = [0u64; LANES];
-            let mut us = [0f64; LANES];
-            _mm256_storeu_si256(layers.as_mut_ptr().cast(), layer0);
-            _mm256_storeu_si256(layers.as_mut_ptr().add(4).cast(), layer1);
-            _mm256_storeu_pd(us.as_mut_ptr(), u0);
-            _mm256_storeu_pd(us.as_mut_ptr().add(4), u1);
-            finish_group(&mut n.fixup, chunk, accepted, &layers, &us);
-        }
-    }
-    for (half, first) in [(low, 0), (high, 4)] {
-        let mut words = [[0u64; 4]; 4];
-        for (w, reg) in half.iter().enumerate() {
-            _mm256_storeu_si256(words[w].as_mut_ptr().cast(), *reg);
-        }
-        for (l, lane) in n.lanes[first..first + 4].iter_mut().enumerate() {
-            *lane = StreamRng::from_state([words[0][l], words[1][l], words[2][l], words[3][l]]);
-        }
-    }
-    fill_lanes(n, chunks.into_remainder());
 }
 
 /// The base layer's tail and the wedges: about 1.2 % of draws.
@@ -488,25 +357,13 @@ mod tests {
             let (a, b) = expected.split_at_mut(len / 3);
             fill_lanes(&mut portable, a);
             fill_lanes(&mut portable, b);
-            #[allow(unused_mut)]
-            let mut versions: Vec<unsafe fn(&mut NormalLanes, &mut [f64])> = vec![fill_lanes];
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::is_x86_feature_detected!("avx2") {
-                    versions.push(fill_lanes_avx2);
-                }
-                if std::is_x86_feature_detected!("avx512f") {
-                    versions.push(fill_lanes_avx512);
-                }
-            }
-            for version in versions {
+            for level in crate::simd::supported() {
                 let mut lanes = start.clone();
                 let mut got = vec![0.0; len];
                 let (a, b) = got.split_at_mut(len / 3);
-                // SAFETY: each version is used only where the processor has it.
-                unsafe { version(&mut lanes, a) };
-                unsafe { version(&mut lanes, b) };
-                assert_eq!(bits(&expected), bits(&got), "length {len}");
+                lanes.fill_on(level, a);
+                lanes.fill_on(level, b);
+                assert_eq!(bits(&expected), bits(&got), "length {len}, {level:?}");
                 assert_eq!(portable, lanes, "generators left in the same state");
             }
             let mut dispatched = start.clone();

@@ -10,6 +10,8 @@
 //! [-700, 700], `ln` within 2 ulp for positive normal numbers (both tested
 //! against the standard library).
 
+use crate::simd::Isa;
+
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 split in a high part with trailing zero bits and the rest, so that
 /// k·LN2_HI is exact for |k| < 2^11 (Cody–Waite reduction).
@@ -68,13 +70,10 @@ pub fn vector_code() -> &'static str {
     crate::simd::isa().describe()
 }
 
-/// Whether the engine's vector code (AVX2 with FMA) runs: the processor
-/// has it and `RUNWAY_ISA` does not rule it out (see [`crate::isa`]).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-pub fn has_avx2_fma() -> bool {
-    crate::simd::avx2_fma()
-}
+/// Whether the engine's vector code (AVX2 with FMA) runs: the one decision
+/// [`crate::simd::isa`], under the name the engine's `run_block` still calls
+/// (its AVX2 version goes through [`crate::simd::dispatch`] once it moves).
+pub use crate::simd::avx2_fma as has_avx2_fma;
 
 /// fdlibm's minimax coefficients of ln(1 + f) = 2s + s·R(s²), s = f / (2 + f),
 /// as published (more digits than a double holds).
@@ -115,38 +114,34 @@ pub fn ln(x: f64) -> f64 {
 }
 
 /// Replaces every value by its exponential. Uses AVX-512 (eight lanes) or
-/// AVX2 with FMA (four) where the processor has them; the bits are the same
-/// either way, since the arithmetic is the same IEEE operations in the same
-/// order.
+/// AVX2 with FMA (four) where they run (see [`crate::simd::isa`]); the bits
+/// are the same either way, since the arithmetic is the same IEEE operations
+/// in the same order.
 pub fn exp_in_place(values: &mut [f64]) {
+    exp_in_place_on(crate::simd::isa(), values);
+}
+
+/// [`exp_in_place`] at a given level, lowered to what the processor
+/// supports: for tests that compare the versions.
+pub fn exp_in_place_on(level: Isa, values: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if crate::simd::avx512() {
-            // SAFETY: the processor supports AVX-512F, checked by `isa`.
+        if level.min(super::detected()) == Isa::Avx512 {
+            // SAFETY: the processor supports AVX-512F, checked just above.
             unsafe { exp_in_place_avx512(values) };
             return;
         }
-        if has_avx2_fma() {
-            // SAFETY: the processor supports AVX2 and FMA, checked just above.
-            unsafe { exp_in_place_avx2(values) };
-            return;
-        }
     }
-    exp_in_place_portable(values);
-}
-
-fn exp_in_place_portable(values: &mut [f64]) {
-    for v in values.iter_mut() {
-        *v = exp(*v);
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn exp_in_place_avx2(values: &mut [f64]) {
-    for v in values.iter_mut() {
-        *v = exp(*v);
-    }
+    // The compiler vectorises this loop itself (AVX2 with FMA).
+    crate::simd::dispatch_on(
+        level,
+        #[inline(always)]
+        || {
+            for v in values.iter_mut() {
+                *v = exp(*v);
+            }
+        },
+    );
 }
 
 /// [`exp`] eight lanes at a time in AVX-512 registers, written out in
@@ -154,7 +149,7 @@ unsafe fn exp_in_place_avx2(values: &mut [f64]) {
 /// IEEE operations in the same order, so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn exp_in_place_avx512(values: &mut [f64]) {
+fn exp_in_place_avx512(values: &mut [f64]) {
     use std::arch::x86_64::*;
     let set = _mm512_set1_pd;
     let (lo, hi) = (set(-708.0), set(709.0));
@@ -184,15 +179,21 @@ unsafe fn exp_in_place_avx512(values: &mut [f64]) {
     // the multiply and add units busy despite each chain's latency.
     let mut chunks = values.chunks_exact_mut(16);
     for chunk in &mut chunks {
-        let (s0, r0) = exp8(_mm512_loadu_pd(chunk.as_ptr()));
-        let (s1, r1) = exp8(_mm512_loadu_pd(chunk.as_ptr().add(8)));
+        let at = chunk.as_mut_ptr();
+        // SAFETY: `chunk` holds 16 doubles: these read elements 0–7 and 8–15.
+        let (x0, x1) = unsafe { (_mm512_loadu_pd(at), _mm512_loadu_pd(at.add(8))) };
+        let (s0, r0) = exp8(x0);
+        let (s1, r1) = exp8(x1);
         let (mut p0, mut p1) = (set(TAYLOR[0]), set(TAYLOR[0]));
         for &c in &TAYLOR[1..] {
             p0 = _mm512_fmadd_pd(p0, r0, set(c));
             p1 = _mm512_fmadd_pd(p1, r1, set(c));
         }
-        _mm512_storeu_pd(chunk.as_mut_ptr(), scale(p0, s0));
-        _mm512_storeu_pd(chunk.as_mut_ptr().add(8), scale(p1, s1));
+        // SAFETY: as for the loads; `chunk` is borrowed mutably.
+        unsafe {
+            _mm512_storeu_pd(at, scale(p0, s0));
+            _mm512_storeu_pd(at.add(8), scale(p1, s1));
+        }
     }
     for v in chunks.into_remainder() {
         *v = exp(*v);
@@ -265,23 +266,10 @@ mod tests {
         let mut dispatched = values.clone();
         exp_in_place(&mut dispatched);
         assert_eq!(scalar, bits(&dispatched));
-        let mut portable = values.clone();
-        exp_in_place_portable(&mut portable);
-        assert_eq!(scalar, bits(&portable));
-        #[cfg(target_arch = "x86_64")]
-        {
-            if has_avx2_fma() {
-                let mut v = values.clone();
-                // SAFETY: AVX2 and FMA are present, checked just above.
-                unsafe { exp_in_place_avx2(&mut v) };
-                assert_eq!(scalar, bits(&v));
-            }
-            if std::is_x86_feature_detected!("avx512f") {
-                let mut v = values.clone();
-                // SAFETY: AVX-512F is present, checked just above.
-                unsafe { exp_in_place_avx512(&mut v) };
-                assert_eq!(scalar, bits(&v));
-            }
+        for level in crate::simd::supported() {
+            let mut v = values.clone();
+            exp_in_place_on(level, &mut v);
+            assert_eq!(scalar, bits(&v), "{level:?}");
         }
     }
 

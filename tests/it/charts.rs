@@ -2,6 +2,7 @@
 //! expected series and labels, a self-contained report, identical bytes.
 
 use runway::analysis::compare::{run_compare, Comparison};
+use runway::analysis::histogram::Histogram;
 use runway::analysis::sensitivity::{run_sensitivity, Sensitivity};
 use runway::analysis::summary::{RunInfo, Summary};
 use runway::engine::{simulate, Progress, RunSpec};
@@ -114,6 +115,11 @@ fn count(
         .count()
 }
 
+/// The end-cash histogram of a run, as the command line draws it.
+fn end_cash(s: &Summary, tally: &Tally) -> Histogram {
+    Histogram::from_sketch(&tally.end_cash, s.floor)
+}
+
 fn has_text(texts: &[String], needle: &str) -> bool {
     texts.iter().any(|t| t.contains(needle))
 }
@@ -125,7 +131,7 @@ const FIRST: &str = "#1F77B4";
 fn every_chart_is_an_800_by_500_svg_in_sans_serif_that_parses_as_xml() {
     let (s, tally) = base();
     let (_, summaries) = comparison();
-    let mut all = run_charts(s, Some(&tally.end_cash));
+    let mut all = run_charts(s, Some(&end_cash(s, tally)));
     assert_eq!(
         all.iter().map(|c| c.name).collect::<Vec<_>>(),
         [
@@ -230,7 +236,7 @@ fn the_cash_fan_is_absent_without_per_month_sketches() {
 #[test]
 fn the_end_cash_histogram_has_bars_in_the_money_unit_and_marks_the_median_and_floor() {
     let (s, tally) = base();
-    let svg = end_cash_histogram_svg(s, &tally.end_cash);
+    let svg = end_cash_histogram_svg(s, &end_cash(s, tally));
     let doc = parse(&svg);
     let t = texts(&doc);
     let bars = count(&doc, "rect", |n| n.attribute("fill") == Some(FIRST));
@@ -333,7 +339,7 @@ fn the_scenario_chart_draws_one_curve_per_scenario_with_a_legend_entry_each() {
 fn the_report_is_well_formed_self_contained_and_holds_every_chart_and_table() {
     let (s, tally) = base();
     let (c, summaries) = comparison();
-    let mut charts = run_charts(s, Some(&tally.end_cash));
+    let mut charts = run_charts(s, Some(&end_cash(s, tally)));
     charts.push(tornado_chart(sensitivity()));
     charts.push(compare_chart(&labelled(summaries)));
     let html = report_html(s, &charts, Some(c), Some(sensitivity()));
@@ -398,7 +404,7 @@ fn text_from_the_model_is_escaped_in_charts_and_report() {
     .unwrap();
     let s = Summary::new(&m, &tally, SEED, run_info(1));
     assert!(s.model.name.contains("<b>Acme &"));
-    let charts = run_charts(&s, Some(&tally.end_cash));
+    let charts = run_charts(&s, Some(&end_cash(&s, &tally)));
     for chart in &charts {
         let doc = parse(&chart.svg);
         assert!(
@@ -426,8 +432,8 @@ fn output_is_byte_identical_for_one_thread_and_two() {
     let (one, tally_one) = run(1, true);
     let (two, tally_two) = base();
     assert_ne!(one.run, two.run);
-    let a = run_charts(&one, Some(&tally_one.end_cash));
-    let b = run_charts(two, Some(&tally_two.end_cash));
+    let a = run_charts(&one, Some(&end_cash(&one, &tally_one)));
+    let b = run_charts(two, Some(&end_cash(two, tally_two)));
     assert_eq!(a, b);
     assert_eq!(
         report_html(&one, &a, None, None),

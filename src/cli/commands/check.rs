@@ -2,11 +2,12 @@
 
 use crate::cli::args::CheckArgs;
 use crate::cli::print::print_stdout;
+use runway::analysis::check::Check;
 use runway::error::Result;
 use runway::output::render_check;
 
 /// Runs `runway check`.
 pub fn check(args: CheckArgs) -> Result<()> {
     let model = args.model.load()?;
-    print_stdout(&render_check(&model))
+    print_stdout(&render_check(&Check::of(&model)))
 }

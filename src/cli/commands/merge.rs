@@ -3,6 +3,7 @@
 use super::run_info;
 use crate::cli::config::MergeConfig;
 use crate::cli::print::print_result;
+use runway::analysis::histogram::Histogram;
 use runway::analysis::summary::Summary;
 use runway::error::Result;
 use runway::files::shard::merge_partials;
@@ -28,7 +29,13 @@ pub fn merge(config: MergeConfig) -> Result<()> {
             elapsed_seconds: merged.elapsed_seconds,
         };
         // The same files as the unsharded run's --out, charts included.
-        let charts = run_charts(&summary, Some(&merged.tally.end_cash));
+        let charts = run_charts(
+            &summary,
+            Some(&Histogram::from_sketch(
+                &merged.tally.end_cash,
+                summary.floor,
+            )),
+        );
         write_run_outputs(dir, &merged.model, &summary, &charts, None, provenance)?;
     }
     print_result(&summary, config.format)

@@ -6,6 +6,7 @@ use crate::cli::config::ReportConfig;
 use crate::cli::engine_calls::execute;
 use crate::cli::progress::with_progress;
 use runway::analysis::compare::{run_compare, Comparison};
+use runway::analysis::histogram::Histogram;
 use runway::analysis::sensitivity::run_sensitivity;
 use runway::analysis::summary::Summary;
 use runway::error::Result;
@@ -26,7 +27,10 @@ pub fn report(config: ReportConfig) -> Result<()> {
     let (tally, elapsed) = execute(&model, &spec, quiet, None)?;
     let run = run_info(spec.threads, elapsed.as_secs_f64(), tally.paths);
     let summary = Summary::new(&model, &tally, spec.seed, run.clone());
-    let mut charts = run_charts(&summary, Some(&tally.end_cash));
+    let mut charts = run_charts(
+        &summary,
+        Some(&Histogram::from_sketch(&tally.end_cash, summary.floor)),
+    );
     let (sensitivity, _) = with_progress(spec.paths, quiet, |p| {
         run_sensitivity(&model, &analysis_spec, p)
     })?;

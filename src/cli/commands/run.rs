@@ -4,6 +4,7 @@ use super::{run_info, write_charts};
 use crate::cli::config::{RunConfig, RunKind, WholeRun};
 use crate::cli::engine_calls::{execute, run_to_precision};
 use crate::cli::print::print_result;
+use runway::analysis::histogram::Histogram;
 use runway::analysis::summary::Summary;
 use runway::engine::{BlockSink, RunSpec};
 use runway::error::Result;
@@ -60,7 +61,10 @@ pub fn run(config: RunConfig) -> Result<()> {
         }
     }
     let charts = if out.is_some() || plots.is_some() {
-        run_charts(&summary, Some(&tally.end_cash))
+        run_charts(
+            &summary,
+            Some(&Histogram::from_sketch(&tally.end_cash, summary.floor)),
+        )
     } else {
         Vec::new()
     };

@@ -1,76 +1,33 @@
 //! Distributions: end cash as a histogram, and the month of insolvency.
 
 use super::frame::{
-    font, group, header, money_label, money_tick, plot, render, subtitle, ticks, Area, Axis,
-    DrawResult, Entry, Glyph, BLUE_, GREY_, INK, RED_,
+    font, group, header, money_label, money_tick, plot, render, subtitle, Area, Axis, DrawResult,
+    Entry, Glyph, BLUE_, GREY_, INK, RED_,
 };
+use crate::analysis::histogram::Histogram;
 use crate::analysis::summary::Summary;
 use crate::output::format_probability;
-use crate::stats::Sketch;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Bins of the end-cash histogram: edges and the share of paths in each.
-struct Bins {
-    edges: Vec<f64>,
-    shares: Vec<f64>,
-    below: f64,
-    above: f64,
-}
-
-fn bins(sketch: &Sketch, floor: f64) -> Option<Bins> {
-    let (min, max) = (sketch.min()?, sketch.max()?);
-    let mut lo = sketch.quantile(0.005)?;
-    let mut hi = sketch.quantile(0.995)?;
-    // Show the floor whenever some path ended below it (or, above, at it).
-    if floor >= min && floor < lo {
-        lo = floor;
-    }
-    if floor <= max && floor > hi {
-        hi = floor;
-    }
-    if !(hi > lo) {
-        let half = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-        lo -= half;
-        hi += half;
-    }
-    let (_, _, edges, _) = ticks(lo, hi, 40);
-    let below_of = |x: f64| sketch.fraction_below(x).unwrap_or(0.0);
-    let cumulative: Vec<f64> = edges.iter().map(|&e| below_of(e)).collect();
-    let shares = cumulative
-        .windows(2)
-        .map(|w| (w[1] - w[0]).max(0.0))
-        .collect();
-    let below = cumulative.first().copied().unwrap_or(0.0);
-    let above = 1.0 - cumulative.last().copied().unwrap_or(1.0);
-    Some(Bins {
-        edges,
-        shares,
-        below,
-        above,
-    })
-}
-
-/// A histogram of cash at the horizon, drawn from the run's end-cash sketch
-/// (the tally's `end_cash`: the share of paths in each bin is read with
-/// [`Sketch::fraction_below`], so bins are exact to the sketch's 0.2 %
-/// resolution). The range is the 0.5th to 99.5th percentile, widened to
-/// show the insolvency floor when some path ended below it; the share of
-/// paths outside is written under the axis. Lines mark the floor, the
-/// median and the 5th and 95th percentiles. An 800 × 500 SVG.
-pub fn end_cash_histogram_svg(summary: &Summary, end_cash: &Sketch) -> String {
+/// A histogram of cash at the horizon, drawn from the bins of the run's
+/// end cash (see [`Histogram::from_sketch`]: the 0.5th to 99.5th
+/// percentile, widened to show the insolvency floor when some path ended
+/// below it); the share of paths outside is written under the axis. Lines
+/// mark the floor, the median and the 5th and 95th percentiles. An
+/// 800 × 500 SVG.
+pub fn end_cash_histogram_svg(summary: &Summary, end_cash: &Histogram) -> String {
     render(|root| draw_histogram(root, summary, end_cash))
 }
 
-fn draw_histogram(root: &Area<'_>, s: &Summary, sketch: &Sketch) -> DrawResult {
+fn draw_histogram(root: &Area<'_>, s: &Summary, b: &Histogram) -> DrawResult {
     let title = format!("Cash at the end of {}, over all paths", s.horizon);
-    let Some(b) = bins(sketch, s.floor) else {
+    if b.is_empty() {
         header(root, &title, &subtitle(s), &[])?;
         root.draw(&Text::new("no paths were simulated", (16, 100), font(14.0)))?;
         return Ok(());
-    };
-    let q = |p: f64| sketch.quantile(p).unwrap_or(f64::NAN);
-    let (p5, p50, p95) = (q(0.05), q(0.5), q(0.95));
+    }
+    let (p5, p50, p95) = (b.p5, b.p50, b.p95);
     let step = b.edges[1] - b.edges[0];
     let (first, last) = (b.edges[0], b.edges[b.edges.len() - 1]);
     let floor_shown = s.floor >= first && s.floor <= last;

@@ -236,58 +236,9 @@ pub(crate) fn group(n: u64) -> String {
     crate::output::format_count(n)
 }
 
-/// Evenly spaced "nice" ticks covering [lo, hi]: (axis low, axis high, ticks, step).
-pub(crate) fn ticks(lo: f64, hi: f64, target: usize) -> (f64, f64, Vec<f64>, f64) {
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-        (lo.min(hi), lo.max(hi))
-    } else {
-        (0.0, 1.0)
-    };
-    let span = if hi > lo {
-        hi - lo
-    } else if lo != 0.0 {
-        lo.abs() * 0.2
-    } else {
-        1.0
-    };
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else {
-        (lo - span / 2.0, hi + span / 2.0)
-    };
-    let step = nice_step(span, target.max(2));
-    let first = (lo / step).floor() as i64;
-    let last = (hi / step).ceil() as i64;
-    let values: Vec<f64> = (first..=last)
-        .map(|k| {
-            let v = k as f64 * step;
-            if v == 0.0 {
-                0.0
-            } else {
-                v
-            }
-        })
-        .collect();
-    (first as f64 * step, last as f64 * step, values, step)
-}
-
-fn nice_step(span: f64, target: usize) -> f64 {
-    let raw = span / target as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let norm = raw / magnitude;
-    let nice = if norm <= 1.0 {
-        1.0
-    } else if norm <= 2.0 {
-        2.0
-    } else if norm <= 2.5 {
-        2.5
-    } else if norm <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * magnitude
-}
+/// Evenly spaced "nice" ticks covering [lo, hi]: (axis low, axis high,
+/// ticks, step); the same round grid as the histogram's bin edges.
+pub(crate) use crate::analysis::histogram::round_grid as ticks;
 
 /// Decimals needed to print multiples of `step` exactly (at most 6).
 fn decimals_for(step: f64) -> usize {

@@ -12,7 +12,7 @@
 //!
 //! - [`insolvency_curve_svg`]: P(insolvent by month) with its Wilson band;
 //! - [`cash_fan_svg`]: median cash with 25–75 % and 5–95 % bands and the floor;
-//! - [`end_cash_histogram_svg`]: cash at the horizon, from the end-cash sketch;
+//! - [`end_cash_histogram_svg`]: cash at the horizon, from its [`Histogram`];
 //! - [`insolvency_month_svg`]: the month of first insolvency;
 //! - [`tornado_svg`]: the drivers of a sensitivity analysis;
 //! - [`compare_curves_svg`]: several scenarios' curves on one chart;
@@ -31,9 +31,9 @@ pub use frame::{FONT, HEIGHT, WIDTH};
 pub use html::report_html;
 pub use tornado::{tornado_svg, TORNADO_DRIVERS};
 
+use crate::analysis::histogram::Histogram;
 use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::summary::Summary;
-use crate::stats::Sketch;
 
 /// One rendered chart, ready to write as `NAME.svg` or to inline in HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +56,9 @@ impl Chart {
 /// The charts of one run, in report order: the insolvency curve, the month
 /// of insolvency, the cash fan (when `summary` has per-month cash, i.e. the
 /// run kept the fan) and the end-cash histogram (when `end_cash`, the
-/// tally's `end_cash` sketch, is given).
-pub fn run_charts(summary: &Summary, end_cash: Option<&Sketch>) -> Vec<Chart> {
+/// histogram of the tally's `end_cash`, is given: see
+/// [`Histogram::from_sketch`]).
+pub fn run_charts(summary: &Summary, end_cash: Option<&Histogram>) -> Vec<Chart> {
     let mut charts = vec![
         Chart {
             name: "insolvency_curve",
@@ -83,14 +84,14 @@ pub fn run_charts(summary: &Summary, end_cash: Option<&Sketch>) -> Vec<Chart> {
             svg,
         });
     }
-    if let Some(sketch) = end_cash {
+    if let Some(histogram) = end_cash {
         charts.push(Chart {
             name: "end_cash_histogram",
             caption: format!(
                 "Distribution of cash at the end of {} ({}) over all paths.",
                 summary.horizon, summary.unit
             ),
-            svg: end_cash_histogram_svg(summary, sketch),
+            svg: end_cash_histogram_svg(summary, histogram),
         });
     }
     charts

@@ -5,7 +5,7 @@ use super::frame::{
     y_label_width, Area, Axis, DrawResult, Entry, Glyph, Ticked, AXIS, AXIS_PX, BLUE_, GREY_, GRID,
     RED_, TICK_PX,
 };
-use crate::analysis::sensitivity::Sensitivity;
+use crate::analysis::sensitivity::{Driver, Sensitivity};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -27,42 +27,7 @@ pub fn tornado_svg(s: &Sensitivity) -> String {
 
 fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
     let drivers = &s.drivers[..s.drivers.len().min(TORNADO_DRIVERS)];
-    let legend = [
-        Entry::new(Glyph::Dot(BLUE_), "input in its lowest 10 %"),
-        Entry::new(Glyph::Dot(RED_), "input in its highest 10 %"),
-        Entry::new(Glyph::Line(GREY_, 1), "95 % interval"),
-        Entry::new(
-            Glyph::Line(AXIS, 2),
-            format!(
-                "all paths {}",
-                crate::output::format_probability(s.insolvency.probability)
-            ),
-        ),
-    ];
-    let shown = if s.drivers.len() > drivers.len() {
-        format!("top {} of {} inputs", drivers.len(), s.drivers.len())
-    } else if drivers.len() == 1 {
-        "1 input".to_string()
-    } else {
-        format!("all {} inputs", drivers.len())
-    };
-    let area = header(
-        root,
-        &format!(
-            "What drives the risk of insolvency by {}: {shown}",
-            s.horizon
-        ),
-        &fitted(
-            &s.model,
-            &format!(
-                " · {} · {} paths · seed {}",
-                scenario_label(s.scenario.as_deref()),
-                group(s.paths),
-                s.seed
-            ),
-        ),
-        &legend,
-    )?;
+    let area = tornado_header(root, s, drivers.len())?;
     if drivers.is_empty() {
         area.draw(&Text::new(
             "no uncertain inputs to rank",
@@ -77,30 +42,10 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         .iter()
         .map(|d| format!("{:+.2} pp", d.swing * 100.0))
         .collect();
-    let hi = drivers
-        .iter()
-        .flat_map(|d| [d.lowest_decile.ci95[1], d.highest_decile.ci95[1]])
-        .chain([s.insolvency.probability])
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    let hi = if hi > 0.0 { hi } else { 0.01 };
-    let (x_lo, ticks_hi, x_ticks, step) = ticks(0.0, hi, 6);
-    // Room at the right of the largest whisker for a swing label, beyond
-    // the last tick if need be (the label never needs a tick past 100 %).
     let label_area = y_label_width(&names) - 20;
     let plot_px = f64::from(area.dim_in_pixel().0) - 38.0 - f64::from(label_area);
-    let room = (LABEL_ROOM_PX / plot_px).clamp(0.0, 0.5);
-    let x_hi = ticks_hi.max(x_lo + (hi - x_lo) / (1.0 - room));
-    let x = Axis {
-        lo: x_lo,
-        hi: x_hi,
-        labels: x_ticks.iter().map(|&t| percent_tick(t, step)).collect(),
-        ticks: x_ticks,
-        desc: format!(
-            "P(insolvent by {}) among paths with the input in that decile, %",
-            s.horizon
-        ),
-    };
+    let x = probability_axis(s, drivers, plot_px);
+    let (x_lo, x_hi) = (x.lo, x.hi);
     let y = Ticked {
         lo: -0.6,
         hi: n as f64 - 0.4,
@@ -173,4 +118,72 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         ))?;
     }
     Ok(())
+}
+
+/// The title block: the legend, and a title naming how many inputs are shown
+/// (`shown` of the analysis's drivers).
+fn tornado_header<'a>(root: &Area<'a>, s: &Sensitivity, shown: usize) -> DrawResult<Area<'a>> {
+    let legend = [
+        Entry::new(Glyph::Dot(BLUE_), "input in its lowest 10 %"),
+        Entry::new(Glyph::Dot(RED_), "input in its highest 10 %"),
+        Entry::new(Glyph::Line(GREY_, 1), "95 % interval"),
+        Entry::new(
+            Glyph::Line(AXIS, 2),
+            format!(
+                "all paths {}",
+                crate::output::format_probability(s.insolvency.probability)
+            ),
+        ),
+    ];
+    let title = if s.drivers.len() > shown {
+        format!("top {} of {} inputs", shown, s.drivers.len())
+    } else if shown == 1 {
+        "1 input".to_string()
+    } else {
+        format!("all {shown} inputs")
+    };
+    header(
+        root,
+        &format!(
+            "What drives the risk of insolvency by {}: {title}",
+            s.horizon
+        ),
+        &fitted(
+            &s.model,
+            &format!(
+                " · {} · {} paths · seed {}",
+                scenario_label(s.scenario.as_deref()),
+                group(s.paths),
+                s.seed
+            ),
+        ),
+        &legend,
+    )
+}
+
+/// The probability axis: round ticks from 0 to past the largest whisker and
+/// P(insolvent), with room at the right of the largest whisker for a swing
+/// label, beyond the last tick if need be (the label never needs a tick past
+/// 100 %), on a plot `plot_px` pixels wide.
+fn probability_axis(s: &Sensitivity, drivers: &[Driver], plot_px: f64) -> Axis {
+    let hi = drivers
+        .iter()
+        .flat_map(|d| [d.lowest_decile.ci95[1], d.highest_decile.ci95[1]])
+        .chain([s.insolvency.probability])
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let hi = if hi > 0.0 { hi } else { 0.01 };
+    let (x_lo, ticks_hi, x_ticks, step) = ticks(0.0, hi, 6);
+    let room = (LABEL_ROOM_PX / plot_px).clamp(0.0, 0.5);
+    let x_hi = ticks_hi.max(x_lo + (hi - x_lo) / (1.0 - room));
+    Axis {
+        lo: x_lo,
+        hi: x_hi,
+        labels: x_ticks.iter().map(|&t| percent_tick(t, step)).collect(),
+        ticks: x_ticks,
+        desc: format!(
+            "P(insolvent by {}) among paths with the input in that decile, %",
+            s.horizon
+        ),
+    }
 }

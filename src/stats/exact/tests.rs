@@ -1,3 +1,5 @@
+//! Tests of the exact sums.
+
 use super::*;
 
 fn sum_of(values: &[f64]) -> ExactSum {

@@ -1,3 +1,5 @@
+//! Tests of the quantile sketch.
+
 use super::*;
 
 fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
