@@ -299,3 +299,6 @@ pub(crate) fn validate(
     }
     Ok(model)
 }
+
+#[cfg(test)]
+mod tests;
