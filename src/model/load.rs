@@ -1,9 +1,10 @@
 //! Reading a model: file → TOML table → scenario and overrides → checked model.
 
 use super::schema::RawModel;
-use super::validate::{render_value, validate};
+use super::validate::{render_value, validate, BETWEEN, TRUNCATE};
 use super::Model;
-use crate::error::{Error, Result};
+use crate::dist::Kind;
+use crate::error::{Error, Result, Setting};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -273,22 +274,11 @@ fn syntax_error(label: &str, text: &str, e: &toml::de::Error) -> Error {
     }
 }
 
-/// Keys that mark a TOML table as a value (a distribution) rather than a section.
-const VALUE_KEYS: &[&str] = &[
-    "constant",
-    "uniform",
-    "normal",
-    "lognormal",
-    "triangular",
-    "pert",
-    "beta",
-    "gamma",
-    "bernoulli",
-    "discrete_uniform",
-    "discrete",
-    "truncate",
-    "between",
-];
+/// Whether `key` marks a TOML table as a value (a distribution, a
+/// truncation or a month drawn `between` two) rather than a section.
+fn is_value_key(key: &str) -> bool {
+    Kind::parse(key).is_some() || key == TRUNCATE || key == BETWEEN
+}
 
 fn is_value(v: &toml::Value) -> bool {
     match v {
@@ -298,7 +288,7 @@ fn is_value(v: &toml::Value) -> bool {
 }
 
 fn is_value_table(t: &toml::Table) -> bool {
-    t.keys().any(|k| VALUE_KEYS.contains(&k.as_str()))
+    t.keys().any(|k| is_value_key(k))
 }
 
 /// Applies `[scenarios.NAME]`; returns the dotted paths of the values it set.
@@ -310,14 +300,18 @@ fn apply_scenario(table: &mut toml::Table, name: &str, label: &str) -> Result<Ve
         .unwrap_or_default();
     let Some(overlay) = scenarios.get(name) else {
         let known: Vec<String> = scenarios.keys().map(|k| format!("`{k}`")).collect();
-        return Err(Error::Usage(format!(
-            "{label}: no scenario named `{name}`; the file defines {}",
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        )));
+        return Err(Error::Setting {
+            setting: Setting::Scenario,
+            value: Some(name.to_string()),
+            rule: format!(
+                "{label} has no scenario named `{name}`; the file defines {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        });
     };
     let Some(overlay) = overlay.as_table() else {
         return Err(Error::Field {
@@ -386,8 +380,11 @@ fn merge(
 /// Every field path a `--set` may name in this model.
 pub fn valid_paths(table: &toml::Table) -> Vec<String> {
     use super::schema::fields;
-    let mut out: Vec<String> = fields::MODEL.iter().map(|f| format!("model.{f}")).collect();
-    out.extend(fields::CASH.iter().map(|f| format!("cash.{f}")));
+    let mut out: Vec<String> = fields::model()
+        .iter()
+        .map(|f| format!("model.{f}"))
+        .collect();
+    out.extend(fields::cash().iter().map(|f| format!("cash.{f}")));
     let names = |path: &[&str]| -> Vec<String> {
         let mut node = Some(table);
         for key in path {
@@ -397,12 +394,12 @@ pub fn valid_paths(table: &toml::Table) -> Vec<String> {
             .unwrap_or_default()
     };
     for (section, list) in [
-        (&["cash", "tranches"][..], fields::TRANCHE),
-        (&["costs"][..], fields::COST),
-        (&["revenue"][..], fields::REVENUE),
-        (&["funding"][..], fields::FUNDING),
-        (&["shocks"][..], fields::SHOCK),
-        (&["flows"][..], fields::FLOW),
+        (&["cash", "tranches"][..], fields::tranche()),
+        (&["costs"][..], fields::cost()),
+        (&["revenue"][..], fields::revenue()),
+        (&["funding"][..], fields::funding()),
+        (&["shocks"][..], fields::shock()),
+        (&["flows"][..], fields::flow()),
     ] {
         for name in names(section) {
             out.extend(

@@ -168,64 +168,192 @@ impl OneOrMany {
     }
 }
 
-/// Field names of each section, for listing valid paths in messages.
+/// Field names of each section, for listing valid paths in messages: read
+/// from the serde structures above (their derive lists the names), so that
+/// each name is written once.
 pub mod fields {
+    use super::{
+        RawCash, RawCost, RawFlow, RawFunding, RawMeta, RawRevenue, RawShock, RawTranche,
+        RawTrigger,
+    };
+    use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+    use std::fmt;
+
     /// `[model]`.
-    pub const MODEL: &[&str] = &[
-        "name",
-        "description",
-        "start",
-        "horizon",
-        "unit",
-        "sampling",
-    ];
-    /// `[cash]` (besides `tranches`).
-    pub const CASH: &[&str] = &["initial", "floor"];
+    pub fn model() -> Vec<String> {
+        names::<RawMeta>()
+    }
+
+    /// `[cash]` (besides `tranches`, a section of its own).
+    pub fn cash() -> Vec<String> {
+        names::<RawCash>()
+            .into_iter()
+            .filter(|f| f != "tranches")
+            .collect()
+    }
+
     /// `[cash.tranches.NAME]`.
-    pub const TRANCHE: &[&str] = &["month", "amount", "credit_for"];
+    pub fn tranche() -> Vec<String> {
+        names::<RawTranche>()
+    }
+
     /// `[costs.NAME]`.
-    pub const COST: &[&str] = &[
-        "monthly",
-        "growth",
-        "efficiency_gain",
-        "follows",
-        "noise",
-        "noise_mode",
-        "from",
-        "until",
-    ];
+    pub fn cost() -> Vec<String> {
+        names::<RawCost>()
+    }
+
     /// `[revenue.NAME]`.
-    pub const REVENUE: &[&str] = &[
-        "monthly",
-        "users",
-        "arpu",
-        "growth",
-        "churn",
-        "noise",
-        "noise_mode",
-        "seasonal",
-        "from",
-    ];
-    /// `[funding.NAME]`.
-    pub const FUNDING: &[&str] = &[
-        "probability",
-        "month",
-        "trigger",
-        "trigger.runway_below",
-        "trigger.cash_below",
-        "delay",
-        "amount",
-        "credit_for",
-    ];
+    pub fn revenue() -> Vec<String> {
+        names::<RawRevenue>()
+    }
+
+    /// `[funding.NAME]`, with the trigger's own fields after `trigger`.
+    pub fn funding() -> Vec<String> {
+        let mut out = Vec::new();
+        for field in names::<RawFunding>() {
+            let is_trigger = field == "trigger";
+            out.push(field);
+            if is_trigger {
+                out.extend(names::<RawTrigger>().iter().map(|f| format!("trigger.{f}")));
+            }
+        }
+        out
+    }
+
     /// `[shocks.NAME]`.
-    pub const SHOCK: &[&str] = &[
-        "hazard",
-        "repeat",
-        "cost",
-        "revenue_hit",
-        "duration",
-        "funding_delay",
-    ];
+    pub fn shock() -> Vec<String> {
+        names::<RawShock>()
+    }
+
     /// `[flows.NAME]`.
-    pub const FLOW: &[&str] = &["amount", "each_month", "from", "until"];
+    pub fn flow() -> Vec<String> {
+        names::<RawFlow>()
+    }
+
+    /// The field names of `T`, a struct of this schema, in declaration order.
+    fn names<T: DeserializeOwned>() -> Vec<String> {
+        match T::deserialize(FieldProbe) {
+            Err(Probed(fields)) => fields.iter().map(|f| f.to_string()).collect(),
+            Ok(_) => Vec::new(),
+        }
+    }
+
+    /// A deserializer that holds no data: a derived struct asks it for its
+    /// fields by name, and it answers with an error carrying the names.
+    struct FieldProbe;
+
+    /// The names a struct asked for (empty for anything but a struct).
+    #[derive(Debug)]
+    struct Probed(&'static [&'static str]);
+
+    impl fmt::Display for Probed {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "fields {:?}", self.0)
+        }
+    }
+
+    impl std::error::Error for Probed {}
+
+    impl de::Error for Probed {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Probed(&[])
+        }
+    }
+
+    impl<'de> Deserializer<'de> for FieldProbe {
+        type Error = Probed;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Probed> {
+            Err(Probed(&[]))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Probed> {
+            Err(Probed(fields))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_field_lists_are_the_schema_structures_fields_in_order() {
+            assert_eq!(
+                model(),
+                [
+                    "name",
+                    "description",
+                    "start",
+                    "horizon",
+                    "unit",
+                    "sampling"
+                ]
+            );
+            assert_eq!(cash(), ["initial", "floor"]);
+            assert_eq!(tranche(), ["month", "amount", "credit_for"]);
+            assert_eq!(
+                cost(),
+                [
+                    "monthly",
+                    "growth",
+                    "efficiency_gain",
+                    "follows",
+                    "noise",
+                    "noise_mode",
+                    "from",
+                    "until"
+                ]
+            );
+            assert_eq!(
+                revenue(),
+                [
+                    "monthly",
+                    "users",
+                    "arpu",
+                    "growth",
+                    "churn",
+                    "noise",
+                    "noise_mode",
+                    "seasonal",
+                    "from"
+                ]
+            );
+            assert_eq!(
+                funding(),
+                [
+                    "probability",
+                    "month",
+                    "trigger",
+                    "trigger.runway_below",
+                    "trigger.cash_below",
+                    "delay",
+                    "amount",
+                    "credit_for"
+                ]
+            );
+            assert_eq!(
+                shock(),
+                [
+                    "hazard",
+                    "repeat",
+                    "cost",
+                    "revenue_hit",
+                    "duration",
+                    "funding_delay"
+                ]
+            );
+            assert_eq!(flow(), ["amount", "each_month", "from", "until"]);
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod export;
 mod golden;
 mod merge_identity;
 mod properties;
+mod rand_distr_oracle;
 mod sampling;
 mod shard;
 mod signals;

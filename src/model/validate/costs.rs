@@ -1,0 +1,66 @@
+//! `[costs.NAME]`: monthly cost lines, on their own growth or following a
+//! revenue line's demand.
+
+use super::{names, Checker, Domain};
+use crate::error::Result;
+use crate::model::schema::{RawCost, RawRevenue};
+use crate::model::CostLine;
+use indexmap::IndexMap;
+
+impl Checker<'_> {
+    /// Every cost line, in file order; `revenue` resolves `follows`.
+    pub(super) fn costs(
+        &self,
+        raw: &IndexMap<String, RawCost>,
+        revenue: &IndexMap<String, RawRevenue>,
+    ) -> Result<Vec<CostLine>> {
+        raw.iter()
+            .map(|(name, k)| self.cost(name, k, revenue))
+            .collect()
+    }
+
+    fn cost(
+        &self,
+        name: &str,
+        k: &RawCost,
+        revenue: &IndexMap<String, RawRevenue>,
+    ) -> Result<CostLine> {
+        self.check_name("costs", name)?;
+        let p = format!("costs.{name}");
+        let follows = match &k.follows {
+            None => None,
+            Some(target) => Some(revenue.get_index_of(target.as_str()).ok_or_else(|| {
+                self.err(
+                    &format!("{p}.follows"),
+                    Some(&toml::Value::String(target.clone())),
+                    format!(
+                        "no revenue line is named `{target}`; known: {}",
+                        names(revenue)
+                    ),
+                )
+            })?),
+        };
+        if follows.is_some() && k.growth.is_some() {
+            return Err(self.err(
+                &format!("{p}.growth"),
+                None,
+                "a line that `follows` a revenue line takes its demand growth from it; remove `growth`",
+            ));
+        }
+        self.noise_mode_needs_noise(&p, k.noise.as_ref(), k.noise_mode.as_ref())?;
+        Ok(CostLine {
+            name: name.to_string(),
+            monthly: self.input(&format!("{p}.monthly"), &k.monthly, Domain::NonNegative)?,
+            growth: self.optional(&format!("{p}.growth"), k.growth.as_ref(), 0.0, Domain::Any)?,
+            efficiency_gain: self.optional(
+                &format!("{p}.efficiency_gain"),
+                k.efficiency_gain.as_ref(),
+                0.0,
+                Domain::AtMostOne,
+            )?,
+            follows,
+            noise: self.noise(&p, k.noise.as_ref(), k.noise_mode.as_ref())?,
+            active: self.range(&p, k.from.as_ref(), k.until.as_ref())?,
+        })
+    }
+}
