@@ -1,7 +1,7 @@
 // Shared by the fuzz targets: run a model for 16 paths and check the report.
 use runway::engine::{simulate, Progress, RunSpec};
 use runway::model::Model;
-use runway::summary::{RunInfo, Summary};
+use runway::analysis::summary::{RunInfo, Summary};
 
 pub fn run_and_check(model: &Model) {
     let spec = RunSpec { paths: 16, seed: 1, threads: 1, fan: true, blocks: None };
@@ -13,10 +13,10 @@ pub fn run_and_check(model: &Model) {
             let summary = Summary::new(model, &tally, 1, info);
             let p = summary.insolvency.probability;
             assert!((0.0..=1.0).contains(&p), "probability {p}");
-            let json = runway::report::render_json(&summary);
+            let json = runway::output::render_json(&summary);
             assert!(!json.contains("NaN"), "NaN in report");
-            let _ = runway::report::render_table(&summary);
-            let csv = runway::export::render_by_month_csv(&summary);
+            let _ = runway::output::render_table(&summary);
+            let csv = runway::output::render_by_month_csv(&summary);
             assert!(!String::from_utf8_lossy(&csv).contains("NaN"));
         }
     }

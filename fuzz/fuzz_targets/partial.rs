@@ -14,24 +14,24 @@ fuzz_target!(|data: &[u8]| {
     if bytes.last() != Some(&b'\n') {
         bytes.push(b'\n');
     }
-    let trailer = format!("sha256 {}\n", runway::export::sha256_hex(&bytes));
+    let trailer = format!("sha256 {}\n", runway::files::sha256_hex(&bytes));
     bytes.extend_from_slice(trailer.as_bytes());
     if std::fs::write(&path, &bytes).is_err() {
         return;
     }
-    match runway::shard::merge_partials(&[path]) {
+    match runway::files::shard::merge_partials(&[path]) {
         Err(e) => assert_eq!(e.exit_code(), 2, "a bad partial is a usage error: {e}"),
         Ok(merged) => {
-            let info = runway::summary::RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 1.0 };
-            let summary = runway::summary::Summary::new(&merged.model, &merged.tally, merged.seed, info);
+            let info = runway::analysis::summary::RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 1.0 };
+            let summary = runway::analysis::summary::Summary::new(&merged.model, &merged.tally, merged.seed, info);
             assert!((0.0..=1.0).contains(&summary.insolvency.probability));
             let end = &summary.end_cash;
             if let (Some(mean), Some(min), Some(max)) = (end.mean, end.min, end.max) {
                 assert!(min <= mean && mean <= max, "mean {mean} outside [{min}, {max}]");
             }
-            let table = runway::report::render_table(&summary);
+            let table = runway::output::render_table(&summary);
             assert!(!table.contains("NaN") && !table.contains("inf"), "{table}");
-            let _ = runway::report::render_json(&summary);
+            let _ = runway::output::render_json(&summary);
         }
     }
 });
