@@ -6,10 +6,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use runway::dist::Dist;
-use runway::engine::{run_block, Plan, Scratch, BLOCK_SIZE};
+use runway::engine::{simulate_plans, Plan, Progress, RunSpec, BLOCK_SIZE};
 use runway::model::{load_str, LoadOptions, BUILTIN_MODEL_TEXT};
 use runway::sampling::rng::stream;
-use runway::stats::Tally;
 
 const REF1B: &str = include_str!("../configs/bench/ref1b.toml");
 
@@ -18,23 +17,22 @@ fn engine(c: &mut Criterion) {
     for (name, text) in [("ref1b", REF1B), ("openai_2024", BUILTIN_MODEL_TEXT)] {
         let model = load_str(text, name, &LoadOptions::default()).expect("bench models are valid");
         let plan = Plan::new(&model);
-        let mut scratch = Scratch::new(&plan);
         let blocks = 16u64;
         group.throughput(Throughput::Elements(blocks * BLOCK_SIZE as u64));
         group.bench_function(BenchmarkId::new("paths", name), |b| {
-            let mut tally = Tally::new(
-                model.months as usize,
-                model.inflows.len(),
-                model.shocks.len(),
-                false,
-            );
+            // Each iteration runs the next 16 blocks of an endless run, on
+            // one thread.
             let mut next = 0u64;
             b.iter(|| {
-                for _ in 0..blocks {
-                    run_block(&plan, 1, next, BLOCK_SIZE, &mut scratch, &mut tally)
-                        .expect("finite");
-                    next += 1;
-                }
+                let spec = RunSpec {
+                    paths: (next + blocks) * BLOCK_SIZE as u64,
+                    seed: 1,
+                    threads: 1,
+                    fan: false,
+                    blocks: Some(next..next + blocks),
+                };
+                simulate_plans(&[&plan], &spec, &Progress::default(), || ()).expect("finite");
+                next += blocks;
             });
         });
     }

@@ -2,7 +2,7 @@
 //! commands: a warm-up, then repeated timed runs per thread count, with the
 //! median, minimum and maximum, speed-up and parallel efficiency.
 
-use crate::engine::{simulate_plan, Plan, Progress, RunSpec};
+use crate::engine::{simulate_plans, Plan, Progress, RunSpec};
 use crate::error::Result;
 use crate::model::Model;
 use crate::stats::Tally;
@@ -97,7 +97,7 @@ pub fn run_bench(
             blocks: None,
         };
         let started = Instant::now();
-        let tally = simulate_plan(&plan, model, &run_spec, &Progress::default())?;
+        let tally = simulate_plans(&[&plan], &run_spec, &Progress::default(), || ())?.into_tally();
         Ok((tally, started.elapsed().as_secs_f64()))
     };
     // Warm-up: page in code and data, start the thread pool's threads once.

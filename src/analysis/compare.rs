@@ -7,7 +7,7 @@
 //! which gives a much narrower interval than comparing independent runs.
 
 use crate::analysis::summary::{Percentiles, RunInfo, Summary};
-use crate::engine::{empty_tally, for_each_block, run_block, Plan, Progress, RunSpec, Scratch};
+use crate::engine::{simulate_plans, BlockView, Observer, Plan, Progress, RunSpec};
 use crate::error::Result;
 use crate::model::Model;
 use crate::stats::{newcombe_paired, ExactSquareSum, ExactSum, Proportion, Tally, Z_95};
@@ -64,58 +64,55 @@ pub struct CompareTally {
     pub paired: Vec<Paired>,
 }
 
+/// Counts the paired outcomes of every scenario against the first, over the
+/// blocks one worker runs.
+struct Pairing(Vec<Paired>);
+
+impl Observer for Pairing {
+    fn observe(&mut self, blocks: &[BlockView<'_>]) -> Result<()> {
+        let first = &blocks[0];
+        for (pair, other) in self.0.iter_mut().zip(blocks) {
+            for j in 0..first.paths() {
+                let (a, b) = (first.outcome(j), other.outcome(j));
+                match (a.insolvent_month.is_some(), b.insolvent_month.is_some()) {
+                    (true, true) => pair.both += 1,
+                    (true, false) => pair.first_only += 1,
+                    (false, true) => pair.this_only += 1,
+                    (false, false) => pair.neither += 1,
+                }
+                // b − a may overflow where a and b do not: sum the two
+                // and (b − a)² = b² − 2ab + a² exactly instead.
+                pair.end_cash_diff_sum.add(b.end_cash);
+                pair.end_cash_diff_sum.add(-a.end_cash);
+                pair.end_cash_diff_sq_sum
+                    .add_difference_square(b.end_cash, a.end_cash);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Simulates every model (scenario) on the same blocks and pairs them path by path.
 pub fn run_compare(models: &[Model], spec: &RunSpec, progress: &Progress) -> Result<CompareTally> {
     let plans: Vec<Plan> = models.iter().map(Plan::new).collect();
-    let states = for_each_block(
-        spec,
-        progress,
-        || {
-            let scratches: Vec<Scratch> = plans.iter().map(Scratch::new).collect();
-            let tallies: Vec<Tally> = models.iter().map(|m| empty_tally(m, false)).collect();
-            (scratches, tallies, vec![Paired::default(); models.len()])
-        },
-        |(scratches, tallies, paired), block, n| {
-            for ((plan, scratch), tally) in plans
-                .iter()
-                .zip(scratches.iter_mut())
-                .zip(tallies.iter_mut())
-            {
-                run_block(plan, spec.seed, block, n, scratch, tally)?;
-            }
-            let (first, rest) = scratches.split_first().expect("at least one scenario");
-            for (k, other) in std::iter::once(first).chain(rest.iter()).enumerate() {
-                let pair = &mut paired[k];
-                for j in 0..n {
-                    let (a, b) = (first.outcome(j), other.outcome(j));
-                    match (a.insolvent_month.is_some(), b.insolvent_month.is_some()) {
-                        (true, true) => pair.both += 1,
-                        (true, false) => pair.first_only += 1,
-                        (false, true) => pair.this_only += 1,
-                        (false, false) => pair.neither += 1,
-                    }
-                    // b − a may overflow where a and b do not: sum the two
-                    // and (b − a)² = b² − 2ab + a² exactly instead.
-                    pair.end_cash_diff_sum.add(b.end_cash);
-                    pair.end_cash_diff_sum.add(-a.end_cash);
-                    pair.end_cash_diff_sq_sum
-                        .add_difference_square(b.end_cash, a.end_cash);
-                }
-            }
-            Ok(())
-        },
-    )?;
-    let mut tallies: Vec<Tally> = models.iter().map(|m| empty_tally(m, false)).collect();
+    let plans: Vec<&Plan> = plans.iter().collect();
+    let spec = RunSpec {
+        fan: false,
+        ..spec.clone()
+    };
+    let run = simulate_plans(&plans, &spec, progress, || {
+        Pairing(vec![Paired::default(); models.len()])
+    })?;
     let mut paired = vec![Paired::default(); models.len()];
-    for (t, p, _) in states.iter().map(|(s, t, p)| (t, p, s)) {
-        for (into, from) in tallies.iter_mut().zip(t) {
-            into.merge(from);
-        }
-        for (into, from) in paired.iter_mut().zip(p) {
+    for Pairing(from) in &run.observers {
+        for (into, from) in paired.iter_mut().zip(from) {
             into.merge(from);
         }
     }
-    Ok(CompareTally { tallies, paired })
+    Ok(CompareTally {
+        tallies: run.tallies,
+        paired,
+    })
 }
 
 /// One scenario's row of the comparison.

@@ -18,12 +18,10 @@
 //! fixed point, so the result does not depend on the thread count.
 
 use crate::dist::Dist;
-use crate::engine::{
-    empty_tally, for_each_block, run_block, simulate_plan, Plan, Progress, RunSpec, Scratch,
-};
+use crate::engine::{simulate_plans, BlockView, Observer, Plan, Progress, RunSpec, BLOCK_SIZE};
 use crate::error::Result;
 use crate::model::Model;
-use crate::stats::{mid_ranks, newcombe_independent, Proportion, Tally};
+use crate::stats::{mid_ranks, newcombe_independent, Proportion, RankLookup, Tally};
 use serde::Serialize;
 
 const BINS: usize = 20;
@@ -130,12 +128,68 @@ pub struct Sensitivity {
     pub notes: Vec<&'static str>,
 }
 
-/// Runs the two passes and ranks every uncertain per-path input.
-pub fn run_sensitivity(model: &Model, spec: &RunSpec, progress: &Progress) -> Result<Sensitivity> {
-    let plan = Plan::new(model);
-    let first_pass = simulate_plan(&plan, model, spec, progress)?;
-    let ranks = first_pass.end_cash.rank_lookup();
-    let months_rank = month_mid_ranks(&first_pass);
+/// The second pass of one worker: each source's accumulators over the
+/// blocks it runs.
+struct Ranking<'a> {
+    sources: &'a [(String, Source)],
+    /// Mid-ranks of end cash in the first pass.
+    end_cash_ranks: &'a RankLookup,
+    /// Mid-rank of each insolvency month (the last: solvent), first pass.
+    month_ranks: &'a [f64],
+    /// Month counted for a path that stays solvent (horizon + 1).
+    solvent_month: u32,
+    accs: Vec<Acc>,
+    /// Scratch: each path's (lower, upper) rank bound of the input.
+    bounds: Vec<(f64, f64)>,
+}
+
+impl Observer for Ranking<'_> {
+    fn observe(&mut self, blocks: &[BlockView<'_>]) -> Result<()> {
+        let view = &blocks[0];
+        let n = view.paths();
+        for ((_, source), acc) in self.sources.iter().zip(self.accs.iter_mut()) {
+            let bounds = &mut self.bounds;
+            match source {
+                Source::Slot(i, dist) => {
+                    for (b, &x) in bounds.iter_mut().zip(view.input(*i)) {
+                        *b = dist.rank_bounds(x);
+                    }
+                }
+                Source::Happening(i) => {
+                    for (b, &u) in bounds.iter_mut().zip(view.happens(*i)) {
+                        *b = (u, u);
+                    }
+                }
+            }
+            for (j, &(below, upper)) in bounds[..n].iter().enumerate() {
+                let u = 0.5 * (below + upper);
+                let outcome = view.outcome(j);
+                let insolvent = u64::from(outcome.insolvent_month.is_some());
+                // A value belongs to the lowest decile when some of its
+                // probability lies there (for a continuous input: u < 0.1);
+                // so the extreme values of a discrete input form the groups.
+                if below < 0.1 {
+                    acc.low = (acc.low.0 + 1, acc.low.1 + insolvent);
+                } else if upper > 0.9 {
+                    acc.high = (acc.high.0 + 1, acc.high.1 + insolvent);
+                }
+                let bin = ((u * BINS as f64) as usize).min(BINS - 1);
+                acc.bins[bin] = (acc.bins[bin].0 + 1, acc.bins[bin].1 + insolvent);
+                add_pair(
+                    &mut acc.cash,
+                    u,
+                    self.end_cash_ranks.mid_rank(outcome.end_cash),
+                );
+                let month = outcome.insolvent_month.unwrap_or(self.solvent_month);
+                add_pair(&mut acc.months, u, self.month_ranks[month as usize - 1]);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every uncertain per-path input of the plan, and each drawn happening.
+fn sources(plan: &Plan) -> Vec<(String, Source)> {
     let mut sources: Vec<(String, Source)> = plan
         .input_paths()
         .iter()
@@ -148,62 +202,63 @@ pub fn run_sensitivity(model: &Model, spec: &RunSpec, progress: &Progress) -> Re
             .into_iter()
             .map(|(i, name)| (name, Source::Happening(i))),
     );
+    sources
+}
+
+/// One input's figures from its accumulators over all `n` paths, where the
+/// run's P(insolvent) is `p`.
+fn driver(name: &str, acc: &Acc, n: u64, p: f64) -> Driver {
+    let low = Proportion::new(acc.low.1, acc.low.0);
+    let high = Proportion::new(acc.high.1, acc.high.0);
+    let swing = high.probability - low.probability;
+    let swing_ci95 = newcombe_independent(&low, &high);
+    let var = p * (1.0 - p);
+    let first_order_index = (var > 0.0).then(|| {
+        let between: f64 = acc
+            .bins
+            .iter()
+            .filter(|b| b.0 > 0)
+            .map(|&(m, k)| (m as f64 / n as f64) * (k as f64 / m as f64 - p).powi(2))
+            .sum();
+        ((between - (BINS as f64 - 1.0) * var / n as f64) / var).clamp(0.0, 1.0)
+    });
+    Driver {
+        input: name.to_string(),
+        lowest_decile: low,
+        highest_decile: high,
+        swing,
+        swing_ci95,
+        spearman_end_cash: spearman(&acc.cash, n),
+        spearman_months_to_insolvency: spearman(&acc.months, n),
+        first_order_index,
+    }
+}
+
+/// Runs the two passes and ranks every uncertain per-path input.
+pub fn run_sensitivity(model: &Model, spec: &RunSpec, progress: &Progress) -> Result<Sensitivity> {
+    let plan = Plan::new(model);
+    let first_pass = simulate_plans(&[&plan], spec, progress, || ())?.into_tally();
+    let end_cash_ranks = first_pass.end_cash.rank_lookup();
+    let month_ranks = month_mid_ranks(&first_pass);
+    let sources = sources(&plan);
     progress
         .paths_done
         .store(0, std::sync::atomic::Ordering::Relaxed);
-
-    let states = for_each_block(
-        spec,
-        progress,
-        || {
-            let ranks = vec![(0.0, 0.0); crate::engine::BLOCK_SIZE];
-            (
-                Scratch::new(&plan),
-                empty_tally(model, false),
-                vec![Acc::default(); sources.len()],
-                ranks,
-            )
-        },
-        |(scratch, tally, accs, bounds), block, n| {
-            run_block(&plan, spec.seed, block, n, scratch, tally)?;
-            for ((_, source), acc) in sources.iter().zip(accs.iter_mut()) {
-                match source {
-                    Source::Slot(i, dist) => {
-                        for (b, &x) in bounds.iter_mut().zip(&scratch.inputs()[*i][..n]) {
-                            *b = dist.rank_bounds(x);
-                        }
-                    }
-                    Source::Happening(i) => {
-                        for (b, &u) in bounds.iter_mut().zip(&scratch.happens_draws()[*i][..n]) {
-                            *b = (u, u);
-                        }
-                    }
-                }
-                for (j, &(below, upper)) in bounds[..n].iter().enumerate() {
-                    let u = 0.5 * (below + upper);
-                    let outcome = scratch.outcome(j);
-                    let insolvent = u64::from(outcome.insolvent_month.is_some());
-                    // A value belongs to the lowest decile when some of its
-                    // probability lies there (for a continuous input: u < 0.1);
-                    // so the extreme values of a discrete input form the groups.
-                    if below < 0.1 {
-                        acc.low = (acc.low.0 + 1, acc.low.1 + insolvent);
-                    } else if upper > 0.9 {
-                        acc.high = (acc.high.0 + 1, acc.high.1 + insolvent);
-                    }
-                    let bin = ((u * BINS as f64) as usize).min(BINS - 1);
-                    acc.bins[bin] = (acc.bins[bin].0 + 1, acc.bins[bin].1 + insolvent);
-                    add_pair(&mut acc.cash, u, ranks.mid_rank(outcome.end_cash));
-                    let month = outcome.insolvent_month.unwrap_or(model.months + 1);
-                    add_pair(&mut acc.months, u, months_rank[month as usize - 1]);
-                }
-            }
-            Ok(())
-        },
-    )?;
+    let second_pass = RunSpec {
+        fan: false,
+        ..spec.clone()
+    };
+    let run = simulate_plans(&[&plan], &second_pass, progress, || Ranking {
+        sources: &sources,
+        end_cash_ranks: &end_cash_ranks,
+        month_ranks: &month_ranks,
+        solvent_month: model.months + 1,
+        accs: vec![Acc::default(); sources.len()],
+        bounds: vec![(0.0, 0.0); BLOCK_SIZE],
+    })?;
     let mut accs = vec![Acc::default(); sources.len()];
-    for (_, _, a, _) in &states {
-        for (into, from) in accs.iter_mut().zip(a) {
+    for ranking in &run.observers {
+        for (into, from) in accs.iter_mut().zip(&ranking.accs) {
             into.merge(from);
         }
     }
@@ -239,35 +294,6 @@ pub fn run_sensitivity(model: &Model, spec: &RunSpec, progress: &Progress) -> Re
             "Monthly noise is drawn afresh each month and is not ranked here.",
         ],
     })
-}
-
-/// One input's figures from its accumulated counts and sums, over `n`
-/// paths with P(insolvent) = `p`.
-fn driver(name: &str, acc: &Acc, n: u64, p: f64) -> Driver {
-    let low = Proportion::new(acc.low.1, acc.low.0);
-    let high = Proportion::new(acc.high.1, acc.high.0);
-    let swing = high.probability - low.probability;
-    let swing_ci95 = newcombe_independent(&low, &high);
-    let var = p * (1.0 - p);
-    let first_order_index = (var > 0.0).then(|| {
-        let between: f64 = acc
-            .bins
-            .iter()
-            .filter(|b| b.0 > 0)
-            .map(|&(m, k)| (m as f64 / n as f64) * (k as f64 / m as f64 - p).powi(2))
-            .sum();
-        ((between - (BINS as f64 - 1.0) * var / n as f64) / var).clamp(0.0, 1.0)
-    });
-    Driver {
-        input: name.to_string(),
-        lowest_decile: low,
-        highest_decile: high,
-        swing,
-        swing_ci95,
-        spearman_end_cash: spearman(&acc.cash, n),
-        spearman_months_to_insolvency: spearman(&acc.months, n),
-        first_order_index,
-    }
 }
 
 /// Mid-ranks of the months to insolvency, month 1 to the horizon, then

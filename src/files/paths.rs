@@ -6,7 +6,7 @@
 //! more than a few blocks ahead, so memory stays flat however many paths are
 //! written. The bytes do not depend on the thread count.
 
-use crate::engine::{BlockSink, Plan, Scratch, BLOCK_SIZE};
+use crate::engine::{BlockSink, BlockView, Plan, BLOCK_SIZE};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::output::{csv_number as num, unit_suffix};
@@ -26,7 +26,8 @@ struct State {
     failed: Option<std::io::Error>,
 }
 
-/// The per-path row writer (a [`BlockSink`]).
+/// The per-path row writer: a [`BlockSink`] that every worker of the run
+/// writes into (through [`crate::engine::SinkObserver`]).
 pub struct PathRows {
     state: Mutex<State>,
     advanced: Condvar,
@@ -99,20 +100,20 @@ impl PathRows {
         })
     }
 
-    #[allow(clippy::needless_range_loop)] // j indexes every input column
-    fn format_block(&self, block: u64, n: usize, scratch: &Scratch) -> Vec<u8> {
-        let first = block * BLOCK_SIZE as u64;
-        let rows = (self.limit.saturating_sub(first)).min(n as u64) as usize;
+    /// The CSV rows of the block's paths that are written (below `limit`).
+    fn format_block(&self, view: &BlockView<'_>) -> Vec<u8> {
+        let first = view.first_path();
+        let rows = (self.limit.saturating_sub(first)).min(view.paths() as u64) as usize;
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::with_capacity(rows * 160));
-        let inputs = scratch.inputs();
+        let inputs: Vec<&[f64]> = self.columns.iter().map(|&i| view.input(i)).collect();
         let mut record: Vec<String> = Vec::with_capacity(self.columns.len() + 6);
         for j in 0..rows {
             record.clear();
             record.push((first + j as u64).to_string());
-            record.extend(self.columns.iter().map(|&i| num(Some(inputs[i][j]))));
-            let outcome = scratch.outcome(j);
+            record.extend(inputs.iter().map(|column| num(Some(column[j]))));
+            let outcome = view.outcome(j);
             record.push(
                 if outcome.insolvent_month.is_some() {
                     "1"
@@ -162,19 +163,15 @@ impl PathRows {
 }
 
 impl BlockSink for PathRows {
-    fn block(
-        &self,
-        _plan: &Plan,
-        block: u64,
-        n: usize,
-        scratch: &Scratch,
-        cancel: &AtomicBool,
-    ) -> Result<()> {
+    /// Writes the rows of the run's (only) plan, in block order.
+    fn take(&self, blocks: &[BlockView<'_>], cancel: &AtomicBool) -> Result<()> {
+        let view = &blocks[0];
+        let block = view.block();
         if block >= self.last_block {
             return Ok(());
         }
-        let bytes = self.format_block(block, n, scratch);
-        let rows = (self.limit.saturating_sub(block * BLOCK_SIZE as u64)).min(n as u64);
+        let bytes = self.format_block(view);
+        let rows = (self.limit.saturating_sub(view.first_path())).min(view.paths() as u64);
         let mut state = self.state.lock().expect("no panics while writing");
         state.waiting.insert(block, bytes);
         state.rows += rows;

@@ -280,7 +280,9 @@ impl Model {
         self.start.plus(t as i32 - 1)
     }
 
-    /// Every input drawn once per path, in the fixed order the engine uses.
+    /// Every input drawn once per path, in a fixed order: the one list of
+    /// them. The engine's slots follow it, and so do their field paths (the
+    /// keys of their random streams) and the input columns of `paths.csv`.
     pub fn path_inputs(&self) -> Vec<&Input> {
         let mut out = vec![&self.initial_cash];
         for line in &self.revenues {
@@ -324,7 +326,8 @@ impl Model {
         out
     }
 
-    /// Every input drawn afresh each month.
+    /// Every input drawn afresh each month, in a fixed order: the one list
+    /// of them, which the engine's monthly slots follow.
     pub fn monthly_inputs(&self) -> Vec<&Input> {
         let mut out = Vec::new();
         for line in &self.revenues {

@@ -1,10 +1,13 @@
-//! Random numbers: streams keyed by (seed, block, input), and the fast
-//! normal and gamma generators the engine draws from them.
+//! Random numbers: streams keyed by (seed, block, input), the fast normal
+//! and gamma generators the engine draws from them, Latin hypercube strata
+//! and the Gaussian copula's scores.
 //!
 //! No `unsafe` here: the vector versions run through [`crate::simd`].
 
 #![deny(unsafe_code)]
 
+pub(crate) mod copula;
 pub(crate) mod gamma;
+pub(crate) mod lhs;
 pub mod rng;
 pub(crate) mod ziggurat;

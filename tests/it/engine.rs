@@ -4,7 +4,9 @@
 //! a proportion, sqrt(p(1-p)/n): with fixed seeds they cannot flake, and a
 //! correct engine passes them with near certainty for any seed.
 
-use runway::engine::{simulate, Progress, RunSpec, BLOCK_SIZE};
+use runway::engine::{
+    simulate, simulate_plans, BlockView, Observer, Plan, Progress, RunSpec, BLOCK_SIZE,
+};
 use runway::model::{load_str, LoadOptions, Model};
 use runway::stats::Tally;
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -22,6 +24,39 @@ fn run(model: &Model, paths: u64, seed: u64, threads: usize) -> Tally {
         blocks: None,
     };
     simulate(model, &spec, &Progress::default()).unwrap()
+}
+
+/// Gathers every per-path input of the blocks it sees, by slot.
+struct Inputs(Vec<Vec<f64>>);
+
+impl Observer for Inputs {
+    fn observe(&mut self, blocks: &[BlockView<'_>]) -> runway::Result<()> {
+        for (column, values) in self.0.iter_mut().zip(blocks[0].inputs()) {
+            column.extend_from_slice(values);
+        }
+        Ok(())
+    }
+}
+
+/// Every per-path input of the (whole) blocks `blocks` of `m`, by field
+/// path, in path order.
+pub fn block_inputs(m: &Model, blocks: std::ops::Range<u64>, seed: u64) -> Vec<(String, Vec<f64>)> {
+    let plan = Plan::new(m);
+    let spec = RunSpec {
+        paths: blocks.end * BLOCK_SIZE as u64,
+        seed,
+        threads: 1,
+        fan: false,
+        blocks: Some(blocks),
+    };
+    let slots = plan.input_paths().len();
+    let run = simulate_plans(&[&plan], &spec, &Progress::default(), || {
+        Inputs(vec![Vec::new(); slots])
+    })
+    .unwrap();
+    // One thread: one observer, which saw every block in order.
+    let Inputs(columns) = run.observers.into_iter().next().unwrap();
+    plan.input_paths().iter().cloned().zip(columns).collect()
 }
 
 fn cumulative(tally: &Tally) -> Vec<f64> {
@@ -253,7 +288,6 @@ fn a_different_seed_gives_a_different_result() {
 
 #[test]
 fn changing_one_input_leaves_the_random_numbers_of_the_others_unchanged() {
-    use runway::engine::{run_block, Plan, Scratch};
     let a = format!(
         "{HEADER}\n[cash]\ninitial = {{ uniform = {{ min = 0, max = 100 }} }}\n\
          [costs.c]\nmonthly = {{ uniform = {{ min = 1, max = 2 }} }}\n[revenue.r]\nmonthly = {{ gamma = {{ shape = 2, scale = 1 }} }}\n"
@@ -262,18 +296,7 @@ fn changing_one_input_leaves_the_random_numbers_of_the_others_unchanged() {
         "monthly = { uniform = { min = 1, max = 2 } }",
         "monthly = { pert = { min = 1, mode = 3, max = 9 } }",
     );
-    let inputs = |text: &str| {
-        let m = model(text);
-        let plan = Plan::new(&m);
-        let mut scratch = Scratch::new(&plan);
-        let mut tally = Tally::new(12, 0, 0, false);
-        run_block(&plan, 77, 3, BLOCK_SIZE, &mut scratch, &mut tally).unwrap();
-        plan.input_paths()
-            .iter()
-            .cloned()
-            .zip(scratch.inputs().iter().cloned())
-            .collect::<Vec<_>>()
-    };
+    let inputs = |text: &str| block_inputs(&model(text), 3..4, 77);
     let (ia, ib) = (inputs(&a), inputs(&b));
     let slot =
         |v: &[(String, Vec<f64>)], name: &str| v.iter().find(|(p, _)| p == name).unwrap().1.clone();
@@ -283,4 +306,84 @@ fn changing_one_input_leaves_the_random_numbers_of_the_others_unchanged() {
         slot(&ib, "revenue.r.monthly")
     );
     assert_ne!(slot(&ia, "costs.c.monthly"), slot(&ib, "costs.c.monthly"));
+}
+
+/// Records the blocks it sees and how many of their paths count.
+struct Blocks(Vec<(u64, usize)>);
+
+impl Observer for Blocks {
+    fn observe(&mut self, blocks: &[BlockView<'_>]) -> runway::Result<()> {
+        self.0.push((blocks[0].block(), blocks[0].paths()));
+        Ok(())
+    }
+}
+
+#[test]
+fn every_block_reaches_one_observer_in_increasing_order_and_shows_only_the_paths_that_count() {
+    let m = model(&format!(
+        "{HEADER}\n[cash]\ninitial = {{ uniform = {{ min = 0, max = 100 }} }}\n[costs.c]\nmonthly = 5\n"
+    ));
+    let plan = Plan::new(&m);
+    let paths = 10 * BLOCK_SIZE as u64 + 7;
+    let spec = RunSpec {
+        paths,
+        seed: 5,
+        threads: 3,
+        fan: false,
+        blocks: None,
+    };
+    let run = simulate_plans(&[&plan], &spec, &Progress::default(), || Blocks(Vec::new())).unwrap();
+    let mut seen: Vec<(u64, usize)> = Vec::new();
+    for Blocks(blocks) in &run.observers {
+        assert!(blocks.windows(2).all(|w| w[0].0 < w[1].0), "{blocks:?}");
+        seen.extend(blocks);
+    }
+    seen.sort();
+    let expected: Vec<(u64, usize)> = (0..11)
+        .map(|b| (b, if b < 10 { BLOCK_SIZE } else { 7 }))
+        .collect();
+    assert_eq!(seen, expected);
+    let plain = simulate(&m, &spec, &Progress::default()).unwrap();
+    assert_eq!(run.into_tally(), plain);
+}
+
+#[test]
+fn a_run_on_no_threads_is_refused_as_a_threads_setting() {
+    let m = model(&format!(
+        "{HEADER}\n[cash]\ninitial = 100\n[costs.c]\nmonthly = 5\n"
+    ));
+    let spec = RunSpec {
+        paths: 10,
+        seed: 1,
+        threads: 0,
+        fan: false,
+        blocks: None,
+    };
+    match simulate(&m, &spec, &Progress::default()) {
+        Err(runway::Error::Setting { setting, .. }) => {
+            assert_eq!(setting, runway::Setting::Threads)
+        }
+        other => panic!("expected a threads setting error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_run_time_estimate_is_positive_and_gives_way_to_a_stop() {
+    let m = model(&format!(
+        "{HEADER}\n[cash]\ninitial = {{ uniform = {{ min = 0, max = 100 }} }}\n[costs.c]\nmonthly = 5\n"
+    ));
+    let plan = Plan::new(&m);
+    let spec = RunSpec {
+        paths: 1_000_000,
+        seed: 1,
+        threads: 2,
+        fan: false,
+        blocks: None,
+    };
+    let seconds = runway::engine::estimate_seconds(&plan, &spec, || false).unwrap();
+    assert!(seconds > 0.0 && seconds.is_finite(), "{seconds}");
+    assert_eq!(
+        runway::engine::estimate_seconds(&plan, &spec, || true),
+        None
+    );
 }

@@ -3,9 +3,8 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use runway::engine::{run_block, simulate, Plan, Progress, RunSpec, Scratch, BLOCK_SIZE};
+use runway::engine::{simulate, Progress, RunSpec, BLOCK_SIZE};
 use runway::model::{load_str, LoadOptions, Model, Sampling, BUILTIN_MODEL_TEXT};
-use runway::stats::Tally;
 
 const CORRELATED: &str = r#"
 [model]
@@ -39,21 +38,7 @@ fn model(text: &str) -> Model {
 
 /// Every per-path input of `blocks` blocks, by field path.
 fn inputs(m: &Model, blocks: u64, seed: u64) -> Vec<(String, Vec<f64>)> {
-    let plan = Plan::new(m);
-    let mut scratch = Scratch::new(&plan);
-    let mut tally = Tally::new(m.months as usize, m.inflows.len(), m.shocks.len(), false);
-    let mut columns: Vec<(String, Vec<f64>)> = plan
-        .input_paths()
-        .iter()
-        .map(|p| (p.clone(), Vec::new()))
-        .collect();
-    for b in 0..blocks {
-        run_block(&plan, seed, b, BLOCK_SIZE, &mut scratch, &mut tally).unwrap();
-        for (col, values) in columns.iter_mut().zip(scratch.inputs()) {
-            col.1.extend_from_slice(values);
-        }
-    }
-    columns
+    crate::engine::block_inputs(m, 0..blocks, seed)
 }
 
 fn ranks(values: &[f64]) -> Vec<f64> {

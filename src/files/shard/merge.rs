@@ -62,7 +62,12 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
     check_header(first_path, &first)?;
     let model = model_of(first_path, &first)?;
     let mut seen: BTreeMap<u64, &PathBuf> = BTreeMap::new();
-    let mut tally = crate::engine::empty_tally(&model, true);
+    let mut tally = Tally::new(
+        model.months as usize,
+        model.inflows.len(),
+        model.shocks.len(),
+        true,
+    );
     let (mut threads, mut elapsed_seconds) = (1, 0.0);
     for (index, path) in files.iter().enumerate() {
         let mut read;
