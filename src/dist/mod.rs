@@ -450,6 +450,9 @@ impl Dist {
     /// months, chunk by chunk): normal and lognormal values come from
     /// `normals`, lanes that carry on from one fill to the next; every other
     /// family draws from `rng` as `fill` does.
+    // Inlined into the engine's block (compiled per vector code), so that
+    // the scaling loop after the normal draws is vectorised there too.
+    #[inline(always)]
     pub(crate) fn fill_continuing(
         &self,
         rng: &mut StreamRng,

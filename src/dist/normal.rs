@@ -143,6 +143,9 @@ impl NormalScoreMap {
 
     /// Fills `out` with values at standard normal scores drawn from `normals`
     /// (the exponential taken for the whole batch at once).
+    // Inlined into the engine's block (compiled per vector code), so that
+    // the scaling loop after the normal draws is vectorised there too.
+    #[inline(always)]
     pub(super) fn fill(self, normals: &mut NormalLanes, out: &mut [f64]) {
         normals.fill(out);
         match self {

@@ -17,6 +17,10 @@ use crate::stats::{Fan, Tally};
 
 /// Simulates block `block` (all [`BLOCK_SIZE`] paths; callers tally only the
 /// first `n` of a partial last block) and adds its first `n` paths to `tally`.
+/// Compiled once per vector code and run under the one decision of
+/// [`crate::simd::dispatch`]: every version does the same IEEE operations in
+/// the same order (Rust never fuses a multiply and an add on its own;
+/// explicit `mul_add`s are fused in all), so they give the same bits.
 pub(crate) fn run_block(
     plan: &Plan,
     seed: u64,
@@ -25,31 +29,10 @@ pub(crate) fn run_block(
     s: &mut Scratch,
     tally: &mut Tally,
 ) -> Result<()> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if crate::simd::fastmath::has_avx2_fma() {
-            // SAFETY: the processor supports AVX2 and FMA, checked just above.
-            return unsafe { run_block_avx2(plan, seed, block, n, s, tally) };
-        }
-    }
-    run_block_body(plan, seed, block, n, s, tally)
-}
-
-/// [`run_block`] compiled for AVX2 and FMA. Both versions run the same IEEE
-/// operations in the same order (Rust never fuses a multiply and an add on
-/// its own; explicit `mul_add`s are fused in both), so they give the same
-/// bits.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn run_block_avx2(
-    plan: &Plan,
-    seed: u64,
-    block: u64,
-    n: usize,
-    s: &mut Scratch,
-    tally: &mut Tally,
-) -> Result<()> {
-    run_block_body(plan, seed, block, n, s, tally)
+    crate::simd::dispatch(
+        #[inline(always)]
+        || run_block_body(plan, seed, block, n, s, tally),
+    )
 }
 
 /// The body of [`run_block`], inlined into each of its compiled versions.

@@ -43,21 +43,28 @@ impl RngCore for StreamRng {
 
     #[inline(always)]
     fn next_u64(&mut self) -> u64 {
-        let s = &mut self.s;
-        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        result
+        xoshiro_next(&mut self.s)
     }
 
     fn fill_bytes(&mut self, dest: &mut [u8]) {
         rand::rand_core::impls::fill_bytes_via_next(self, dest);
     }
+}
+
+/// One step of xoshiro256++ on the state `s`: the next output. The one
+/// definition of the generator, for [`StreamRng`] and for generator states
+/// kept as plain words (the normal lanes).
+#[inline(always)]
+pub fn xoshiro_next(s: &mut [u64; 4]) -> u64 {
+    let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+    let t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = s[3].rotate_left(45);
+    result
 }
 
 impl SeedableRng for StreamRng {

@@ -7,7 +7,7 @@
 //! precision (Python `decimal`) and are constants, so they are identical on
 //! every machine.
 
-use crate::sampling::rng::{open01, StreamRng};
+use crate::sampling::rng::{open01, xoshiro_next, StreamRng};
 use crate::simd::normal::{Group, LaneWords};
 use rand::RngCore;
 
@@ -191,7 +191,9 @@ pub use crate::simd::normal::LANES;
 /// (two with AVX2) per step. Every version gives the same bits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NormalLanes {
-    lanes: [StreamRng; LANES],
+    /// The lanes' xoshiro256++ states, as the vector kernels take them (so
+    /// that they work on them in place).
+    lanes: LaneWords,
     fixup: StreamRng,
 }
 
@@ -199,33 +201,41 @@ impl NormalLanes {
     /// Lanes seeded from the next [`LANES`] + 1 outputs of `rng`.
     pub fn new(rng: &mut StreamRng) -> NormalLanes {
         use rand::SeedableRng;
-        let lanes = std::array::from_fn(|_| StreamRng::seed_from_u64(rng.next_u64()));
+        let lanes = std::array::from_fn(|_| StreamRng::seed_from_u64(rng.next_u64()).state());
         let fixup = StreamRng::seed_from_u64(rng.next_u64());
         NormalLanes { lanes, fixup }
     }
 
     /// Fills `out` with standard normal draws, continuing where the last
     /// fill stopped.
+    #[inline]
     pub fn fill(&mut self, out: &mut [f64]) {
         self.fill_on(crate::simd::isa(), out);
     }
 
     /// [`NormalLanes::fill`] with the vector code of `level` (lowered to
     /// what the processor supports): whole groups of [`LANES`] in the
-    /// vector kernel, the rest in the portable loop.
+    /// vector kernel, the rest in the portable loop. Small, so that it
+    /// inlines into its caller (the engine's block, compiled for AVX2) with
+    /// the scaling loop after it; the kernel itself is not inlined.
+    #[inline]
     fn fill_on(&mut self, level: crate::simd::Isa, out: &mut [f64]) {
-        let mut done = 0;
-        if level > crate::simd::Isa::Portable {
-            let mut words: LaneWords = std::array::from_fn(|l| self.lanes[l].state());
-            let fixup = &mut self.fixup;
-            done = crate::simd::normal::ziggurat_groups_on(level, &mut words, &X, out, |group| {
-                finish_group(fixup, group)
-            });
-            for (lane, state) in self.lanes.iter_mut().zip(words) {
-                *lane = StreamRng::from_state(state);
-            }
-        }
+        let done = if level > crate::simd::Isa::Portable {
+            self.fill_groups(level, out)
+        } else {
+            0
+        };
         fill_lanes(self, &mut out[done..]);
+    }
+
+    /// The whole groups of `out` in the vector kernel of `level`; returns
+    /// how many values it wrote.
+    #[inline(never)]
+    fn fill_groups(&mut self, level: crate::simd::Isa, out: &mut [f64]) -> usize {
+        let fixup = &mut self.fixup;
+        crate::simd::normal::ziggurat_groups_on(level, &mut self.lanes, &X, out, |group| {
+            finish_group(fixup, group)
+        })
     }
 }
 
@@ -252,7 +262,7 @@ fn finish_draw(fixup: &mut StreamRng, layer: usize, u: f64, x: f64) -> f64 {
 fn fill_lanes(n: &mut NormalLanes, out: &mut [f64]) {
     for chunk in out.chunks_mut(LANES) {
         for (x, lane) in chunk.iter_mut().zip(n.lanes.iter_mut()) {
-            let (candidate, layer, u, accepted) = first_attempt(lane.next_u64());
+            let (candidate, layer, u, accepted) = first_attempt(xoshiro_next(lane));
             *x = if accepted {
                 candidate
             } else {

@@ -70,11 +70,6 @@ pub fn vector_code() -> &'static str {
     crate::simd::isa().describe()
 }
 
-/// Whether the engine's vector code (AVX2 with FMA) runs: the one decision
-/// [`crate::simd::isa`], under the name the engine's `run_block` still calls
-/// (its AVX2 version goes through [`crate::simd::dispatch`] once it moves).
-pub use crate::simd::avx2_fma as has_avx2_fma;
-
 /// fdlibm's minimax coefficients of ln(1 + f) = 2s + s·R(s²), s = f / (2 + f),
 /// as published (more digits than a double holds).
 #[allow(clippy::excessive_precision)]
