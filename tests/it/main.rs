@@ -1,6 +1,7 @@
 //! The integration tests, one binary (linked once): each file a module.
 
 mod analysis;
+mod architecture;
 mod backtest;
 mod bad_input;
 mod charts;
