@@ -153,7 +153,9 @@ fn thread_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
 /// block that count) on `spec.threads` threads, each thread with its own
 /// state from `make`, handing out blocks in increasing order. Returns every
 /// thread's state. Callers keep results exact and order-free (integer
-/// tallies), so the thread count never shows in them.
+/// tallies), so the thread count never shows in them. A failed block sets
+/// `progress.cancel`, so that a worker waiting for that block (a sink that
+/// writes in path order) gives up instead of waiting for ever.
 fn for_each_block<W: Send>(
     spec: &RunSpec,
     progress: &Progress,
@@ -200,6 +202,7 @@ fn for_each_block<W: Send>(
                             *slot = Some((block, e));
                         }
                         failed_at.fetch_min(block, Ordering::AcqRel);
+                        progress.cancel.store(true, Ordering::Relaxed);
                         break Ok(());
                     }
                     progress.paths_done.fetch_add(n as u64, Ordering::Relaxed);
@@ -219,4 +222,41 @@ fn for_each_block<W: Send>(
         states.push(r?);
     }
     Ok(states)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_failed_block_releases_workers_waiting_for_it() {
+        // Block 2 fails; the blocks after it wait (as paths.csv's writer
+        // waits for the blocks before it) until the run is stopped.
+        let spec = RunSpec {
+            paths: 64 * BLOCK_SIZE as u64,
+            seed: 1,
+            threads: 2,
+            fan: false,
+            blocks: None,
+        };
+        let progress = Progress::default();
+        let started = Instant::now();
+        let result = for_each_block(
+            &spec,
+            &progress,
+            || (),
+            |_, block, _| {
+                if block == 2 {
+                    return Err(Error::Internal("block 2".into()));
+                }
+                while block > 2 && !progress.cancel.load(Ordering::Relaxed) {
+                    assert!(started.elapsed() < Duration::from_secs(20), "hung");
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Ok(())
+            },
+        );
+        assert!(matches!(result, Err(Error::Internal(m)) if m == "block 2"));
+    }
 }

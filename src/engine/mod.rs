@@ -100,7 +100,8 @@ impl RunSpec {
 pub struct Progress {
     /// Paths finished so far.
     pub paths_done: AtomicU64,
-    /// Set to stop the run at the next block boundary.
+    /// Set to stop the run at the next block boundary (the run also sets it
+    /// when a block fails, so that no worker waits for that block).
     pub cancel: AtomicBool,
 }
 
