@@ -18,7 +18,9 @@
 //! fixed point, so the result does not depend on the thread count.
 
 use crate::dist::Dist;
-use crate::engine::{simulate_plans, BlockView, Observer, Plan, Progress, RunSpec, BLOCK_SIZE};
+use crate::engine::{
+    simulate, simulate_plans, BlockView, Observer, Plan, Progress, RunSpec, BLOCK_SIZE,
+};
 use crate::error::Result;
 use crate::model::Model;
 use crate::stats::{mid_ranks, newcombe_independent, Proportion, RankLookup, Tally};
@@ -236,14 +238,26 @@ fn driver(name: &str, acc: &Acc, n: u64, p: f64) -> Driver {
 
 /// Runs the two passes and ranks every uncertain per-path input.
 pub fn run_sensitivity(model: &Model, spec: &RunSpec, progress: &Progress) -> Result<Sensitivity> {
-    let plan = Plan::new(model);
-    let first_pass = simulate_plans(&[&plan], spec, progress, || ())?.into_tally();
-    let end_cash_ranks = first_pass.end_cash.rank_lookup();
-    let month_ranks = month_mid_ranks(&first_pass);
-    let sources = sources(&plan);
+    let first_pass = simulate(model, spec, progress)?;
     progress
         .paths_done
         .store(0, std::sync::atomic::Ordering::Relaxed);
+    rank_inputs(model, spec, progress, &first_pass)
+}
+
+/// The second pass of [`run_sensitivity`], given the first: `first_pass`
+/// must be the tally of the same model, seed, paths and blocks as `spec`
+/// (with or without the fan), e.g. that of the run being reported.
+pub fn rank_inputs(
+    model: &Model,
+    spec: &RunSpec,
+    progress: &Progress,
+    first_pass: &Tally,
+) -> Result<Sensitivity> {
+    let plan = Plan::new(model);
+    let end_cash_ranks = first_pass.end_cash.rank_lookup();
+    let month_ranks = month_mid_ranks(first_pass);
+    let sources = sources(&plan);
     let second_pass = RunSpec {
         fan: false,
         ..spec.clone()

@@ -7,7 +7,7 @@ use crate::cli::engine_calls::execute;
 use crate::cli::progress::with_progress;
 use runway::analysis::compare::{run_compare, Comparison};
 use runway::analysis::histogram::Histogram;
-use runway::analysis::sensitivity::run_sensitivity;
+use runway::analysis::sensitivity::rank_inputs;
 use runway::analysis::summary::Summary;
 use runway::error::Result;
 use runway::output::chart::{report_html, run_charts, tornado_chart};
@@ -31,8 +31,10 @@ pub fn report(config: ReportConfig) -> Result<()> {
         &summary,
         Some(&Histogram::from_sketch(&tally.end_cash, summary.floor)),
     );
+    // The run above is the sensitivity's first pass (same seed, paths and
+    // blocks): only its second pass is simulated here.
     let (sensitivity, _) = with_progress(spec.paths, quiet, |p| {
-        run_sensitivity(&model, &analysis_spec, p)
+        rank_inputs(&model, &analysis_spec, p, &tally)
     })?;
     charts.push(tornado_chart(&sensitivity));
     // Scenario comparison, when the file defines scenarios and none was chosen.
