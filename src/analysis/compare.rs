@@ -174,13 +174,15 @@ pub struct Comparison {
 
 impl Comparison {
     /// Builds the report from a finished comparison.
-    pub fn new(models: &[Model], result: &CompareTally, seed: u64, run: RunInfo) -> Comparison {
+    pub fn new(models: &[Model], result: &CompareTally, run: RunInfo) -> Comparison {
+        // Every scenario runs with the one seed of the comparison.
+        let seed = result.tallies.first().map_or(0, |t| t.seed);
         let rows = models
             .iter()
             .zip(&result.tallies)
             .zip(&result.paired)
             .map(|((model, tally), pair)| {
-                let summary = Summary::new(model, tally, seed, run.clone());
+                let summary = Summary::new(model, tally, run.clone());
                 let count = pair.n();
                 let n = count.max(1) as f64;
                 let mean = pair.end_cash_diff_sum.divided_by(count);

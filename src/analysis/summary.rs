@@ -259,8 +259,9 @@ pub struct Method {
 }
 
 impl Summary {
-    /// Builds the summary of a finished run.
-    pub fn new(model: &Model, tally: &Tally, seed: u64, run: RunInfo) -> Summary {
+    /// Builds the summary of a finished run (its seed is the tally's own).
+    pub fn new(model: &Model, tally: &Tally, run: RunInfo) -> Summary {
+        let seed = tally.seed;
         let n = tally.paths;
         let fan = tally.fan.as_ref();
         let by_month: Vec<MonthRow> = tally

@@ -72,7 +72,12 @@ pub fn simulate_plans<O: Observer>(
     progress: &Progress,
     make_observer: impl Fn() -> O + Sync,
 ) -> Result<Run<O>> {
-    let empty_tallies = || plans.iter().map(|p| p.empty_tally(spec.fan)).collect();
+    let empty_tallies = || {
+        plans
+            .iter()
+            .map(|p| p.empty_tally(spec.seed, spec.fan))
+            .collect()
+    };
     let workers = for_each_block(
         spec,
         progress,
@@ -114,7 +119,7 @@ const PROBE_BLOCKS: u64 = 8;
 /// reports the failure).
 pub fn estimate_seconds(plan: &Plan, spec: &RunSpec, stop: impl Fn() -> bool) -> Option<f64> {
     let mut scratch = Scratch::new(plan);
-    let mut tally = plan.empty_tally(spec.fan);
+    let mut tally = plan.empty_tally(spec.seed, spec.fan);
     let started = Instant::now();
     for block in 0..PROBE_BLOCKS {
         if stop() {

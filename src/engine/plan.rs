@@ -418,10 +418,12 @@ impl Plan {
         self.slots[slot].constant.is_some()
     }
 
-    /// An empty tally shaped for this plan's model: one count per month,
-    /// inflow and shock, and per-month sketches when `fan`.
-    pub fn empty_tally(&self, fan: bool) -> Tally {
+    /// An empty tally of the run of `seed`, shaped for this plan's model:
+    /// one count per month, inflow and shock, and per-month sketches when
+    /// `fan`.
+    pub fn empty_tally(&self, seed: u64, fan: bool) -> Tally {
         Tally::new(
+            seed,
             self.months as usize,
             self.inflows.len(),
             self.shocks.len(),

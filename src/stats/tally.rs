@@ -52,6 +52,9 @@ impl Fan {
 /// Everything a run accumulates over its paths.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
+    /// The seed of the run whose paths these are: a tally knows where it
+    /// came from, so a summary cannot be given another run's seed.
+    pub seed: u64,
     /// Paths tallied.
     pub paths: u64,
     /// Paths that first fell below the floor in month t (index t − 1).
@@ -73,9 +76,10 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// An empty tally.
-    pub fn new(months: usize, inflows: usize, shocks: usize, with_fan: bool) -> Tally {
+    /// An empty tally for the run of `seed`.
+    pub fn new(seed: u64, months: usize, inflows: usize, shocks: usize, with_fan: bool) -> Tally {
         Tally {
+            seed,
             paths: 0,
             insolvent_in_month: vec![0; months],
             end_cash: Sketch::new(),
@@ -89,7 +93,15 @@ impl Tally {
     }
 
     /// Adds `other` into `self`. Exact: the order of merges never matters.
+    ///
+    /// # Panics
+    /// When the two tallies come from runs of different seeds (their paths
+    /// are not parts of one run).
     pub fn merge(&mut self, other: &Tally) {
+        assert_eq!(
+            self.seed, other.seed,
+            "tallies of runs with different seeds do not merge"
+        );
         self.paths += other.paths;
         add_counts(&mut self.insolvent_in_month, &other.insolvent_in_month);
         self.end_cash.merge(&other.end_cash);
@@ -206,9 +218,10 @@ impl From<&Tally> for TallyWire {
 }
 
 impl TallyWire {
-    /// Builds the tally, checking every sketch ([`Sketch::from_wire`]); the
-    /// error names the sketch.
-    pub fn into_tally(self) -> Result<Tally, String> {
+    /// Builds the tally of the run of `seed` (the partial file's header
+    /// holds it), checking every sketch ([`Sketch::from_wire`]); the error
+    /// names the sketch.
+    pub fn into_tally(self, seed: u64) -> Result<Tally, String> {
         let sketch = |w: SketchWire, what: &str| {
             Sketch::from_wire(w).map_err(|e| format!("sketch `{what}`: {e}"))
         };
@@ -228,6 +241,7 @@ impl TallyWire {
             }),
         };
         Ok(Tally {
+            seed,
             paths: self.paths,
             insolvent_in_month: self.insolvent_in_month,
             end_cash: sketch(self.end_cash, "end_cash")?,
@@ -247,7 +261,7 @@ mod tests {
 
     #[test]
     fn the_cumulative_curve_is_the_running_sum_of_the_months() {
-        let mut t = Tally::new(4, 0, 0, false);
+        let mut t = Tally::new(1, 4, 0, 0, false);
         t.insolvent_in_month = vec![2, 0, 3, 1];
         t.paths = 10;
         assert_eq!(t.insolvent_by_month(), vec![2, 2, 5, 6]);

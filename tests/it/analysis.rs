@@ -293,7 +293,7 @@ flows.adjustment.amount = { normal = { mean = 0, sd = 1e-5 } }
         elapsed_seconds: 1.0,
         paths_per_second: 1.0,
     };
-    let report = runway::analysis::compare::Comparison::new(&[a, b], &result, 3, run);
+    let report = runway::analysis::compare::Comparison::new(&[a, b], &result, run);
     let d = &report.scenarios[1].difference;
     let width = d.mean_end_cash_ci95[1] - d.mean_end_cash_ci95[0];
     let sd = 12.0 * 1e-5;

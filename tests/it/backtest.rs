@@ -465,7 +465,7 @@ fn score_refuses_a_tally_without_per_month_sketches() {
 #[test]
 fn score_refuses_a_tally_of_no_paths_as_a_paths_setting() {
     let m = model(SHORT);
-    let empty = Tally::new(m.months as usize, m.inflows.len(), m.shocks.len(), true);
+    let empty = Tally::new(1, m.months as usize, m.inflows.len(), m.shocks.len(), true);
     let actual = parse_actuals("month,cash\n2024-02,130\n", "a.csv", &m).unwrap();
     let e = score(&m, &empty, &actual, 1).unwrap_err();
     assert!(

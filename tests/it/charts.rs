@@ -47,7 +47,7 @@ fn run_info(threads: usize) -> RunInfo {
 fn run(threads: usize, fan: bool) -> (Summary, Tally) {
     let m = model(None);
     let tally = simulate(&m, &spec(threads, fan), &Progress::default()).unwrap();
-    (Summary::new(&m, &tally, SEED, run_info(threads)), tally)
+    (Summary::new(&m, &tally, run_info(threads)), tally)
 }
 
 /// The built-in model run once with the fan (2 threads), shared by the tests.
@@ -72,12 +72,12 @@ fn comparison() -> &'static (Comparison, Vec<(String, Summary)>) {
             .map(|s| model(Some(s)))
             .collect();
         let result = run_compare(&models, &spec(2, false), &Progress::default()).unwrap();
-        let c = Comparison::new(&models, &result, SEED, run_info(2));
+        let c = Comparison::new(&models, &result, run_info(2));
         let summaries = models
             .iter()
             .zip(&result.tallies)
             .zip(&c.scenarios)
-            .map(|((m, t), row)| (row.scenario.clone(), Summary::new(m, t, SEED, run_info(2))))
+            .map(|((m, t), row)| (row.scenario.clone(), Summary::new(m, t, run_info(2))))
             .collect();
         (c, summaries)
     })
@@ -222,7 +222,7 @@ fn the_cash_fan_is_absent_without_per_month_sketches() {
         &Progress::default(),
     )
     .unwrap();
-    let s = Summary::new(&m, &tally, SEED, run_info(1));
+    let s = Summary::new(&m, &tally, run_info(1));
     assert!(cash_fan_svg(&s).is_none());
     assert_eq!(
         run_charts(&s, None)
@@ -402,7 +402,7 @@ fn text_from_the_model_is_escaped_in_charts_and_report() {
         &Progress::default(),
     )
     .unwrap();
-    let s = Summary::new(&m, &tally, SEED, run_info(1));
+    let s = Summary::new(&m, &tally, run_info(1));
     assert!(s.model.name.contains("<b>Acme &"));
     let charts = run_charts(&s, Some(&end_cash(&s, &tally)));
     for chart in &charts {

@@ -81,7 +81,7 @@ proptest! {
         let two = simulate(&model, &RunSpec { threads: 2, ..spec.clone() }, &Progress::default()).unwrap();
         prop_assert_eq!(&one, &two);
         let info = RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 1.0 };
-        let s = Summary::new(&model, &one, seed, info);
+        let s = Summary::new(&model, &one, info);
         prop_assert!(s.insolvency.count <= s.paths);
         prop_assert!((0.0..=1.0).contains(&s.insolvency.probability));
         prop_assert!(s.insolvency.ci95[0] <= s.insolvency.probability && s.insolvency.probability <= s.insolvency.ci95[1]);

@@ -19,9 +19,9 @@ pub fn compare(config: CompareConfig) -> Result<()> {
     let total = spec.paths * models.len() as u64;
     let (result, elapsed) = with_progress(total, quiet, |p| run_compare(&models, &spec, p))?;
     let run = run_info(spec.threads, elapsed.as_secs_f64(), total);
-    let report = Comparison::new(&models, &result, spec.seed, run);
+    let report = Comparison::new(&models, &result, run);
     if let Some(dir) = &plots {
-        let chart = scenario_chart(&models, &result.tallies, spec.seed, &report.run);
+        let chart = scenario_chart(&models, &result.tallies, &report.run);
         write_charts(dir, &[chart])?;
     }
     print_result(&report, format)

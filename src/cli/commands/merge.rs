@@ -19,7 +19,7 @@ pub fn merge(config: MergeConfig) -> Result<()> {
         merged.tally.fan = None;
     }
     let run = run_info(merged.threads, merged.elapsed_seconds, merged.tally.paths);
-    let summary = Summary::new(&merged.model, &merged.tally, merged.seed, run);
+    let summary = Summary::new(&merged.model, &merged.tally, run);
     if let Some(dir) = &config.out {
         let provenance = Provenance {
             overrides: merged.header.overrides.clone(),

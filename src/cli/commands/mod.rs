@@ -52,11 +52,11 @@ fn write_charts(dir: &OutputDir, charts: &[Chart]) -> Result<()> {
 
 /// The chart of every scenario's insolvency curve, from the scenarios'
 /// models and tallies (a comparison's).
-fn scenario_chart(models: &[Model], tallies: &[Tally], seed: u64, run: &RunInfo) -> Chart {
+fn scenario_chart(models: &[Model], tallies: &[Tally], run: &RunInfo) -> Chart {
     let summaries: Vec<Summary> = models
         .iter()
         .zip(tallies)
-        .map(|(m, t)| Summary::new(m, t, seed, run.clone()))
+        .map(|(m, t)| Summary::new(m, t, run.clone()))
         .collect();
     let named: Vec<(String, &Summary)> = models
         .iter()

@@ -26,7 +26,7 @@ pub fn report(config: ReportConfig) -> Result<()> {
     } = config;
     let (tally, elapsed) = execute(&model, &spec, quiet, None)?;
     let run = run_info(spec.threads, elapsed.as_secs_f64(), tally.paths);
-    let summary = Summary::new(&model, &tally, spec.seed, run.clone());
+    let summary = Summary::new(&model, &tally, run.clone());
     let mut charts = run_charts(
         &summary,
         Some(&Histogram::from_sketch(&tally.end_cash, summary.floor)),
@@ -43,8 +43,8 @@ pub fn report(config: ReportConfig) -> Result<()> {
         let total = spec.paths * scenarios.len() as u64;
         let (result, _) =
             with_progress(total, quiet, |p| run_compare(&scenarios, &analysis_spec, p))?;
-        charts.push(scenario_chart(&scenarios, &result.tallies, spec.seed, &run));
-        comparison = Some(Comparison::new(&scenarios, &result, spec.seed, run));
+        charts.push(scenario_chart(&scenarios, &result.tallies, &run));
+        comparison = Some(Comparison::new(&scenarios, &result, run));
     }
     let html = report_html(&summary, &charts, comparison.as_ref(), Some(&sensitivity));
     dir.stage(&name, html.as_bytes())?;

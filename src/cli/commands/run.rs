@@ -53,7 +53,7 @@ pub fn run(config: RunConfig) -> Result<()> {
     };
     let seconds = elapsed.as_secs_f64();
     let run = run_info(spec.threads, seconds, tally.paths);
-    let mut summary = Summary::new(&model, &tally, spec.seed, run);
+    let mut summary = Summary::new(&model, &tally, run);
     summary.convergence = convergence;
     if !quiet {
         for w in &summary.warnings {

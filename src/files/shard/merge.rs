@@ -63,6 +63,7 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
     let model = model_of(first_path, &first)?;
     let mut seen: BTreeMap<u64, &PathBuf> = BTreeMap::new();
     let mut tally = Tally::new(
+        first.seed,
         model.months as usize,
         model.inflows.len(),
         model.shocks.len(),
@@ -95,7 +96,7 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         // sketches themselves, then what their values must satisfy.
         check_shape(path, &p.tally, &model)?;
         let shard_tally = std::mem::take(&mut p.tally)
-            .into_tally()
+            .into_tally(p.seed)
             .map_err(|rule| invalid(path, format!("its tally has a {rule}")))?;
         check_tally(path, p, &shard_tally, &model)?;
         tally.merge(&shard_tally);
