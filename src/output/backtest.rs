@@ -1,5 +1,6 @@
 //! The backtest report as a terminal table, CSV and JSON.
 
+use super::table::{bar, opt_money};
 use super::{csv_number, format_count as count, format_money, format_probability, Render};
 use crate::analysis::backtest::{Backtest, BandCoverage, InsolvencyScores, PitSummary};
 use crate::model::Month;
@@ -58,20 +59,8 @@ pub fn render_backtest_json(b: &Backtest) -> String {
     text
 }
 
-fn opt_money(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), format_money)
-}
-
 fn percent(x: f64) -> String {
     format!("{:.1} %", x * 100.0)
-}
-
-fn bar(fraction: f64, width: usize) -> String {
-    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
-    let eighths = (fraction.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
-    let mut s = "█".repeat(eighths / 8);
-    s.push_str(PARTS[eighths % 8]);
-    s
 }
 
 /// The three header lines: model, actuals and run.

@@ -72,11 +72,13 @@ pub fn format_count(n: u64) -> String {
     out
 }
 
-fn opt_money(x: Option<f64>) -> String {
+/// A money amount, or a dash when there is none.
+pub(crate) fn opt_money(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), format_money)
 }
 
-fn bar(fraction: f64, width: usize) -> String {
+/// A horizontal bar of `fraction` × `width` cells, in eighths of a cell.
+pub(crate) fn bar(fraction: f64, width: usize) -> String {
     const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
     let eighths = (fraction.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
     let mut s = "█".repeat(eighths / 8);
