@@ -165,20 +165,7 @@ fn shard_stopped_by(signals: &[i32], code: i32, name: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("parts");
     std::fs::create_dir(&dir).unwrap();
-    let mut run = Running::start(&args(
-        &[
-            "run",
-            "configs/bench/ref1b.toml",
-            "--paths",
-            "2G",
-            "--shard",
-            "0/4",
-            "--partial",
-            "DIR",
-            "-q",
-        ],
-        &dir.join("p.json"),
-    ));
+    let mut run = Running::start(&args(LONG_SHARD_RUN, &dir.join("p.json")));
     run.wait_for_temporary(&dir, "p.json");
     for &s in signals {
         run.signal(s);
@@ -231,6 +218,20 @@ fn sighup_during_a_shard_leaves_no_partial_file_and_exits_129() {
 fn a_second_sigterm_right_after_the_first_during_a_shard_leaves_no_file_and_exits_143() {
     shard_stopped_by(&[libc::SIGTERM, libc::SIGTERM], 143, "SIGTERM");
 }
+
+/// A shard of a run that would take hours, writing its partial file to
+/// `DIR` (replaced by the test's path).
+const LONG_SHARD_RUN: &[&str] = &[
+    "run",
+    "configs/bench/ref1b.toml",
+    "--paths",
+    "2G",
+    "--shard",
+    "0/4",
+    "--partial",
+    "DIR",
+    "-q",
+];
 
 /// Runs `runway` to completion within a few seconds (the run itself would
 /// take hours, so a quick exit proves the check came first).
@@ -336,20 +337,7 @@ fn a_partial_file_that_is_a_folder_fails_before_the_run() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("p.json");
     std::fs::create_dir(&target).unwrap();
-    let (code, stderr) = fails_fast(
-        &[
-            "run",
-            "configs/bench/ref1b.toml",
-            "--paths",
-            "2G",
-            "--shard",
-            "0/4",
-            "--partial",
-            "DIR",
-            "-q",
-        ],
-        &target,
-    );
+    let (code, stderr) = fails_fast(LONG_SHARD_RUN, &target);
     assert_eq!(code, 1, "stderr: {stderr}");
     assert!(
         stderr.contains(&target.display().to_string()) && stderr.contains("folder"),
@@ -362,20 +350,7 @@ fn a_partial_file_that_is_a_folder_fails_before_the_run() {
 fn a_partial_file_in_a_missing_folder_fails_before_the_run() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("missing").join("p.json");
-    let (code, stderr) = fails_fast(
-        &[
-            "run",
-            "configs/bench/ref1b.toml",
-            "--paths",
-            "2G",
-            "--shard",
-            "0/4",
-            "--partial",
-            "DIR",
-            "-q",
-        ],
-        &target,
-    );
+    let (code, stderr) = fails_fast(LONG_SHARD_RUN, &target);
     assert_eq!(code, 1, "stderr: {stderr}");
     assert!(
         stderr.contains(&target.display().to_string()),
