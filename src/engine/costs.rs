@@ -3,6 +3,7 @@
 
 use super::months::part;
 use super::plan::{CostPlan, Plan};
+use super::revenue::monthly_decay;
 use super::scratch::Scratch;
 use super::BLOCK_SIZE;
 use std::ops::Range;
@@ -12,11 +13,8 @@ use std::ops::Range;
 #[inline(always)]
 pub(super) fn start_costs(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
     const B: usize = BLOCK_SIZE;
-    for (c, (level, factor)) in plan
-        .costs
-        .iter()
-        .zip(s.cost_level.iter_mut().zip(s.cost_factor.iter_mut()))
-    {
+    for (i, c) in plan.costs.iter().enumerate() {
+        let (level, factor) = (&mut s.cost_level[i], &mut s.cost_factor[i]);
         level.copy_from_slice(&inputs[c.monthly]);
         let (g, e) = (&inputs[c.growth][..B], &inputs[c.efficiency][..B]);
         let factor = &mut factor[..B];
@@ -41,7 +39,8 @@ pub(super) fn start_costs(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
                 1.0
             }
         };
-        match plan.slots[c.efficiency].constant.map(monthly_efficiency) {
+        let constant_efficiency = plan.slots[c.efficiency].constant.map(monthly_efficiency);
+        match constant_efficiency {
             Some(eff) => {
                 for j in 0..B {
                     factor[j] = demand(g[j]) * eff;
@@ -53,6 +52,32 @@ pub(super) fn start_costs(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
                 }
             }
         }
+        if let Some(h) = c.half_life {
+            let efficiency = &mut s.cost_efficiency[i][..B];
+            match constant_efficiency {
+                Some(eff) => efficiency.fill(eff),
+                None => {
+                    for j in 0..B {
+                        efficiency[j] = monthly_efficiency(e[j]);
+                    }
+                }
+            }
+            s.cost_growth[i].copy_from_slice(g);
+            monthly_decay(&inputs[h], &mut s.cost_decay[i]);
+        }
+    }
+}
+
+/// A month after the first of a cost line whose growth decays: the growth
+/// rate decays and the level's monthly factor becomes
+/// max(0, 1 + growth) × efficiency.
+#[inline(always)]
+fn decay_growth(growth: &mut [f64], decay: &[f64], efficiency: &[f64], factor: &mut [f64]) {
+    let n = growth.len();
+    let (decay, efficiency, factor) = (&decay[..n], &efficiency[..n], &mut factor[..n]);
+    for j in 0..n {
+        growth[j] *= decay[j];
+        factor[j] = (1.0 + growth[j]).max(0.0) * efficiency[j];
     }
 }
 
@@ -71,6 +96,14 @@ pub(super) fn costs_month(
     for (i, c) in plan.costs.iter().enumerate() {
         if t < c.active.0 || t > c.active.1 {
             continue;
+        }
+        if c.half_life.is_some() && t > c.active.0 {
+            decay_growth(
+                &mut s.cost_growth[i][r.clone()],
+                &s.cost_decay[i][r.clone()],
+                &s.cost_efficiency[i][r.clone()],
+                &mut s.cost_factor[i][r.clone()],
+            );
         }
         let (now, inv, noise, persistent) =
             cost_drivers(plan, c, t, &s.rev_level, &s.inv_level0, &s.monthly, &s.ones);

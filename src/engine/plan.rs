@@ -67,6 +67,8 @@ pub(super) struct RevenuePlan {
     pub(super) level: usize,
     pub(super) arpu: Option<usize>,
     pub(super) growth: usize,
+    /// Slot of the growth rate's half-life in months, if it decays.
+    pub(super) half_life: Option<usize>,
     pub(super) churn: usize,
     pub(super) noise: Option<NoisePlan>,
     pub(super) seasonal: [f64; 12],
@@ -79,6 +81,8 @@ pub(super) struct RevenuePlan {
 pub(super) struct CostPlan {
     pub(super) monthly: usize,
     pub(super) growth: usize,
+    /// Slot of the growth rate's half-life in months, if it decays.
+    pub(super) half_life: Option<usize>,
     pub(super) efficiency: usize,
     pub(super) follows: Option<usize>,
     pub(super) noise: Option<NoisePlan>,
@@ -217,6 +221,7 @@ impl Slots {
             level: slot(&r.level),
             arpu: r.arpu.as_ref().map(slot),
             growth: slot(&r.growth),
+            half_life: r.growth_half_life.as_ref().map(slot),
             churn: slot(&r.churn),
             noise: r.noise.as_ref().map(|n| self.noise(n)),
             seasonal: r.seasonal,
@@ -229,6 +234,7 @@ impl Slots {
         CostPlan {
             monthly: slot(&c.monthly),
             growth: slot(&c.growth),
+            half_life: c.growth_half_life.as_ref().map(slot),
             efficiency: slot(&c.efficiency_gain),
             follows: c.follows,
             noise: c.noise.as_ref().map(|n| self.noise(n)),

@@ -23,6 +23,35 @@ pub(super) fn start_revenues(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) 
             factor[j] = (1.0 + g[j] - c[j]).max(0.0);
             inv[j] = if level[j] > 0.0 { 1.0 / level[j] } else { 0.0 };
         }
+        if let Some(h) = r.half_life {
+            s.rev_growth[i].copy_from_slice(&inputs[r.growth]);
+            monthly_decay(&inputs[h], &mut s.rev_decay[i]);
+        }
+    }
+}
+
+/// Each path's monthly decay of a growth rate, 2^(−1/h) for a half-life of
+/// h months (0 for h = 0: the growth of the first month only).
+#[inline(always)]
+pub(super) fn monthly_decay(half_life: &[f64], decay: &mut [f64]) {
+    for (d, &h) in decay.iter_mut().zip(half_life) {
+        *d = if h > 0.0 {
+            crate::simd::fastmath::exp(-std::f64::consts::LN_2 / h)
+        } else {
+            0.0
+        };
+    }
+}
+
+/// A month after the first of a line whose growth decays: the growth rate
+/// decays and the level's monthly factor becomes max(0, 1 + growth − churn).
+#[inline(always)]
+fn decay_growth(growth: &mut [f64], decay: &[f64], churn: &[f64], factor: &mut [f64]) {
+    let n = growth.len();
+    let (decay, churn, factor) = (&decay[..n], &churn[..n], &mut factor[..n]);
+    for j in 0..n {
+        growth[j] *= decay[j];
+        factor[j] = (1.0 + growth[j] - churn[j]).max(0.0);
     }
 }
 
@@ -42,6 +71,14 @@ pub(super) fn revenue_month(
     for (i, rp) in plan.revenues.iter().enumerate() {
         if t < rp.first {
             continue;
+        }
+        if rp.half_life.is_some() && t > rp.first {
+            decay_growth(
+                &mut s.rev_growth[i][r.clone()],
+                &s.rev_decay[i][r.clone()],
+                part(&inputs[rp.churn], r),
+                &mut s.rev_factor[i][r.clone()],
+            );
         }
         let arpu = rp.arpu.map_or(&s.ones[..n], |a| part(&inputs[a], r));
         let (noise, persistent) = match rp.noise {

@@ -52,12 +52,22 @@ pub(crate) struct Scratch {
     pub(super) rev_level: Vec<Vec<f64>>,
     /// Monthly factor of each revenue line's level.
     pub(super) rev_factor: Vec<Vec<f64>>,
+    /// This month's growth rate of each revenue line whose growth decays.
+    pub(super) rev_growth: Vec<Vec<f64>>,
+    /// Each revenue line's monthly decay of its growth rate, 2^(−1/half-life).
+    pub(super) rev_decay: Vec<Vec<f64>>,
     /// 1 / starting level of each revenue line (0 for a level of 0).
     pub(super) inv_level0: Vec<Vec<f64>>,
     /// Level of each cost line.
     pub(super) cost_level: Vec<Vec<f64>>,
     /// Monthly factor of each cost line's level.
     pub(super) cost_factor: Vec<Vec<f64>>,
+    /// This month's growth rate of each cost line whose growth decays.
+    pub(super) cost_growth: Vec<Vec<f64>>,
+    /// Each cost line's monthly decay of its growth rate, 2^(−1/half-life).
+    pub(super) cost_decay: Vec<Vec<f64>>,
+    /// Each cost line's monthly efficiency factor (lines whose growth decays).
+    pub(super) cost_efficiency: Vec<Vec<f64>>,
     /// Ones, for a factor that is absent.
     pub(super) ones: Vec<f64>,
 
@@ -102,6 +112,11 @@ impl Scratch {
             rev_factor: f(plan.revenues.len()),
             cost_level: f(plan.costs.len()),
             cost_factor: f(plan.costs.len()),
+            rev_growth: f(plan.revenues.len()),
+            rev_decay: f(plan.revenues.len()),
+            cost_growth: f(plan.costs.len()),
+            cost_decay: f(plan.costs.len()),
+            cost_efficiency: f(plan.costs.len()),
             credit: f(plan.credit_pools),
             fired: vec![vec![0; BLOCK_SIZE]; plan.shocks.len()],
             arrived: vec![vec![0; BLOCK_SIZE]; plan.inflows.len()],

@@ -65,6 +65,8 @@ pub struct CostLine {
     pub monthly: Input,
     /// Monthly growth of demand (ignored when `follows` is set).
     pub growth: Input,
+    /// Months in which the growth rate halves (`None`: it never decays).
+    pub growth_half_life: Option<Input>,
     /// Yearly cost-efficiency gain g; unit cost falls by (1-g)^(1/12) a month.
     pub efficiency_gain: Input,
     /// Index of a revenue line whose level drives this line's demand.
@@ -86,6 +88,8 @@ pub struct RevenueLine {
     pub arpu: Option<Input>,
     /// Monthly growth (new users, or growth of the amount).
     pub growth: Input,
+    /// Months in which the growth rate halves (`None`: it never decays).
+    pub growth_half_life: Option<Input>,
     /// Monthly churn: the fraction lost each month.
     pub churn: Input,
     /// Optional month-to-month noise.
@@ -291,11 +295,13 @@ impl Model {
                 out.push(arpu);
             }
             out.push(&line.growth);
+            out.extend(line.growth_half_life.iter());
             out.push(&line.churn);
         }
         for line in &self.costs {
             out.push(&line.monthly);
             out.push(&line.growth);
+            out.extend(line.growth_half_life.iter());
             out.push(&line.efficiency_gain);
         }
         for inflow in &self.inflows {

@@ -83,6 +83,7 @@ pub struct RawTranche {
 pub struct RawCost {
     pub monthly: RawValue,
     pub growth: Option<RawValue>,
+    pub growth_half_life: Option<RawValue>,
     pub efficiency_gain: Option<RawValue>,
     pub follows: Option<String>,
     pub noise: Option<RawValue>,
@@ -99,6 +100,7 @@ pub struct RawRevenue {
     pub users: Option<RawValue>,
     pub arpu: Option<RawValue>,
     pub growth: Option<RawValue>,
+    pub growth_half_life: Option<RawValue>,
     pub churn: Option<RawValue>,
     pub noise: Option<RawValue>,
     pub noise_mode: Option<String>,
@@ -307,6 +309,7 @@ pub mod fields {
                 [
                     "monthly",
                     "growth",
+                    "growth_half_life",
                     "efficiency_gain",
                     "follows",
                     "noise",
@@ -322,6 +325,7 @@ pub mod fields {
                     "users",
                     "arpu",
                     "growth",
+                    "growth_half_life",
                     "churn",
                     "noise",
                     "noise_mode",

@@ -167,6 +167,42 @@ fn growth_efficiency_and_revenue_compound_exactly_as_documented() {
 }
 
 #[test]
+fn a_decaying_growth_rate_halves_every_half_life_from_the_lines_first_month() {
+    // Revenue launches in month 4 (2024-04); both lines' growth rates halve
+    // every 3 months (revenue) and 2 months (cost), counted from their own
+    // first month; the revenue line's churn does not decay.
+    let text = format!(
+        "{HEADER}\n[cash]\ninitial = 100\n[costs.compute]\nmonthly = 10\ngrowth = 0.2\ngrowth_half_life = 2\n\
+         efficiency_gain = 0.2\n[revenue.sales]\nmonthly = 5\ngrowth = 0.3\ngrowth_half_life = 3\nchurn = 0.02\n\
+         from = \"2024-04\"\n"
+    );
+    let mut cash = 100.0_f64;
+    let (mut cost, mut revenue) = (10.0_f64, 5.0_f64);
+    for t in 1..=12 {
+        let cost_growth = 0.2 * 0.5_f64.powf((t - 1) as f64 / 2.0);
+        cost *= (1.0 + cost_growth) * 0.8_f64.powf(1.0 / 12.0);
+        if t >= 4 {
+            let revenue_growth = 0.3 * 0.5_f64.powf((t - 4) as f64 / 3.0);
+            revenue *= 1.0 + revenue_growth - 0.02;
+            cash += revenue;
+        }
+        cash -= cost;
+    }
+    let got = single_path_end_cash(&text);
+    assert!((got - cash).abs() <= 1e-9 * cash.abs(), "{got} vs {cash}");
+}
+
+#[test]
+fn a_half_life_of_zero_grows_in_the_first_month_only() {
+    let text = format!(
+        "{HEADER}\n[cash]\ninitial = 0\n[revenue.sales]\nmonthly = 10\ngrowth = 0.5\ngrowth_half_life = 0\n"
+    );
+    // 15 a month from month 1 on: 12 × 15.
+    let got = single_path_end_cash(&text);
+    assert!((got - 180.0).abs() <= 1e-9, "{got}");
+}
+
+#[test]
 fn users_times_arpu_drive_revenue_and_a_following_cost_line_scales_with_users() {
     let text = format!(
         "{HEADER}\n[cash]\ninitial = 0\n[revenue.subs]\nusers = 100\narpu = 2\ngrowth = 0.1\nchurn = 0.05\n\

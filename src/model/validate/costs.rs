@@ -40,18 +40,24 @@ impl Checker<'_> {
                 )
             })?),
         };
-        if follows.is_some() && k.growth.is_some() {
-            return Err(self.err(
-                &format!("{p}.growth"),
-                None,
-                "a line that `follows` a revenue line takes its demand growth from it; remove `growth`",
-            ));
+        for (field, given) in [
+            ("growth", k.growth.is_some()),
+            ("growth_half_life", k.growth_half_life.is_some()),
+        ] {
+            if follows.is_some() && given {
+                return Err(self.err(
+                    &format!("{p}.{field}"),
+                    None,
+                    format!("a line that `follows` a revenue line takes its demand growth from it; remove `{field}`"),
+                ));
+            }
         }
         self.noise_mode_needs_noise(&p, k.noise.as_ref(), k.noise_mode.as_ref())?;
         Ok(CostLine {
             name: name.to_string(),
             monthly: self.input(&format!("{p}.monthly"), &k.monthly, Domain::NonNegative)?,
             growth: self.optional(&format!("{p}.growth"), k.growth.as_ref(), 0.0, Domain::Any)?,
+            growth_half_life: self.half_life(&p, k.growth_half_life.as_ref())?,
             efficiency_gain: self.optional(
                 &format!("{p}.efficiency_gain"),
                 k.efficiency_gain.as_ref(),

@@ -183,6 +183,14 @@ impl Checker<'_> {
         }
     }
 
+    /// A line's optional `growth_half_life`: months (≥ 0) in which its
+    /// growth rate halves.
+    fn half_life(&self, path: &str, value: Option<&toml::Value>) -> Result<Option<Input>> {
+        value
+            .map(|v| self.input(&format!("{path}.growth_half_life"), v, Domain::NonNegative))
+            .transpose()
+    }
+
     /// `noise_mode` without `noise` is refused.
     fn noise_mode_needs_noise(
         &self,

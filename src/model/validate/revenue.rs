@@ -24,6 +24,7 @@ impl Checker<'_> {
             level,
             arpu,
             growth: self.optional(&format!("{p}.growth"), r.growth.as_ref(), 0.0, Domain::Any)?,
+            growth_half_life: self.half_life(&p, r.growth_half_life.as_ref())?,
             churn: self.optional(
                 &format!("{p}.churn"),
                 r.churn.as_ref(),
