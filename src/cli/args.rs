@@ -60,6 +60,12 @@ pub enum Command {
     /// Measure simulation throughput: warm-up, then repeated timed runs per
     /// thread count (median, min, max, speed-up, efficiency, peak memory).
     Bench(BenchArgs),
+    /// Print a shell completion script on stdout, e.g.
+    /// `runway completions bash > /etc/bash_completion.d/runway`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout, e.g. `runway man | man -l -`;
+    /// `runway man run` prints the page of one subcommand.
+    Man(ManArgs),
 }
 
 /// Which model, and what to change in it.
@@ -294,6 +300,38 @@ pub enum BenchFormat {
 pub struct CheckArgs {
     #[command(flatten)]
     pub model: ModelArgs,
+    /// Output format (json: the model and every input; csv: one row per input).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `runway completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `runway man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (default: runway's own page, which
+    /// lists the subcommands).
+    #[arg(value_name = "SUBCOMMAND", value_parser = parse_subcommand)]
+    pub subcommand: Option<String>,
+}
+
+/// Parses the name of one of runway's subcommands.
+pub fn parse_subcommand(text: &str) -> std::result::Result<String, String> {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    if names.contains(&text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("not a subcommand; use one of {}", names.join(", ")))
+    }
 }
 
 /// Parses `--sampling`: `mc` or `lhs`.
