@@ -6,8 +6,8 @@ use crate::analysis::check::{Check, Drawn};
 use crate::analysis::summary::{Percentiles, Summary};
 use crate::output::rows::{summary_rows, Kind, Value};
 use rust_xlsxwriter::{
-    Chart, ChartLegendPosition, ChartLine, ChartLineDashType, ChartType, ColNum, RowNum, Worksheet,
-    XlsxError,
+    Chart, ChartLegendPosition, ChartLine, ChartLineDashType, ChartType, ColNum, Color, RowNum,
+    Worksheet, XlsxError,
 };
 
 type Sheet = std::result::Result<Worksheet, XlsxError>;
@@ -150,6 +150,11 @@ fn percentiles(
     Ok(())
 }
 
+/// The charts' line colours: one blue, three strengths.
+const DARK: Color = Color::RGB(0x1f_4e_79);
+const MID: Color = Color::RGB(0x5b_9b_d5);
+const LIGHT: Color = Color::RGB(0xa9_c8_e8);
+
 /// The survival curve: P(insolvent by month) with its 95 % interval.
 fn survival_chart(months: RowNum) -> Chart {
     let mut chart = Chart::new(ChartType::Line);
@@ -167,9 +172,12 @@ fn survival_chart(months: RowNum) -> Chart {
         if col > 1 {
             series.set_format(
                 ChartLine::new()
+                    .set_color(Color::RGB(0x80_80_80))
                     .set_dash_type(ChartLineDashType::Dash)
                     .set_width(0.75),
             );
+        } else {
+            series.set_format(ChartLine::new().set_color(DARK).set_width(2.25));
         }
     }
     chart
@@ -187,15 +195,23 @@ fn survival_chart(months: RowNum) -> Chart {
 fn cash_fan_chart(months: RowNum, unit: &str) -> Chart {
     let mut chart = Chart::new(ChartType::Line);
     chart.title().set_name("Cash at the end of each month");
-    for (k, name) in ["p5", "p25", "median", "p75", "p95"].iter().enumerate() {
+    // The median dark and thick, the quartiles lighter, the 5th and 95th
+    // percentiles lightest: one hue, so the fan reads as one spread.
+    let lines = [
+        ("p5", LIGHT, 1.0),
+        ("p25", MID, 1.25),
+        ("median", DARK, 2.25),
+        ("p75", MID, 1.25),
+        ("p95", LIGHT, 1.0),
+    ];
+    for (k, (name, color, width)) in lines.into_iter().enumerate() {
         let col = CASH_P5 + k as ColNum;
-        let width = if k == 2 { 2.25 } else { 1.0 };
         chart
             .add_series()
             .set_categories((BY_MONTH, 1, 0, months, 0))
             .set_values((BY_MONTH, 1, col, months, col))
-            .set_name(*name)
-            .set_format(ChartLine::new().set_width(width));
+            .set_name(name)
+            .set_format(ChartLine::new().set_color(color).set_width(width));
     }
     chart.y_axis().set_num_format("#,##0").set_name(unit);
     chart.x_axis().set_name("month");
