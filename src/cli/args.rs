@@ -17,7 +17,7 @@ Examples:
   runway run configs/startup_seed.toml --paths 1M --seed 7
   runway run --scenario article                the article's premise: no new money
   runway run --set funding.microsoft.probability=0 --format json
-  runway run --out results/ --per-path         CSV files, manifest and charts in results/
+  runway run --out results/ --per-path         CSVs, results.xlsx, charts, manifest in results/
   runway run --precision 0.001                 add paths until the 95 % CI is ±0.1 pp
   runway compare                               every scenario side by side (paired)
   runway sensitivity                           which inputs drive the risk
@@ -129,7 +129,8 @@ pub struct RunArgs {
     /// Include per-month percentiles of cash, revenue and cost in the JSON report.
     #[arg(long)]
     pub fan: bool,
-    /// Write summary.csv, by_month.csv and manifest.json (and paths.csv with
+    /// Write summary.csv, by_month.csv, results.xlsx (an Excel workbook of
+    /// the same results), the charts and manifest.json (and paths.csv with
     /// --per-path) into DIR, atomically. DIR is created if missing.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -211,7 +212,8 @@ pub struct MergeArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write summary.csv, by_month.csv and manifest.json into DIR.
+    /// Write summary.csv, by_month.csv, results.xlsx, the charts and
+    /// manifest.json into DIR, as the unsharded run's --out.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace runway files already in the --out folder.
