@@ -17,7 +17,7 @@ Examples:
   runway run configs/startup_seed.toml --paths 1M --seed 7
   runway run --scenario article                the article's premise: no new money
   runway run --set funding.microsoft.probability=0 --format json
-  runway run --out results/ --per-path         CSV files, manifest and charts in results/
+  runway run --out results/ --per-path         CSVs, results.xlsx, charts, manifest in results/
   runway run --precision 0.001                 add paths until the 95 % CI is ±0.1 pp
   runway compare                               every scenario side by side (paired)
   runway sensitivity                           which inputs drive the risk
@@ -60,6 +60,12 @@ pub enum Command {
     /// Measure simulation throughput: warm-up, then repeated timed runs per
     /// thread count (median, min, max, speed-up, efficiency, peak memory).
     Bench(BenchArgs),
+    /// Print a shell completion script on stdout, e.g.
+    /// `runway completions bash > /etc/bash_completion.d/runway`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout, e.g. `runway man | man -l -`;
+    /// `runway man run` prints the page of one subcommand.
+    Man(ManArgs),
 }
 
 /// Which model, and what to change in it.
@@ -123,7 +129,8 @@ pub struct RunArgs {
     /// Include per-month percentiles of cash, revenue and cost in the JSON report.
     #[arg(long)]
     pub fan: bool,
-    /// Write summary.csv, by_month.csv and manifest.json (and paths.csv with
+    /// Write summary.csv, by_month.csv, results.xlsx (an Excel workbook of
+    /// the same results), the charts and manifest.json (and paths.csv with
     /// --per-path) into DIR, atomically. DIR is created if missing.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -205,7 +212,8 @@ pub struct MergeArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write summary.csv, by_month.csv and manifest.json into DIR.
+    /// Write summary.csv, by_month.csv, results.xlsx, the charts and
+    /// manifest.json into DIR, as the unsharded run's --out.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace runway files already in the --out folder.
@@ -294,6 +302,38 @@ pub enum BenchFormat {
 pub struct CheckArgs {
     #[command(flatten)]
     pub model: ModelArgs,
+    /// Output format (json: the model and every input; csv: one row per input).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `runway completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `runway man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (default: runway's own page, which
+    /// lists the subcommands).
+    #[arg(value_name = "SUBCOMMAND", value_parser = parse_subcommand)]
+    pub subcommand: Option<String>,
+}
+
+/// Parses the name of one of runway's subcommands.
+pub fn parse_subcommand(text: &str) -> std::result::Result<String, String> {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    if names.contains(&text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("not a subcommand; use one of {}", names.join(", ")))
+    }
 }
 
 /// Parses `--sampling`: `mc` or `lhs`.

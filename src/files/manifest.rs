@@ -1,11 +1,13 @@
 //! `manifest.json`: everything needed to reproduce the files beside it,
 //! and the files of a run's output folder written together with it.
 
+use crate::analysis::check::Check;
 use crate::analysis::summary::Summary;
 use crate::error::Result;
 use crate::files::{OutputDir, PathRows};
 use crate::model::Model;
 use crate::output::chart::Chart;
+use crate::output::xlsx::{render_xlsx, Sheets, XLSX_FILE};
 use crate::output::{render_by_month_csv, render_convergence_csv, render_summary_csv};
 use serde::Serialize;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -43,7 +45,8 @@ pub struct Manifest {
     pub elapsed_seconds: f64,
     /// The full command line.
     pub command_line: Vec<String>,
-    /// Files written beside this one.
+    /// Every file written beside this one, in the order written: the
+    /// CSVs, `results.xlsx`, the charts.
     pub files: Vec<String>,
 }
 
@@ -65,8 +68,9 @@ pub struct Provenance {
 
 /// Stages a run's files in `dir`: its `charts`, `summary.csv`,
 /// `by_month.csv`, `convergence.csv` (for a run to a precision), the
-/// streamed `paths.csv` when there is one, and `manifest.json` listing
-/// them; then renames them all into place together.
+/// streamed `paths.csv` when there is one, `results.xlsx` (the summary, the
+/// months and the model's inputs) and `manifest.json` listing them all;
+/// then renames them all into place together.
 pub fn write_run_outputs(
     dir: &OutputDir,
     model: &Model,
@@ -75,9 +79,6 @@ pub fn write_run_outputs(
     paths_file: Option<PathRows>,
     provenance: Provenance,
 ) -> Result<()> {
-    for chart in charts {
-        dir.stage(&chart.file_name(), chart.svg.as_bytes())?;
-    }
     let mut files = vec!["summary.csv".to_string(), "by_month.csv".to_string()];
     if let Some(rows) = paths_file {
         rows.finish()?;
@@ -89,11 +90,34 @@ pub fn write_run_outputs(
         dir.stage("convergence.csv", &render_convergence_csv(c))?;
         files.push("convergence.csv".into());
     }
+    let check = Check::of(model);
+    let sheets = Sheets {
+        summary: Some(summary),
+        check: Some(&check),
+        ..Sheets::default()
+    };
+    files.push(stage_workbook(dir, &sheets)?);
+    for chart in charts {
+        dir.stage(&chart.file_name(), chart.svg.as_bytes())?;
+        files.push(chart.file_name());
+    }
     let manifest = Manifest::of_run(model, summary, provenance, files);
     let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
     json.push(b'\n');
     dir.stage("manifest.json", &json)?;
     dir.commit()
+}
+
+/// Stages `results.xlsx`, the workbook of `sheets`, in `dir` (renamed into
+/// place by the folder's [`OutputDir::commit`]) and returns its name for
+/// the manifest. Any command that writes an output folder calls it with the
+/// results it has: a run its summary and inputs, `compare` its
+/// [`Comparison`](crate::analysis::compare::Comparison), `sensitivity` its
+/// [`Sensitivity`](crate::analysis::sensitivity::Sensitivity) (and its
+/// run's summary).
+pub fn stage_workbook(dir: &OutputDir, sheets: &Sheets<'_>) -> Result<String> {
+    dir.stage(XLSX_FILE, &render_xlsx(sheets)?)?;
+    Ok(XLSX_FILE.to_string())
 }
 
 impl Manifest {

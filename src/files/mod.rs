@@ -1,6 +1,7 @@
 //! Writing files safely: the output folder written atomically (`summary.csv`,
-//! `by_month.csv`, `paths.csv`, charts and `manifest.json`), temporary files,
-//! partial results of sharded runs, and stopping cleanly on a signal.
+//! `by_month.csv`, `paths.csv`, `results.xlsx`, charts and `manifest.json`),
+//! temporary files, partial results of sharded runs, and stopping cleanly on
+//! a signal.
 //!
 //! The folder is checked before the run starts (created if missing, probed
 //! for write access, existing runway files refused unless forced), so a
@@ -15,7 +16,9 @@ pub mod shard;
 pub mod signals;
 pub mod temp;
 
-pub use manifest::{now_utc_rfc3339, sha256_hex, write_run_outputs, Manifest, Provenance};
+pub use manifest::{
+    now_utc_rfc3339, sha256_hex, stage_workbook, write_run_outputs, Manifest, Provenance,
+};
 pub use paths::PathRows;
 pub use temp::TempFile;
 
@@ -25,9 +28,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The files runway writes into an output folder.
-pub const OUTPUT_FILES: [&str; 11] = [
+pub const OUTPUT_FILES: [&str; 12] = [
     "summary.csv",
     "by_month.csv",
+    "results.xlsx",
     "paths.csv",
     "convergence.csv",
     "manifest.json",

@@ -1,6 +1,7 @@
 //! `summary.csv` and `by_month.csv`: pure renderers of a [`Summary`].
 
-use crate::analysis::summary::{MoneyStats, Percentiles, Summary};
+use super::rows::{summary_rows, Value};
+use crate::analysis::summary::{Percentiles, Summary};
 
 /// A header suffix for the model's money unit: "USD millions" → `usd_millions`.
 pub fn unit_suffix(unit: &str) -> String {
@@ -43,89 +44,43 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 }
 
 /// `summary.csv`: one row per result, with metric, value, ci95_low,
-/// ci95_high and unit columns.
+/// ci95_high, unit, month and beyond_horizon columns. `value` holds only
+/// numbers: a month row (`start`, `median_insolvency_month`, …) has its
+/// month in `month`, and a runway percentile has `beyond_horizon` 1 (and no
+/// value) when the paths' cash lasts past the horizon, else 0.
 pub fn render_summary_csv(s: &Summary) -> Vec<u8> {
-    let mut rows = SummaryRows(writer());
-    rows.record(["metric", "value", "ci95_low", "ci95_high", "unit"]);
-    let ins = &s.insolvency;
-    rows.probability("insolvency_probability", ins.probability, ins.ci95);
-    run_rows(&mut rows, s);
-    rows.money("end_cash", &s.end_cash, &s.unit);
-    rows.money("lowest_cash", &s.lowest_cash, &s.unit);
-    rows.value(
-        "mean_funding_received",
-        num(Some(s.mean_funding_received)),
-        &s.unit,
-    );
-    for e in &s.inflows {
-        let p = &e.share;
-        rows.probability(&format!("arrives:{}", e.name), p.probability, p.ci95);
+    let mut w = writer();
+    w.write_record([
+        "metric",
+        "value",
+        "ci95_low",
+        "ci95_high",
+        "unit",
+        "month",
+        "beyond_horizon",
+    ])
+    .expect("in-memory CSV");
+    for row in summary_rows(s) {
+        let value = match row.value {
+            Some(Value::Count(n)) => n.to_string(),
+            Some(Value::Number(x)) => num(Some(x)),
+            None => String::new(),
+        };
+        let [low, high] = row.ci95.map_or([None, None], |c| c.map(Some));
+        let month = row.month.map(|m| m.to_string()).unwrap_or_default();
+        let beyond = row.beyond_horizon.map_or("", |b| if b { "1" } else { "0" });
+        w.write_record([
+            row.metric.as_str(),
+            &value,
+            &num(low),
+            &num(high),
+            &row.unit,
+            &month,
+            beyond,
+        ])
+        .expect("in-memory CSV");
     }
-    for e in &s.shocks {
-        let p = &e.share;
-        rows.probability(&format!("strikes:{}", e.name), p.probability, p.ci95);
-    }
-    finish(rows.0)
-}
-
-/// The counts, months and floor of a run, and when its paths ran out.
-fn run_rows(rows: &mut SummaryRows, s: &Summary) {
-    let ins = &s.insolvency;
-    rows.value("insolvent_paths", ins.count.to_string(), "paths");
-    rows.value("paths", s.paths.to_string(), "paths");
-    rows.value("seed", s.seed.to_string(), "");
-    rows.value("start", s.start.to_string(), "month");
-    rows.value("horizon", s.horizon.to_string(), "month");
-    rows.value("floor", num(Some(s.floor)), &s.unit);
-    let month = |m: Option<crate::model::Month>| m.map(|m| m.to_string()).unwrap_or_default();
-    rows.value("median_insolvency_month", month(ins.median_month), "month");
-    rows.value("peak_insolvency_month", month(ins.peak_month), "month");
-    let months = |m: Option<u32>| m.map(|v| v.to_string()).unwrap_or_default();
-    let r = &s.runway_months;
-    rows.value("runway_months_p5", months(r.p5), "months");
-    rows.value("runway_months_p25", months(r.p25), "months");
-    rows.value("runway_months_p50", months(r.p50), "months");
-}
-
-/// The rows of `summary.csv` as they are written.
-struct SummaryRows(csv::Writer<Vec<u8>>);
-
-impl SummaryRows {
-    fn record(&mut self, cells: [&str; 5]) {
-        self.0.write_record(cells).expect("in-memory CSV");
-    }
-
-    /// A value without an interval.
-    fn value(&mut self, metric: &str, value: String, unit: &str) {
-        self.record([metric, &value, "", "", unit]);
-    }
-
-    /// A probability with its 95 % interval.
-    fn probability(&mut self, metric: &str, p: f64, ci95: [f64; 2]) {
-        let cells = [num(Some(p)), num(Some(ci95[0])), num(Some(ci95[1]))];
-        self.record([metric, &cells[0], &cells[1], &cells[2], "probability"]);
-    }
-
-    /// `PREFIX_p5` … `PREFIX_max` of an amount of money (no mean row when
-    /// it has none).
-    fn money(&mut self, prefix: &str, m: &MoneyStats, unit: &str) {
-        let p = &m.percentiles;
-        for (name, value) in [
-            ("p5", p.p5),
-            ("p25", p.p25),
-            ("p50", p.p50),
-            ("p75", p.p75),
-            ("p95", p.p95),
-            ("mean", m.mean),
-            ("min", m.min),
-            ("max", m.max),
-        ] {
-            if name == "mean" && m.mean.is_none() {
-                continue;
-            }
-            self.value(&format!("{prefix}_{name}"), num(value), unit);
-        }
-    }
+    finish(w)
 }
 
 /// `by_month.csv`: one row per month with the cumulative insolvency

@@ -1,13 +1,17 @@
 //! Renderers: pure functions from result structs to text (tables, CSV,
-//! JSON) and to charts (SVG, the one-file HTML report).
+//! JSON), to a workbook (`results.xlsx`, see [`xlsx`]) and to charts (SVG,
+//! the one-file HTML report).
 
 mod analysis;
 mod backtest;
 mod bench;
 pub mod chart;
+mod check;
 mod csv;
 mod json;
+mod rows;
 mod table;
+pub mod xlsx;
 
 pub use analysis::{
     render_compare_csv, render_compare_json, render_compare_table, render_sensitivity_csv,
@@ -15,6 +19,7 @@ pub use analysis::{
 };
 pub use backtest::{render_backtest_csv, render_backtest_json, render_backtest_table};
 pub use bench::{render_bench_csv, render_bench_json, render_bench_table};
+pub use check::{render_check_csv, render_check_json};
 pub use csv::{
     num as csv_number, render_by_month_csv, render_convergence_csv, render_summary_csv, unit_suffix,
 };
@@ -22,6 +27,7 @@ pub use json::render_json;
 pub use table::{format_count, format_money, format_probability, render_check, render_table};
 
 use crate::analysis::bench::BenchReport;
+use crate::analysis::check::Check;
 use crate::analysis::compare::Comparison;
 use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::summary::Summary;
@@ -83,5 +89,17 @@ impl Render for BenchReport {
     }
     fn json(&self) -> String {
         render_bench_json(self)
+    }
+}
+
+impl Render for Check<'_> {
+    fn table(&self) -> String {
+        render_check(self)
+    }
+    fn csv(&self) -> String {
+        render_check_csv(self)
+    }
+    fn json(&self) -> String {
+        render_check_json(self)
     }
 }

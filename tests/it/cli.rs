@@ -346,3 +346,88 @@ monthly = 1e308
                 .and(predicates::str::contains("growth").not()),
         );
 }
+
+#[test]
+fn bash_completions_name_every_subcommand() {
+    let out = runway().args(["completions", "bash"]).output().unwrap();
+    assert!(out.status.success());
+    let script = String::from_utf8(out.stdout).unwrap();
+    for name in [
+        "run",
+        "check",
+        "compare",
+        "sensitivity",
+        "backtest",
+        "report",
+        "merge",
+        "bench",
+        "completions",
+        "man",
+    ] {
+        assert!(script.contains(name), "no {name} in the bash completions");
+    }
+    assert!(script.contains("--per-path"), "options are completed too");
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let out = runway().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success() && !out.stdout.is_empty(), "{shell}");
+    }
+}
+
+#[test]
+fn the_man_page_is_roff_with_a_title_line() {
+    for args in [&["man"][..], &["man", "run"]] {
+        let out = runway().args(args).output().unwrap();
+        assert!(out.status.success());
+        let page = String::from_utf8(out.stdout).unwrap();
+        // clap_mangen opens with the two-line quote-string preamble
+        // (`.ie` / `.el`), then the title.
+        let title = page
+            .lines()
+            .find(|l| !l.starts_with(".ie") && !l.starts_with(".el"))
+            .unwrap();
+        assert!(title.starts_with(".TH runway"), "{args:?}: {title}");
+    }
+    let out = runway().args(["man"]).output().unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("sensitivity"), "the subcommands are listed");
+    runway()
+        .args(["man", "bogus"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a subcommand"));
+}
+
+#[test]
+fn check_as_json_lists_the_model_and_every_input() {
+    let out = runway()
+        .args(["check", "configs/startup_seed.toml", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["model"]["file"], "configs/startup_seed.toml");
+    for key in ["name", "start", "horizon", "months", "unit", "floor"] {
+        assert!(!v["model"][key].is_null(), "model.{key}");
+    }
+    let inputs = v["inputs"].as_array().unwrap();
+    assert!(!inputs.is_empty());
+    for input in inputs {
+        let (p5, median, p95) = (
+            input["p5"].as_f64().unwrap(),
+            input["median"].as_f64().unwrap(),
+            input["p95"].as_f64().unwrap(),
+        );
+        assert!(p5 <= median && median <= p95, "{input}");
+        assert!(input["drawn"] == "per_path" || input["drawn"] == "monthly");
+        assert!(input["distribution"].is_string() && input["input"].is_string());
+    }
+
+    let out = runway()
+        .args(["check", "configs/startup_seed.toml", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("input,drawn,p5,median,p95,distribution\r\n"));
+    assert_eq!(text.lines().count(), inputs.len() + 1);
+}

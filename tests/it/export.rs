@@ -42,7 +42,18 @@ fn every_file_has_its_documented_header_and_row_count() {
     run_out(&dir, &["--per-path"]);
 
     let (header, rows) = read_csv(&dir.join("summary.csv"));
-    assert_eq!(header, ["metric", "value", "ci95_low", "ci95_high", "unit"]);
+    assert_eq!(
+        header,
+        [
+            "metric",
+            "value",
+            "ci95_low",
+            "ci95_high",
+            "unit",
+            "month",
+            "beyond_horizon"
+        ]
+    );
     let metric = |name: &str| {
         rows.iter()
             .find(|r| r[0] == name)
@@ -174,7 +185,7 @@ fn files_are_byte_identical_for_one_and_two_threads() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     run_out(&a, &["--per-path", "--threads", "1"]);
     run_out(&b, &["--per-path", "--threads", "2"]);
-    for file in ["summary.csv", "by_month.csv", "paths.csv"] {
+    for file in ["summary.csv", "by_month.csv", "paths.csv", "results.xlsx"] {
         assert_eq!(
             std::fs::read(a.join(file)).unwrap(),
             std::fs::read(b.join(file)).unwrap(),

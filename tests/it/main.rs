@@ -16,3 +16,4 @@ mod rand_distr_oracle;
 mod sampling;
 mod shard;
 mod signals;
+mod spreadsheets;

@@ -72,7 +72,7 @@ fn four_shards_merged_equal_the_whole_run_in_report_and_files() {
         String::from_utf8_lossy(&merged.stderr)
     );
     assert_eq!(without_run(&whole.stdout), without_run(&merged.stdout));
-    for file in ["summary.csv", "by_month.csv"] {
+    for file in ["summary.csv", "by_month.csv", "results.xlsx"] {
         assert_eq!(
             std::fs::read(tmp.path().join("whole").join(file)).unwrap(),
             std::fs::read(tmp.path().join("merged").join(file)).unwrap(),

@@ -1,13 +1,12 @@
 //! `runway check`: validate a model and list its inputs.
 
 use crate::cli::args::CheckArgs;
-use crate::cli::print::print_stdout;
+use crate::cli::print::print_result;
 use runway::analysis::check::Check;
 use runway::error::Result;
-use runway::output::render_check;
 
 /// Runs `runway check`.
 pub fn check(args: CheckArgs) -> Result<()> {
     let model = args.model.load()?;
-    print_stdout(&render_check(&Check::of(&model)))
+    print_result(&Check::of(&model), args.format)
 }

@@ -4,6 +4,8 @@ mod backtest;
 mod bench;
 mod check;
 mod compare;
+mod completions;
+mod man;
 mod merge;
 mod report;
 mod run;
@@ -23,6 +25,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args.try_into()?),
         Command::Check(args) => check::check(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => man::man(args),
         Command::Bench(args) => bench::bench(args.try_into()?),
         Command::Compare(args) => compare::compare(args.try_into()?),
         Command::Merge(args) => merge::merge(args.try_into()?),
