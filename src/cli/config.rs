@@ -229,11 +229,12 @@ impl TryFrom<CompareArgs> for CompareConfig {
             scenario: None,
             overrides: args.overrides.clone(),
         };
-        let plain = base.load()?;
-        let names: Vec<String> = if args.scenarios.is_empty() {
-            plain.scenarios.iter().map(|(k, _)| k.clone()).collect()
-        } else {
+        let plain = args.sim.load(&base)?;
+        let named = !args.scenarios.is_empty();
+        let names: Vec<String> = if named {
             args.scenarios.clone()
+        } else {
+            plain.scenarios.iter().map(|(k, _)| k.clone()).collect()
         };
         if names.is_empty() {
             return Err(Error::Usage(format!(
@@ -244,7 +245,15 @@ impl TryFrom<CompareArgs> for CompareConfig {
         // The same option handling as every other command: --sampling
         // applies to every scenario alike, so common random numbers still
         // pair paths.
-        let models = scenario_models(&args.sim, &base, &names)?;
+        let scenarios = scenario_models(&args.sim, &base, &names)?;
+        // The reference row: the first of --scenarios when they are named;
+        // else the model as written (a scenario of the file that changes
+        // nothing is that row, under its own name).
+        let models = if named {
+            scenarios
+        } else {
+            runway::analysis::compare::with_reference(plain, scenarios)
+        };
         Ok(CompareConfig {
             models,
             spec: args.sim.spec(false)?,

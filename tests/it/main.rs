@@ -10,6 +10,7 @@ mod distributions;
 mod engine;
 mod export;
 mod golden;
+mod locations;
 mod merge_identity;
 mod properties;
 mod rand_distr_oracle;

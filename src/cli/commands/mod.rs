@@ -61,7 +61,13 @@ fn scenario_chart(models: &[Model], tallies: &[Tally], run: &RunInfo) -> Chart {
     let named: Vec<(String, &Summary)> = models
         .iter()
         .zip(&summaries)
-        .map(|(m, s)| (m.scenario.clone().unwrap_or_default(), s))
+        .map(|(m, s)| {
+            let name = m
+                .scenario
+                .as_deref()
+                .unwrap_or(runway::analysis::compare::AS_WRITTEN);
+            (name.to_string(), s)
+        })
         .collect();
     runway::output::chart::compare_chart(&named)
 }

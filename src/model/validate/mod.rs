@@ -69,6 +69,7 @@ fn field_error(
         path: path.to_string(),
         value: value.map(render_value),
         rule: rule.into(),
+        at: None,
     }
 }
 
