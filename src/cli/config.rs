@@ -15,7 +15,7 @@ use runway::analysis::bench::BenchSpec;
 use runway::engine::{Plan, RunSpec};
 use runway::error::{Error, Result, Setting};
 use runway::files::shard::{check_partial_path, PartialTarget, Shard};
-use runway::files::{OutputDir, PathRows};
+use runway::files::{OutputDir, PathRows, COMPARE_FILES, SENSITIVITY_FILES};
 use runway::model::{
     load_file, load_str, LoadOptions, Model, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
 };
@@ -206,6 +206,19 @@ fn whole_run(args: &RunArgs, model: &Model, spec: &RunSpec) -> Result<WholeRun> 
     })
 }
 
+/// The `--out` folder of an analysis (compare, sensitivity, backtest),
+/// created if missing and checked, `files` (the command's own) refused
+/// unless `force`.
+pub fn analysis_out(
+    out: Option<&Path>,
+    force: bool,
+    files: &[&str],
+    what: &str,
+) -> Result<Option<OutputDir>> {
+    out.map(|dir| OutputDir::prepare_guarding(dir, force, files, what))
+        .transpose()
+}
+
 /// `runway compare`, checked.
 pub struct CompareConfig {
     /// One model per scenario, the reference first.
@@ -218,6 +231,10 @@ pub struct CompareConfig {
     pub format: Format,
     /// The `--plots` folder.
     pub plots: Option<OutputDir>,
+    /// The `--out` folder.
+    pub out: Option<OutputDir>,
+    /// The `--set` overrides, for the manifest.
+    pub overrides: Vec<String>,
 }
 
 impl TryFrom<CompareArgs> for CompareConfig {
@@ -254,12 +271,20 @@ impl TryFrom<CompareArgs> for CompareConfig {
         } else {
             runway::analysis::compare::with_reference(plain, scenarios)
         };
+        let spec = args.sim.spec(false)?;
         Ok(CompareConfig {
             models,
-            spec: args.sim.spec(false)?,
+            spec,
             quiet: args.sim.quiet,
             format: args.format,
+            out: analysis_out(
+                args.out.as_deref(),
+                args.force,
+                &COMPARE_FILES,
+                "compare output",
+            )?,
             plots: plots_folder(args.plots.as_deref())?,
+            overrides: args.overrides,
         })
     }
 }
@@ -289,6 +314,10 @@ pub struct SensitivityConfig {
     pub format: Format,
     /// The `--plots` folder.
     pub plots: Option<OutputDir>,
+    /// The `--out` folder.
+    pub out: Option<OutputDir>,
+    /// The `--set` overrides, for the manifest.
+    pub overrides: Vec<String>,
 }
 
 impl TryFrom<SensitivityArgs> for SensitivityConfig {
@@ -296,12 +325,20 @@ impl TryFrom<SensitivityArgs> for SensitivityConfig {
 
     fn try_from(args: SensitivityArgs) -> Result<SensitivityConfig> {
         let model = args.sim.load(&args.model)?;
+        let spec = args.sim.spec(false)?;
         Ok(SensitivityConfig {
             model,
-            spec: args.sim.spec(false)?,
+            spec,
             quiet: args.sim.quiet,
             format: args.format,
+            out: analysis_out(
+                args.out.as_deref(),
+                args.force,
+                &SENSITIVITY_FILES,
+                "sensitivity output",
+            )?,
             plots: plots_folder(args.plots.as_deref())?,
+            overrides: args.model.overrides,
         })
     }
 }

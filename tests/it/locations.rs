@@ -94,7 +94,10 @@ fn a_toml_syntax_error_shows_the_line_and_column() {
     let text = "[model]\nname = \"x\"\nstart = 2025-01\"\n";
     let (code, stderr) = check(dir.path(), text, &[]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("model.toml:3:16: not valid TOML"), "{stderr}");
+    assert!(
+        stderr.contains("model.toml:3:16: not valid TOML"),
+        "{stderr}"
+    );
     let lines = snippet(&stderr);
     assert_eq!(lines[2], "3 | start = 2025-01\"");
     assert_eq!(lines[3], "  |                ^");

@@ -1,6 +1,7 @@
 //! The integration tests, one binary (linked once): each file a module.
 
 mod analysis;
+mod analysis_out;
 mod architecture;
 mod backtest;
 mod bad_input;
