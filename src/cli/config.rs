@@ -354,8 +354,9 @@ pub struct ReportConfig {
     pub analysis_spec: RunSpec,
     /// No progress bar, no message on stderr.
     pub quiet: bool,
-    /// One model per scenario of the file, when it defines scenarios and
-    /// none was chosen (the report then compares them).
+    /// One model per scenario of the file, the model as written first,
+    /// when it defines scenarios and none was chosen (the report then
+    /// compares them).
     pub scenarios: Vec<Model>,
     /// The folder of the report file, checked.
     pub dir: OutputDir,
@@ -400,7 +401,9 @@ impl TryFrom<ReportArgs> for ReportConfig {
         runway::files::temp::sweep_stale(parent, &[&name]);
         let scenarios = if model.scenario.is_none() && !model.scenarios.is_empty() {
             let names: Vec<String> = model.scenarios.iter().map(|(n, _)| n.clone()).collect();
-            scenario_models(&args.sim, &args.model, &names)?
+            // As `runway compare`: measured against the model as written.
+            let scenarios = scenario_models(&args.sim, &args.model, &names)?;
+            runway::analysis::compare::with_reference(model.clone(), scenarios)
         } else {
             Vec::new()
         };

@@ -110,7 +110,7 @@ mod tests {
         };
         assert_eq!(
             message(&e),
-            "m.toml: field `cash.initial` = -5: must not be negative\n  --> m.toml:2:11\n  |\n2 | initial = -5\n  |           ^^"
+            "m.toml: field `cash.initial` = -5: must not be negative\n --> m.toml:2:11\n  |\n2 | initial = -5\n  |           ^^"
         );
     }
 

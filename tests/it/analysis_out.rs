@@ -281,3 +281,27 @@ fn scenarios_named_on_the_command_line_take_the_first_as_the_reference() {
     assert_eq!(names, ["faster_hiring", "no_series_a"]);
     assert_eq!(first, 0.0);
 }
+
+#[test]
+fn the_report_compares_the_scenarios_against_the_model_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let html = tmp.path().join("report.html");
+    runway()
+        .args([
+            "report",
+            "configs/startup_seed.toml",
+            "--paths",
+            "3000",
+            "-q",
+            "--out",
+        ])
+        .arg(&html)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    let reference = text
+        .find("(as written)")
+        .expect("a row for the model as written");
+    let scenario = text.find("no_series_a").expect("a row per scenario");
+    assert!(reference < scenario, "the model as written comes first");
+}
