@@ -77,14 +77,18 @@ pub fn user_words(message: &str) -> String {
 }
 
 /// serde's `unknown field `x`, expected one of `a`, `b`, …` (or `unknown
-/// variant`) with the valid name closest to `x` instead of the list, when
+/// variant`, shown as `unknown value`) with the valid name closest to `x` instead of the list, when
 /// one is close enough to be the name meant: `unknown field `growht`; did
 /// you mean `growth`?`. `None` for any other message, or when no name is
 /// close (the list then stays).
 fn suggest_name(message: &str) -> Option<String> {
-    let (what, rest) = ["unknown field `", "unknown variant `"]
-        .into_iter()
-        .find_map(|p| message.strip_prefix(p).map(|rest| (p, rest)))?;
+    // A variant is serde's word: the user wrote a value.
+    let (what, rest) = [
+        ("unknown field `", "unknown field `"),
+        ("unknown variant `", "unknown value `"),
+    ]
+    .into_iter()
+    .find_map(|(p, what)| message.strip_prefix(p).map(|rest| (what, rest)))?;
     let (name, expected) = rest.split_once("`, expected ")?;
     let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let hint = did_you_mean(name, valid.iter().copied())?;

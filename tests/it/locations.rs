@@ -24,9 +24,14 @@ fn check(dir: &Path, text: &str, extra: &[&str]) -> (Option<i32>, String) {
     )
 }
 
-/// The message's lines after the first: the location and the snippet.
+/// The message's lines from the location on (`--> file:line:col`, then the
+/// snippet); the message before it may take more than one line.
 fn snippet(stderr: &str) -> Vec<String> {
-    stderr.lines().skip(1).map(str::to_string).collect()
+    stderr
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("--> "))
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -125,6 +130,7 @@ fn an_error_from_set_names_the_override_and_no_place_in_the_file() {
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "no snippet: {stderr}");
+    assert!(snippet(&stderr).is_empty(), "{stderr}");
 }
 
 #[test]
@@ -141,4 +147,50 @@ fn a_misspelt_set_path_scenario_or_family_suggests_the_name_meant() {
     let family = format!("{MINIMAL}growth = {{ lognormall = {{ median = 1, p95 = 2 }} }}\n");
     let (_, stderr) = check(dir.path(), &family, &[]);
     assert!(stderr.contains("did you mean `lognormal`?"), "{stderr}");
+    let line = format!("{MINIMAL}follows = \"payrol\"\n[revenue.payroll_fees]\nmonthly = 1\n");
+    let line = line.replace("follows = \"payrol\"", "follows = \"payroll_fee\"");
+    let (_, stderr) = check(dir.path(), &line, &[]);
+    assert!(
+        stderr.contains("no revenue line is named `payroll_fee`; did you mean `payroll_fees`?"),
+        "{stderr}"
+    );
+}
+
+/// Corpus files whose error has no place in the file to point at.
+const NOWHERE: &[&str] = &[
+    // No settings at all.
+    "comments_only.toml",
+    // A whole section missing.
+    "missing_cash_section.toml",
+];
+
+#[test]
+fn every_error_in_the_bad_input_corpus_shows_its_line_unless_it_has_none() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_input");
+    let mut missing = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".toml") || NOWHERE.contains(&name.as_str()) {
+            continue;
+        }
+        files += 1;
+        let output = Command::cargo_bin("runway")
+            .unwrap()
+            .arg("check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines = snippet(&stderr);
+        let shown = lines.len() >= 4
+            && lines[0].contains(&format!("{name}:"))
+            && lines[3].trim_end().ends_with('^');
+        if !shown {
+            missing.push(format!("{name}: {stderr}"));
+        }
+    }
+    assert!(files > 90, "only {files} corpus files");
+    assert!(missing.is_empty(), "no location:\n{}", missing.join("\n"));
 }

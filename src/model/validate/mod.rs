@@ -231,6 +231,18 @@ impl Checker<'_> {
 }
 
 /// The names of a section's lines, for "known: ..." in messages.
+/// `no LINE is named `x`; did you mean `y`? (known: …)`, or with only the
+/// list when no name is close: the rule for a reference to a missing line.
+fn unknown_name<T>(line: &str, name: &str, map: &IndexMap<String, T>) -> String {
+    match crate::model::suggest::did_you_mean(name, map.keys().map(String::as_str)) {
+        Some(hint) => format!(
+            "no {line} is named `{name}`; {hint} (known: {})",
+            names(map)
+        ),
+        None => format!("no {line} is named `{name}`; known: {}", names(map)),
+    }
+}
+
 fn names<T>(map: &IndexMap<String, T>) -> String {
     if map.is_empty() {
         "none".to_string()
