@@ -25,6 +25,8 @@ pub enum Error {
         column: usize,
         /// The parser's message.
         message: String,
+        /// The source line with a caret under the error, when known.
+        at: Option<Box<Location>>,
     },
     /// A field of the model breaks a rule.
     #[error("{file}: field `{path}`{shown}: {rule}", shown = show_value(value))]
@@ -37,6 +39,9 @@ pub enum Error {
         value: Option<String>,
         /// What is wrong and what is allowed.
         rule: String,
+        /// Where in the model file the field is written: filled in when
+        /// the model is loaded (none for a `--set` override).
+        at: Option<Box<Location>>,
     },
     /// An input file other than a model (e.g. a partial result) is invalid.
     #[error("{file}: {rule}")]
@@ -100,6 +105,76 @@ pub enum Error {
     },
 }
 
+/// A place in a model file: what a message shows under its first line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The whole source line, without its line break.
+    pub text: String,
+    /// How many characters to underline from `column` (at least 1).
+    pub width: usize,
+}
+
+impl Location {
+    /// The location of the bytes `span` of `source` (the text of `file`):
+    /// its first line, underlined to the end of the span or of that line.
+    pub fn of_span(file: &str, source: &str, span: std::ops::Range<usize>) -> Location {
+        let mut start = span.start.min(source.len());
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let text = source[line_start..line_end].trim_end_matches('\r');
+        let end = span.end.clamp(start, line_start + text.len());
+        let end = (end..=source.len())
+            .find(|&i| source.is_char_boundary(i))
+            .unwrap_or(source.len());
+        Location {
+            file: file.to_string(),
+            line: source[..start].matches('\n').count() + 1,
+            column: source[line_start..start].chars().count() + 1,
+            text: text.to_string(),
+            width: source[start..end].chars().count().max(1),
+        }
+    }
+
+    /// The location as a compiler shows one, under the message:
+    ///
+    /// ```text
+    ///   --> model.toml:13:10
+    ///    |
+    /// 13 | growth = { normal = { mean = 0.01, sd = -1 } }
+    ///    |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+    /// ```
+    pub fn snippet(&self) -> String {
+        let number = self.line.to_string();
+        let gutter = " ".repeat(number.len());
+        // Tabs stay tabs, so the caret lines up under any tab width.
+        let pad: String = self
+            .text
+            .chars()
+            .take(self.column - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        format!(
+            "{gutter}--> {}:{}:{}\n{gutter} |\n{number} | {}\n{gutter} | {pad}{}",
+            self.file,
+            self.line,
+            self.column,
+            self.text,
+            "^".repeat(self.width)
+        )
+    }
+}
+
 /// The settings a library caller gives besides the model; each is one flag
 /// of the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +225,14 @@ fn show_value(value: &Option<String>) -> String {
 }
 
 impl Error {
+    /// Where in the model file the error is, when it is known.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Field { at, .. } | Error::Syntax { at, .. } => at.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Exit code: 2 for invalid input (model or arguments), 128 + the
     /// signal number for an interruption (130 SIGINT, 143 SIGTERM, 129
     /// SIGHUP), 1 for anything else.

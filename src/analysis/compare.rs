@@ -92,6 +92,31 @@ impl Observer for Pairing {
     }
 }
 
+/// The label of the row of the model as written (no scenario applied).
+pub const AS_WRITTEN: &str = "(as written)";
+
+/// The rows of a comparison of every scenario of a file: the reference
+/// first, the model as written (`plain`), so that every difference reads
+/// as "this scenario against the model as written"; then `scenarios` in
+/// order. A scenario that changes nothing is the model as written: it
+/// becomes the reference row, under its own name, instead of a second copy.
+pub fn with_reference(plain: Model, scenarios: Vec<Model>) -> Vec<Model> {
+    let same = scenarios.iter().position(|m| {
+        m.scenario
+            .as_deref()
+            .is_some_and(|name| m.scenario_changes_nothing(name))
+    });
+    let mut rows = scenarios;
+    match same {
+        Some(i) => {
+            let reference = rows.remove(i);
+            rows.insert(0, reference);
+        }
+        None => rows.insert(0, plain),
+    }
+    rows
+}
+
 /// Simulates every model (scenario) on the same blocks and pairs them path by path.
 pub fn run_compare(models: &[Model], spec: &RunSpec, progress: &Progress) -> Result<CompareTally> {
     let plans: Vec<Plan> = models.iter().map(Plan::new).collect();
@@ -192,16 +217,16 @@ impl Comparison {
                     .end_cash_diff_sum
                     .population_sd(&pair.end_cash_diff_sq_sum, count);
                 let half = Z_95 * sd / n.sqrt();
-                let name = model
-                    .scenario
-                    .clone()
-                    .unwrap_or_else(|| "(as written)".into());
-                let description = model
-                    .scenarios
-                    .iter()
-                    .find(|(k, _)| Some(k) == model.scenario.as_ref())
-                    .map(|(_, d)| d.clone())
-                    .unwrap_or_default();
+                let name = model.scenario.clone().unwrap_or_else(|| AS_WRITTEN.into());
+                let description = match &model.scenario {
+                    None => "The model as written, no scenario applied".into(),
+                    Some(name) => model
+                        .scenarios
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .map(|(_, d)| d.clone())
+                        .unwrap_or_default(),
+                };
                 ScenarioRow {
                     scenario: name,
                     description,

@@ -139,7 +139,7 @@ pub struct RunArgs {
     pub force: bool,
     /// Also write paths.csv into the --out folder: one row per path with its
     /// sampled inputs and outcome.
-    #[arg(long, requires = "out")]
+    #[arg(long)]
     pub per_path: bool,
     /// Write only the first N paths to paths.csv (the run still simulates all).
     #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true, requires = "per_path")]
@@ -180,7 +180,8 @@ pub struct BacktestArgs {
     /// Report format (csv: one row per observation).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write backtest.csv and backtest.json into DIR, atomically.
+    /// Write backtest.csv, backtest.json and manifest.json into DIR,
+    /// atomically. DIR is created if missing.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace backtest files already in the --out folder.
@@ -229,8 +230,9 @@ pub struct MergeArgs {
 pub struct CompareArgs {
     /// Model file (TOML). Default: the built-in OpenAI model.
     pub model: Option<PathBuf>,
-    /// Scenarios to compare, comma-separated; the first is the reference
-    /// (default: every scenario the file defines, in file order).
+    /// Scenarios to compare, comma-separated; the first is the reference.
+    /// Default: the model as written (the reference) and every scenario the
+    /// file defines, in file order.
     #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
     pub scenarios: Vec<String>,
     /// Override a field in every scenario: FIELD=VALUE (repeatable).
@@ -244,6 +246,13 @@ pub struct CompareArgs {
     /// Write the scenarios' insolvency curves (scenario_curves.svg) into DIR.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    /// Write compare.csv, compare.json, scenario_curves.svg and
+    /// manifest.json into DIR, atomically. DIR is created if missing.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace runway files already in the --out folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `runway sensitivity`.
@@ -259,6 +268,13 @@ pub struct SensitivityArgs {
     /// Write the tornado chart (tornado.svg) into DIR.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    /// Write sensitivity.csv, sensitivity.json, tornado.svg and
+    /// manifest.json into DIR, atomically. DIR is created if missing.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace runway files already in the --out folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `runway bench`.

@@ -15,7 +15,7 @@ use runway::analysis::bench::BenchSpec;
 use runway::engine::{Plan, RunSpec};
 use runway::error::{Error, Result, Setting};
 use runway::files::shard::{check_partial_path, PartialTarget, Shard};
-use runway::files::{OutputDir, PathRows};
+use runway::files::{OutputDir, PathRows, COMPARE_FILES, SENSITIVITY_FILES};
 use runway::model::{
     load_file, load_str, LoadOptions, Model, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
 };
@@ -206,6 +206,19 @@ fn whole_run(args: &RunArgs, model: &Model, spec: &RunSpec) -> Result<WholeRun> 
     })
 }
 
+/// The `--out` folder of an analysis (compare, sensitivity, backtest),
+/// created if missing and checked, `files` (the command's own) refused
+/// unless `force`.
+pub fn analysis_out(
+    out: Option<&Path>,
+    force: bool,
+    files: &[&str],
+    what: &str,
+) -> Result<Option<OutputDir>> {
+    out.map(|dir| OutputDir::prepare_guarding(dir, force, files, what))
+        .transpose()
+}
+
 /// `runway compare`, checked.
 pub struct CompareConfig {
     /// One model per scenario, the reference first.
@@ -218,6 +231,10 @@ pub struct CompareConfig {
     pub format: Format,
     /// The `--plots` folder.
     pub plots: Option<OutputDir>,
+    /// The `--out` folder.
+    pub out: Option<OutputDir>,
+    /// The `--set` overrides, for the manifest.
+    pub overrides: Vec<String>,
 }
 
 impl TryFrom<CompareArgs> for CompareConfig {
@@ -229,11 +246,12 @@ impl TryFrom<CompareArgs> for CompareConfig {
             scenario: None,
             overrides: args.overrides.clone(),
         };
-        let plain = base.load()?;
-        let names: Vec<String> = if args.scenarios.is_empty() {
-            plain.scenarios.iter().map(|(k, _)| k.clone()).collect()
-        } else {
+        let plain = args.sim.load(&base)?;
+        let named = !args.scenarios.is_empty();
+        let names: Vec<String> = if named {
             args.scenarios.clone()
+        } else {
+            plain.scenarios.iter().map(|(k, _)| k.clone()).collect()
         };
         if names.is_empty() {
             return Err(Error::Usage(format!(
@@ -244,13 +262,29 @@ impl TryFrom<CompareArgs> for CompareConfig {
         // The same option handling as every other command: --sampling
         // applies to every scenario alike, so common random numbers still
         // pair paths.
-        let models = scenario_models(&args.sim, &base, &names)?;
+        let scenarios = scenario_models(&args.sim, &base, &names)?;
+        // The reference row: the first of --scenarios when they are named;
+        // else the model as written (a scenario of the file that changes
+        // nothing is that row, under its own name).
+        let models = if named {
+            scenarios
+        } else {
+            runway::analysis::compare::with_reference(plain, scenarios)
+        };
+        let spec = args.sim.spec(false)?;
         Ok(CompareConfig {
             models,
-            spec: args.sim.spec(false)?,
+            spec,
             quiet: args.sim.quiet,
             format: args.format,
+            out: analysis_out(
+                args.out.as_deref(),
+                args.force,
+                &COMPARE_FILES,
+                "compare output",
+            )?,
             plots: plots_folder(args.plots.as_deref())?,
+            overrides: args.overrides,
         })
     }
 }
@@ -280,6 +314,10 @@ pub struct SensitivityConfig {
     pub format: Format,
     /// The `--plots` folder.
     pub plots: Option<OutputDir>,
+    /// The `--out` folder.
+    pub out: Option<OutputDir>,
+    /// The `--set` overrides, for the manifest.
+    pub overrides: Vec<String>,
 }
 
 impl TryFrom<SensitivityArgs> for SensitivityConfig {
@@ -287,12 +325,20 @@ impl TryFrom<SensitivityArgs> for SensitivityConfig {
 
     fn try_from(args: SensitivityArgs) -> Result<SensitivityConfig> {
         let model = args.sim.load(&args.model)?;
+        let spec = args.sim.spec(false)?;
         Ok(SensitivityConfig {
             model,
-            spec: args.sim.spec(false)?,
+            spec,
             quiet: args.sim.quiet,
             format: args.format,
+            out: analysis_out(
+                args.out.as_deref(),
+                args.force,
+                &SENSITIVITY_FILES,
+                "sensitivity output",
+            )?,
             plots: plots_folder(args.plots.as_deref())?,
+            overrides: args.model.overrides,
         })
     }
 }
@@ -308,8 +354,9 @@ pub struct ReportConfig {
     pub analysis_spec: RunSpec,
     /// No progress bar, no message on stderr.
     pub quiet: bool,
-    /// One model per scenario of the file, when it defines scenarios and
-    /// none was chosen (the report then compares them).
+    /// One model per scenario of the file, the model as written first,
+    /// when it defines scenarios and none was chosen (the report then
+    /// compares them).
     pub scenarios: Vec<Model>,
     /// The folder of the report file, checked.
     pub dir: OutputDir,
@@ -354,7 +401,9 @@ impl TryFrom<ReportArgs> for ReportConfig {
         runway::files::temp::sweep_stale(parent, &[&name]);
         let scenarios = if model.scenario.is_none() && !model.scenarios.is_empty() {
             let names: Vec<String> = model.scenarios.iter().map(|(n, _)| n.clone()).collect();
-            scenario_models(&args.sim, &args.model, &names)?
+            // As `runway compare`: measured against the model as written.
+            let scenarios = scenario_models(&args.sim, &args.model, &names)?;
+            runway::analysis::compare::with_reference(model.clone(), scenarios)
         } else {
             Vec::new()
         };

@@ -4,15 +4,20 @@
 use runway::error::{Error, Setting};
 use std::path::Path;
 
-/// The text printed after `error: ` for `error`.
+/// The text printed after `error: ` for `error`; an error in a model file
+/// shows the line with a caret under the field on the lines after it.
 pub fn message(error: &Error) -> String {
-    match error {
+    let text = match error {
         Error::Setting {
             setting,
             value,
             rule,
         } => setting_message(*setting, value.as_deref(), rule),
         other => other.to_string(),
+    };
+    match error.location() {
+        Some(at) => format!("{text}\n{}", at.snippet()),
+        None => text,
     }
 }
 
@@ -87,6 +92,26 @@ mod tests {
     fn missing_partial_files_name_the_merge() {
         let e = setting(Setting::Partials, None, "1 of 3 shards missing: 2/3");
         assert_eq!(message(&e), "merge: 1 of 3 shards missing: 2/3");
+    }
+
+    #[test]
+    fn an_error_in_a_model_file_shows_the_line_with_a_caret_under_the_value() {
+        let source = "[cash]\ninitial = -5\n";
+        let e = Error::Field {
+            file: "m.toml".into(),
+            path: "cash.initial".into(),
+            value: Some("-5".into()),
+            rule: "must not be negative".into(),
+            at: Some(Box::new(runway::error::Location::of_span(
+                "m.toml",
+                source,
+                17..19,
+            ))),
+        };
+        assert_eq!(
+            message(&e),
+            "m.toml: field `cash.initial` = -5: must not be negative\n --> m.toml:2:11\n  |\n2 | initial = -5\n  |           ^^"
+        );
     }
 
     #[test]

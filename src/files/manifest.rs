@@ -23,6 +23,9 @@ pub struct Manifest {
     pub model_sha256: String,
     /// Scenario applied, if any.
     pub scenario: Option<String>,
+    /// The scenarios of a comparison, its reference first (only there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenarios: Option<Vec<String>>,
     /// Overrides (`FIELD=VALUE`) applied after the scenario, in order.
     pub overrides: Vec<String>,
     /// Seed.
@@ -134,6 +137,7 @@ impl Manifest {
             model_file: model.source.label.clone(),
             model_sha256: sha256_hex(model.source.text.as_bytes()),
             scenario: model.scenario.clone(),
+            scenarios: None,
             overrides: provenance.overrides,
             seed: summary.seed,
             paths: summary.paths,

@@ -10,12 +10,17 @@
 //! succeeded; an interrupted or failed run removes its temporary files and
 //! leaves no partial output.
 
+mod analysis;
 mod manifest;
 mod paths;
 pub mod shard;
 pub mod signals;
 pub mod temp;
 
+pub use analysis::{
+    write_backtest_outputs, write_compare_outputs, write_sensitivity_outputs, BACKTEST_FILES,
+    COMPARE_FILES, SENSITIVITY_FILES,
+};
 pub use manifest::{
     now_utc_rfc3339, sha256_hex, stage_workbook, write_run_outputs, Manifest, Provenance,
 };
@@ -27,7 +32,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The files runway writes into an output folder.
+/// The files `runway run --out DIR` writes (and those `runway merge --out
+/// DIR` writes).
 pub const OUTPUT_FILES: [&str; 12] = [
     "summary.csv",
     "by_month.csv",
@@ -43,15 +49,13 @@ pub const OUTPUT_FILES: [&str; 12] = [
     "scenario_curves.svg",
 ];
 
-/// The files `runway backtest --out DIR` writes: the report as CSV and as
-/// JSON.
-pub const BACKTEST_FILES: [&str; 2] = ["backtest.csv", "backtest.json"];
-
-/// Names of the files runway may write into an output folder, including
-/// backtest files (used to recognise its leftover temporaries).
+/// Names of the files runway may write into an output folder, those of
+/// every command (used to recognise its leftover temporaries).
 fn known_names(extra: &[&str]) -> Vec<String> {
     OUTPUT_FILES
         .iter()
+        .chain(COMPARE_FILES.iter())
+        .chain(SENSITIVITY_FILES.iter())
         .chain(BACKTEST_FILES.iter())
         .chain(extra.iter())
         .map(|s| s.to_string())

@@ -1,10 +1,13 @@
 //! Reading a model: file → TOML table → scenario and overrides → checked model.
 
 use super::schema::RawModel;
+use super::span::{locate, Part};
+use super::suggest::{did_you_mean, edit_distance};
 use super::validate::{render_value, validate, BETWEEN, TRUNCATE};
+use super::words::user_words;
 use super::Model;
 use crate::dist::Kind;
-use crate::error::{Error, Result, Setting};
+use crate::error::{Error, Location, Result, Setting};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -59,6 +62,10 @@ pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Model> {
 /// overrides), so that a broken scenario is refused by every command before
 /// anything is simulated. Checking is cheap next to any simulation.
 pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model> {
+    load_all(text, label, options).map_err(|e| with_location(e, text, label))
+}
+
+fn load_all(text: &str, label: &str, options: &LoadOptions) -> Result<Model> {
     let table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(label, text, &e))?;
     if table.is_empty() {
         return Err(Error::Field {
@@ -66,6 +73,7 @@ pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model>
             path: "model".into(),
             value: None,
             rule: "the file holds no settings; a model needs at least [model] and [cash] sections (see configs/startup_seed.toml)".into(),
+            at: None,
         });
     }
     let model = load_variant(table.clone(), text, label, options)?;
@@ -89,6 +97,7 @@ pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model>
                     path,
                     value,
                     rule,
+                    at,
                 },
                 Some(name),
             ) if file == label => Error::Field {
@@ -96,11 +105,57 @@ pub fn load_str(text: &str, label: &str, options: &LoadOptions) -> Result<Model>
                 path,
                 value,
                 rule,
+                at,
             },
             (e, _) => e,
         })?;
     }
     Ok(model)
+}
+
+/// The error with the place in the file where its field is written: in
+/// the scenario that set it (when it names one), else in the base model.
+/// A field set by `--set` has no place in the file.
+fn with_location(e: Error, text: &str, label: &str) -> Error {
+    let Error::Field {
+        file,
+        path,
+        value,
+        rule,
+        at: None,
+    } = e
+    else {
+        return e;
+    };
+    let part = if rule.starts_with("unknown field") || rule.contains("has no such section") {
+        Part::Key
+    } else {
+        Part::Value
+    };
+    let scenario = file
+        .strip_prefix(label)
+        .and_then(|rest| rest.strip_prefix(" [scenarios."))
+        .and_then(|rest| rest.strip_suffix(']'));
+    let mut tries: Vec<String> = Vec::new();
+    if let Some(name) = scenario {
+        tries.push(format!("scenarios.\"{name}\".{path}"));
+    }
+    if file == label || scenario.is_some() {
+        tries.push(path.clone());
+    }
+    let found: Vec<_> = tries.iter().filter_map(|p| locate(text, p, part)).collect();
+    let at = found
+        .iter()
+        .find(|f| f.exact)
+        .or(found.first())
+        .map(|f| Box::new(Location::of_span(label, text, f.span.clone())));
+    Error::Field {
+        file,
+        path,
+        value,
+        rule,
+        at,
+    }
 }
 
 /// Checks one variant of the model: the base with `options` applied.
@@ -116,6 +171,7 @@ fn load_variant(
             path: "model".into(),
             value: None,
             rule: "the file holds no settings; a model needs at least [model] and [cash] sections (see configs/startup_seed.toml)".into(),
+            at: None,
         });
     }
     // Which fields were changed, and by what, so that an error in a changed
@@ -137,6 +193,7 @@ fn load_variant(
             path,
             value,
             rule,
+            at,
         } => {
             let origin = origins
                 .iter()
@@ -152,6 +209,7 @@ fn load_variant(
                 path,
                 value,
                 rule,
+                at,
             }
         }
         other => other,
@@ -169,6 +227,7 @@ fn load_variant(
                 },
                 value: None,
                 rule: user_words(inner.message().trim()),
+                at: None,
             }
         })
         .map_err(blame)?;
@@ -179,90 +238,12 @@ fn load_variant(
     validate(raw, source, scenario).map_err(blame)
 }
 
-/// A type the schema expects, in the user's words.
-fn expected_words(expected: &str) -> String {
-    let e = expected.trim();
-    match e {
-        "a string" | "a borrowed string" | "a char" => "text".into(),
-        "a boolean" => "true or false".into(),
-        "f64" | "f32" => "a number".into(),
-        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128"
-        | "isize" => "a whole number".into(),
-        "a sequence" => "a list".into(),
-        "a map" => "a table".into(),
-        _ if e.starts_with("struct ") || e.starts_with("map") => "a table".into(),
-        _ if e.starts_with("enum ") => "one of the names listed for this field".into(),
-        _ => e.to_string(),
-    }
-}
-
-/// A value as serde names it (`integer \`5\``, `string "x"`), in the user's words.
-fn found_words(found: &str) -> String {
-    let f = found.trim();
-    let quoted = |prefix: &str| {
-        f.strip_prefix(prefix)
-            .map(|rest| rest.trim().trim_matches('`').to_string())
-    };
-    if let Some(n) = quoted("integer").or_else(|| quoted("floating point")) {
-        return format!("the number {n}");
-    }
-    if let Some(b) = quoted("boolean") {
-        return format!("{b} (true or false)");
-    }
-    if let Some(text) = f.strip_prefix("string ") {
-        return format!("text {text}");
-    }
-    match f {
-        "map" => "a table".into(),
-        "sequence" => "a list".into(),
-        other => other.to_string(),
-    }
-}
-
-/// Rewrites a serde or TOML message so that it names no internal type
-/// (`struct RawCost`, `f64`, an untagged enum): "expected a table, got the
-/// number 5" instead of "invalid type: integer `5`, expected struct RawCost".
-fn user_words(message: &str) -> String {
-    if message.contains("did not match any variant of untagged enum OneOrMany") {
-        return "expected a name or a list of names, e.g. \"compute\" or [\"compute\", \"payroll\"]"
-            .into();
-    }
-    for kind in ["invalid type: ", "invalid value: "] {
-        if let Some(rest) = message.strip_prefix(kind) {
-            if let Some((found, expected)) = rest.rsplit_once(", expected ") {
-                return format!(
-                    "expected {}, got {}",
-                    expected_words(expected),
-                    found_words(found)
-                );
-            }
-        }
-    }
-    let mut out = message.to_string();
-    for (internal, words) in [
-        ("expected f64", "expected a number"),
-        ("expected u64", "expected a whole number"),
-        ("expected i64", "expected a whole number"),
-    ] {
-        out = out.replace(internal, words);
-    }
-    out
-}
-
 fn syntax_error(label: &str, text: &str, e: &toml::de::Error) -> Error {
-    let (line, column) = match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            (line, column)
-        }
-        None => (1, 1),
-    };
+    let at = e.span().map(|span| Location::of_span(label, text, span));
     Error::Syntax {
         file: label.to_string(),
-        line,
-        column,
+        line: at.as_ref().map_or(1, |a| a.line),
+        column: at.as_ref().map_or(1, |a| a.column),
         message: {
             let message = e.message().trim();
             if message.contains("floating-point number") {
@@ -271,6 +252,7 @@ fn syntax_error(label: &str, text: &str, e: &toml::de::Error) -> Error {
                 message.to_string()
             }
         },
+        at: at.map(Box::new),
     }
 }
 
@@ -300,17 +282,21 @@ fn apply_scenario(table: &mut toml::Table, name: &str, label: &str) -> Result<Ve
         .unwrap_or_default();
     let Some(overlay) = scenarios.get(name) else {
         let known: Vec<String> = scenarios.keys().map(|k| format!("`{k}`")).collect();
+        let known = if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        };
+        let rule = match did_you_mean(name, scenarios.keys().map(String::as_str)) {
+            Some(hint) => {
+                format!("{label} has no scenario named `{name}`; {hint} (the file defines {known})")
+            }
+            None => format!("{label} has no scenario named `{name}`; the file defines {known}"),
+        };
         return Err(Error::Setting {
             setting: Setting::Scenario,
             value: Some(name.to_string()),
-            rule: format!(
-                "{label} has no scenario named `{name}`; the file defines {}",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ),
+            rule,
         });
     };
     let Some(overlay) = overlay.as_table() else {
@@ -319,6 +305,7 @@ fn apply_scenario(table: &mut toml::Table, name: &str, label: &str) -> Result<Ve
             path: format!("scenarios.{name}"),
             value: Some(render_value(overlay)),
             rule: "a scenario is a table of fields to override".into(),
+            at: None,
         });
     };
     let mut overlay = overlay.clone();
@@ -329,17 +316,25 @@ fn apply_scenario(table: &mut toml::Table, name: &str, label: &str) -> Result<Ve
             path: format!("scenarios.{name}.scenarios"),
             value: None,
             rule: "a scenario cannot define scenarios".into(),
+            at: None,
         });
     }
     let mut changed = Vec::new();
-    merge(table, &overlay, "", &mut changed).map_err(|(path, known)| Error::Field {
-        file: format!("{label} [scenarios.{name}]"),
-        path,
-        value: None,
-        rule: format!(
-            "the model has no such section, so the scenario would add a new one instead of changing it; at that level the model has: {}",
-            if known.is_empty() { "nothing".to_string() } else { known.join(", ") }
-        ),
+    merge(table, &overlay, "", &mut changed).map_err(|(path, known)| {
+        let last = path.rsplit('.').next().unwrap_or(&path);
+        let hint = did_you_mean(last, known.iter().map(String::as_str))
+            .map(|h| format!("{h} "))
+            .unwrap_or_default();
+        Error::Field {
+            file: format!("{label} [scenarios.{name}]"),
+            path: path.clone(),
+            value: None,
+            rule: format!(
+                "the model has no such section, so the scenario would add a new one instead of changing it; {hint}at that level the model has: {}",
+                if known.is_empty() { "nothing".to_string() } else { known.join(", ") }
+            ),
+            at: None,
+        }
     })?;
     Ok(changed)
 }
@@ -411,23 +406,6 @@ pub fn valid_paths(table: &toml::Table) -> Vec<String> {
     out
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = (prev + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            prev = row[j + 1];
-            row[j + 1] = here;
-        }
-    }
-    row[b.len()]
-}
-
 /// The three valid paths closest to `path` (by edit distance).
 pub fn closest_paths(table: &toml::Table, path: &str) -> Vec<String> {
     let mut scored: Vec<(usize, String)> = valid_paths(table)
@@ -445,6 +423,7 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
         path: text.to_string(),
         value: None,
         rule,
+        at: None,
     };
     let Some((path, value_text)) = text.split_once('=') else {
         return Err(usage(
@@ -471,6 +450,7 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
             path: path.to_string(),
             value: Some(value_text.to_string()),
             rule: "the number is out of range: finite numbers only, |x| ≤ 1.8e308".into(),
+            at: None,
         });
     }
     let value = match toml::from_str::<toml::Table>(&format!("v = {value_text}")) {
@@ -484,6 +464,7 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
                 path: path.to_string(),
                 value: Some(value_text.to_string()),
                 rule: format!("the value is not valid TOML: {}", e.message().trim()),
+                at: None,
             })
         }
     };
@@ -491,14 +472,25 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
     let is_valid = valid.iter().any(|v| v == path);
     if !is_valid {
         let near = closest_paths(table, path);
+        let listed = near
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rule = match did_you_mean(path, valid.iter().map(String::as_str)) {
+            Some(hint) => format!(
+                "the model has no field `{path}`; {hint} (the closest valid paths are {listed}; `runway check MODEL` lists the inputs)"
+            ),
+            None => format!(
+                "the model has no field `{path}`; the closest valid paths are {listed} (`runway check MODEL` lists the inputs)"
+            ),
+        };
         return Err(Error::Field {
             file: "--set".into(),
             path: path.to_string(),
             value: Some(value_text.to_string()),
-            rule: format!(
-                "the model has no field `{path}`; the closest valid paths are {} (`runway check MODEL` lists the inputs)",
-                near.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
-            ),
+            rule,
+            at: None,
         });
     }
     let keys: Vec<&str> = path.split('.').collect();
@@ -518,6 +510,7 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
                     path: path.to_string(),
                     value: Some(value_text.to_string()),
                     rule: format!("`{so_far}` is a value, not a section; set `{so_far}` itself"),
+                    at: None,
                 })
             }
             None => {
@@ -533,6 +526,7 @@ fn apply_override(table: &mut toml::Table, text: &str) -> Result<String> {
                             known.join(", ")
                         }
                     ),
+                    at: None,
                 })
             }
         }

@@ -8,7 +8,10 @@
 mod load;
 mod month;
 pub mod schema;
+mod span;
+pub(crate) mod suggest;
 mod validate;
+mod words;
 
 pub use load::{
     load_file, load_str, LoadOptions, ModelSource, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
@@ -274,6 +277,19 @@ pub struct Correlation {
 }
 
 impl Model {
+    /// True when `[scenarios.NAME]` of the model's file changes no field
+    /// (it only describes itself): that scenario is the model as written.
+    pub fn scenario_changes_nothing(&self, name: &str) -> bool {
+        let Ok(table) = toml::from_str::<toml::Table>(&self.source.text) else {
+            return false;
+        };
+        table
+            .get("scenarios")
+            .and_then(|s| s.get(name))
+            .and_then(|s| s.as_table())
+            .is_some_and(|s| s.keys().all(|k| k == "description"))
+    }
+
     /// The last simulated month.
     pub fn horizon(&self) -> Month {
         self.start.plus(self.months as i32 - 1)

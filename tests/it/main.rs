@@ -1,6 +1,7 @@
 //! The integration tests, one binary (linked once): each file a module.
 
 mod analysis;
+mod analysis_out;
 mod architecture;
 mod backtest;
 mod bad_input;
@@ -10,6 +11,7 @@ mod distributions;
 mod engine;
 mod export;
 mod golden;
+mod locations;
 mod merge_identity;
 mod properties;
 mod rand_distr_oracle;

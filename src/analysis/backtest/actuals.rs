@@ -86,6 +86,7 @@ fn cell_error(file: &str, place: String, value: Option<&str>, rule: String) -> E
         path: place,
         value: value.map(|v| format!("{v:?}")),
         rule,
+        at: None,
     }
 }
 

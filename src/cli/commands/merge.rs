@@ -1,14 +1,12 @@
 //! `runway merge`: the partial files of a sharded run into its report.
 
-use super::run_info;
+use super::{run_info, run_out_charts};
 use crate::cli::config::MergeConfig;
 use crate::cli::print::print_result;
-use runway::analysis::histogram::Histogram;
 use runway::analysis::summary::Summary;
 use runway::error::Result;
 use runway::files::shard::merge_partials;
 use runway::files::{now_utc_rfc3339, write_run_outputs, Provenance};
-use runway::output::chart::run_charts;
 
 /// Runs `runway merge`.
 pub fn merge(config: MergeConfig) -> Result<()> {
@@ -29,13 +27,7 @@ pub fn merge(config: MergeConfig) -> Result<()> {
             elapsed_seconds: merged.elapsed_seconds,
         };
         // The same files as the unsharded run's --out, charts included.
-        let charts = run_charts(
-            &summary,
-            Some(&Histogram::from_sketch(
-                &merged.tally.end_cash,
-                summary.floor,
-            )),
-        );
+        let charts = run_out_charts(&summary, &merged.tally);
         write_run_outputs(dir, &merged.model, &summary, &charts, None, provenance)?;
     }
     print_result(&summary, config.format)

@@ -14,7 +14,7 @@ mod sensitivity;
 use super::args::{Cli, Command};
 use runway::analysis::summary::{RunInfo, Summary};
 use runway::error::Result;
-use runway::files::OutputDir;
+use runway::files::{now_utc_rfc3339, OutputDir, Provenance};
 use runway::model::Model;
 use runway::output::chart::Chart;
 use runway::stats::Tally;
@@ -46,6 +46,44 @@ fn run_info(threads: usize, seconds: f64, paths: u64) -> RunInfo {
     }
 }
 
+/// What a manifest records of a command starting now: its `--set`
+/// overrides, its command line, the time and its threads (the seconds
+/// are filled in by [`Started::finished`]).
+fn provenance(overrides: Vec<String>, threads: usize) -> Started {
+    Started(Provenance {
+        overrides,
+        command_line: std::env::args().collect(),
+        started_at: now_utc_rfc3339(),
+        threads,
+        elapsed_seconds: 0.0,
+    })
+}
+
+/// The provenance of a command that has started.
+struct Started(Provenance);
+
+impl Started {
+    /// The provenance of the command, finished after `seconds`.
+    fn finished(self, seconds: f64) -> Provenance {
+        Provenance {
+            elapsed_seconds: seconds,
+            ..self.0
+        }
+    }
+}
+
+/// The charts `run --out` and `merge --out` write (and `run --plots`):
+/// the run's charts with its end-cash histogram, from its summary and tally.
+fn run_out_charts(summary: &Summary, tally: &Tally) -> Vec<Chart> {
+    runway::output::chart::run_charts(
+        summary,
+        Some(&runway::analysis::histogram::Histogram::from_sketch(
+            &tally.end_cash,
+            summary.floor,
+        )),
+    )
+}
+
 /// Writes charts as `DIR/NAME.svg`, atomically, into a checked folder.
 fn write_charts(dir: &OutputDir, charts: &[Chart]) -> Result<()> {
     for chart in charts {
@@ -65,7 +103,13 @@ fn scenario_chart(models: &[Model], tallies: &[Tally], run: &RunInfo) -> Chart {
     let named: Vec<(String, &Summary)> = models
         .iter()
         .zip(&summaries)
-        .map(|(m, s)| (m.scenario.clone().unwrap_or_default(), s))
+        .map(|(m, s)| {
+            let name = m
+                .scenario
+                .as_deref()
+                .unwrap_or(runway::analysis::compare::AS_WRITTEN);
+            (name.to_string(), s)
+        })
         .collect();
     runway::output::chart::compare_chart(&named)
 }

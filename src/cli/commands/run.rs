@@ -1,17 +1,15 @@
 //! `runway run`: simulate a model (or one shard of its run) and report it.
 
-use super::{run_info, write_charts};
+use super::{run_info, run_out_charts, write_charts};
 use crate::cli::config::{RunConfig, RunKind, WholeRun};
 use crate::cli::engine_calls::{execute, run_to_precision};
 use crate::cli::print::print_result;
-use runway::analysis::histogram::Histogram;
 use runway::analysis::summary::Summary;
 use runway::engine::{BlockSink, RunSpec};
 use runway::error::Result;
 use runway::files::shard::{write_partial, Partial, PartialTarget, Shard};
 use runway::files::{now_utc_rfc3339, write_run_outputs, Provenance};
 use runway::model::Model;
-use runway::output::chart::run_charts;
 
 /// Runs `runway run`.
 pub fn run(config: RunConfig) -> Result<()> {
@@ -61,10 +59,7 @@ pub fn run(config: RunConfig) -> Result<()> {
         }
     }
     let charts = if out.is_some() || plots.is_some() {
-        run_charts(
-            &summary,
-            Some(&Histogram::from_sketch(&tally.end_cash, summary.floor)),
-        )
+        run_out_charts(&summary, &tally)
     } else {
         Vec::new()
     };

@@ -12,6 +12,7 @@ fn err(file: &str, path: &str, rule: String) -> Error {
         path: path.to_string(),
         value: None,
         rule,
+        at: None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! `[costs.NAME]`: monthly cost lines, on their own growth or following a
 //! revenue line's demand.
 
-use super::{names, Checker, Domain};
+use super::{unknown_name, Checker, Domain};
 use crate::error::Result;
 use crate::model::schema::{RawCost, RawRevenue};
 use crate::model::CostLine;
@@ -33,10 +33,7 @@ impl Checker<'_> {
                 self.err(
                     &format!("{p}.follows"),
                     Some(&toml::Value::String(target.clone())),
-                    format!(
-                        "no revenue line is named `{target}`; known: {}",
-                        names(revenue)
-                    ),
+                    unknown_name("revenue line", target, revenue),
                 )
             })?),
         };

@@ -53,10 +53,17 @@ fn parse_family(value: &toml::Value) -> Result<Dist, Rule> {
         )
     })?;
     let kind = kind.ok_or_else(|| {
-        format!(
-            "unknown distribution `{name}`; known families: {}",
-            Kind::listed()
-        )
+        let names = Kind::ALL.into_iter().map(Kind::name);
+        match crate::model::suggest::did_you_mean(name, names) {
+            Some(hint) => format!(
+                "unknown distribution `{name}`; {hint} (known families: {})",
+                Kind::listed()
+            ),
+            None => format!(
+                "unknown distribution `{name}`; known families: {}",
+                Kind::listed()
+            ),
+        }
     })?;
     let params = Params {
         kind,
@@ -145,8 +152,11 @@ impl Params<'_> {
         let keys = self.kind.parameters();
         for k in self.table.keys() {
             if !keys.contains(&k.as_str()) {
+                let hint = crate::model::suggest::did_you_mean(k, keys.iter().copied())
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
                 return Err(format!(
-                    "`{}` has no parameter `{k}`; it takes {}",
+                    "`{}` has no parameter `{k}`; it takes {}{hint}",
                     self.kind.name(),
                     keys.join(", ")
                 ));

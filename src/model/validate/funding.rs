@@ -2,7 +2,7 @@
 //! `[funding.NAME]` (that may arrive, dated or triggered), and the cost
 //! lines their credits pay for.
 
-use super::{names, Checker, Domain};
+use super::{unknown_name, Checker, Domain};
 use crate::error::Result;
 use crate::model::schema::{OneOrMany, RawCost, RawFunding, RawTranche, RawTrigger};
 use crate::model::{Inflow, Timing, TriggerCondition};
@@ -156,7 +156,7 @@ impl Checker<'_> {
                 self.err(
                     path,
                     Some(&toml::Value::String(t.clone())),
-                    format!("no cost line is named `{t}`; known: {}", names(costs)),
+                    unknown_name("cost line", &t, costs),
                 )
             })?;
             if !lines.contains(&i) {

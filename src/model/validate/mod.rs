@@ -69,6 +69,7 @@ fn field_error(
         path: path.to_string(),
         value: value.map(render_value),
         rule: rule.into(),
+        at: None,
     }
 }
 
@@ -238,6 +239,18 @@ impl Checker<'_> {
 }
 
 /// The names of a section's lines, for "known: ..." in messages.
+/// `no LINE is named `x`; did you mean `y`? (known: …)`, or with only the
+/// list when no name is close: the rule for a reference to a missing line.
+fn unknown_name<T>(line: &str, name: &str, map: &IndexMap<String, T>) -> String {
+    match crate::model::suggest::did_you_mean(name, map.keys().map(String::as_str)) {
+        Some(hint) => format!(
+            "no {line} is named `{name}`; {hint} (known: {})",
+            names(map)
+        ),
+        None => format!("no {line} is named `{name}`; known: {}", names(map)),
+    }
+}
+
 fn names<T>(map: &IndexMap<String, T>) -> String {
     if map.is_empty() {
         "none".to_string()

@@ -1,0 +1,144 @@
+//! The `--out` folders of `compare`, `sensitivity` and `backtest`: each
+//! command's report as CSV and JSON, its chart, and `manifest.json`
+//! listing them, staged and renamed into place together (as
+//! [`super::write_run_outputs`] does for `run`). Each command has one list
+//! of its files: the folder is guarded with it before the run and the
+//! files are written from it after.
+
+use super::manifest::{now_utc_rfc3339, sha256_hex, Manifest, Provenance};
+use super::OutputDir;
+use crate::analysis::backtest::Backtest;
+use crate::analysis::compare::{Comparison, AS_WRITTEN};
+use crate::analysis::sensitivity::Sensitivity;
+use crate::engine::BLOCK_SIZE;
+use crate::error::Result;
+use crate::model::Model;
+use crate::output::chart::Chart;
+use crate::output::Render;
+use crate::sampling::rng::GENERATOR_NAME;
+
+/// The files `runway compare --out DIR` writes: one row per scenario (CSV),
+/// the report (JSON), the scenarios' insolvency curves, the manifest.
+pub const COMPARE_FILES: [&str; 4] = [
+    "compare.csv",
+    "compare.json",
+    "scenario_curves.svg",
+    "manifest.json",
+];
+
+/// The files `runway sensitivity --out DIR` writes: one row per input
+/// (CSV), the report (JSON), the tornado chart, the manifest.
+pub const SENSITIVITY_FILES: [&str; 4] = [
+    "sensitivity.csv",
+    "sensitivity.json",
+    "tornado.svg",
+    "manifest.json",
+];
+
+/// The files `runway backtest --out DIR` writes: the report as CSV and as
+/// JSON, and the manifest.
+pub const BACKTEST_FILES: [&str; 3] = ["backtest.csv", "backtest.json", "manifest.json"];
+
+/// Stages a comparison's files in `dir` (see [`COMPARE_FILES`]) and renames
+/// them into place together. `models` are the comparison's rows, the
+/// reference first; `chart` is their insolvency curves.
+pub fn write_compare_outputs(
+    dir: &OutputDir,
+    models: &[Model],
+    report: &Comparison,
+    chart: &Chart,
+    provenance: Provenance,
+) -> Result<()> {
+    let [csv, json, svg, _] = COMPARE_FILES;
+    let scenarios = models
+        .iter()
+        .map(|m| m.scenario.clone().unwrap_or_else(|| AS_WRITTEN.into()))
+        .collect();
+    let mut manifest = analysis_manifest(&models[0], report.seed, report.paths, provenance);
+    manifest.scenario = None;
+    manifest.scenarios = Some(scenarios);
+    write_all(
+        dir,
+        [
+            (csv, report.csv()),
+            (json, report.json()),
+            (svg, chart.svg.clone()),
+        ],
+        manifest,
+    )
+}
+
+/// Stages a sensitivity analysis's files in `dir` (see
+/// [`SENSITIVITY_FILES`]) and renames them into place together.
+pub fn write_sensitivity_outputs(
+    dir: &OutputDir,
+    model: &Model,
+    report: &Sensitivity,
+    chart: &Chart,
+    provenance: Provenance,
+) -> Result<()> {
+    let [csv, json, svg, _] = SENSITIVITY_FILES;
+    let manifest = analysis_manifest(model, report.seed, report.paths, provenance);
+    write_all(
+        dir,
+        [
+            (csv, report.csv()),
+            (json, report.json()),
+            (svg, chart.svg.clone()),
+        ],
+        manifest,
+    )
+}
+
+/// Stages a backtest's files in `dir` (see [`BACKTEST_FILES`]) and renames
+/// them into place together.
+pub fn write_backtest_outputs(
+    dir: &OutputDir,
+    model: &Model,
+    report: &Backtest,
+    provenance: Provenance,
+) -> Result<()> {
+    let [csv, json, _] = BACKTEST_FILES;
+    let manifest = analysis_manifest(model, report.seed, report.paths, provenance);
+    write_all(dir, [(csv, report.csv()), (json, report.json())], manifest)
+}
+
+/// Stages `files`, then `manifest.json` listing them, then commits.
+fn write_all<const N: usize>(
+    dir: &OutputDir,
+    files: [(&str, String); N],
+    mut manifest: Manifest,
+) -> Result<()> {
+    for (name, text) in &files {
+        dir.stage(name, text.as_bytes())?;
+    }
+    manifest.files = files.iter().map(|(name, _)| name.to_string()).collect();
+    let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+    json.push(b'\n');
+    dir.stage("manifest.json", &json)?;
+    dir.commit()
+}
+
+/// The manifest of an analysis of `model` over `paths` paths from `seed`
+/// (its files filled in by [`write_all`]); it is finished now.
+fn analysis_manifest(model: &Model, seed: u64, paths: u64, provenance: Provenance) -> Manifest {
+    Manifest {
+        runway_version: env!("CARGO_PKG_VERSION"),
+        model_file: model.source.label.clone(),
+        model_sha256: sha256_hex(model.source.text.as_bytes()),
+        scenario: model.scenario.clone(),
+        scenarios: None,
+        overrides: provenance.overrides,
+        seed,
+        paths,
+        threads: provenance.threads,
+        sampling: model.sampling.describe(),
+        generator: GENERATOR_NAME,
+        block_size: BLOCK_SIZE,
+        started_at: provenance.started_at,
+        finished_at: now_utc_rfc3339(),
+        elapsed_seconds: provenance.elapsed_seconds,
+        command_line: provenance.command_line,
+        files: Vec::new(),
+    }
+}
