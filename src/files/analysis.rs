@@ -5,7 +5,9 @@
 //! of its files: the folder is guarded with it before the run and the
 //! files are written from it after.
 
-use super::manifest::{now_utc_rfc3339, sha256_hex, Manifest, Provenance};
+use super::manifest::{now_utc_rfc3339, sha256_hex, stage_workbook, Manifest, Provenance};
+use crate::analysis::check::Check;
+use crate::output::xlsx::{Sheets, XLSX_FILE};
 use super::OutputDir;
 use crate::analysis::backtest::Backtest;
 use crate::analysis::compare::{Comparison, AS_WRITTEN};
@@ -18,20 +20,24 @@ use crate::output::Render;
 use crate::sampling::rng::GENERATOR_NAME;
 
 /// The files `runway compare --out DIR` writes: one row per scenario (CSV),
-/// the report (JSON), the scenarios' insolvency curves, the manifest.
-pub const COMPARE_FILES: [&str; 4] = [
+/// the report (JSON), the scenarios' insolvency curves, the workbook (the
+/// reference's inputs and the comparison sheet), the manifest.
+pub const COMPARE_FILES: [&str; 5] = [
     "compare.csv",
     "compare.json",
     "scenario_curves.svg",
+    XLSX_FILE,
     "manifest.json",
 ];
 
 /// The files `runway sensitivity --out DIR` writes: one row per input
-/// (CSV), the report (JSON), the tornado chart, the manifest.
-pub const SENSITIVITY_FILES: [&str; 4] = [
+/// (CSV), the report (JSON), the tornado chart, the workbook (inputs and
+/// sensitivity sheets), the manifest.
+pub const SENSITIVITY_FILES: [&str; 5] = [
     "sensitivity.csv",
     "sensitivity.json",
     "tornado.svg",
+    XLSX_FILE,
     "manifest.json",
 ];
 
@@ -49,7 +55,7 @@ pub fn write_compare_outputs(
     chart: &Chart,
     provenance: Provenance,
 ) -> Result<()> {
-    let [csv, json, svg, _] = COMPARE_FILES;
+    let [csv, json, svg, _, _] = COMPARE_FILES;
     let scenarios = models
         .iter()
         .map(|m| m.scenario.clone().unwrap_or_else(|| AS_WRITTEN.into()))
@@ -57,6 +63,12 @@ pub fn write_compare_outputs(
     let mut manifest = analysis_manifest(&models[0], report.seed, report.paths, provenance);
     manifest.scenario = None;
     manifest.scenarios = Some(scenarios);
+    let check = Check::of(&models[0]);
+    let sheets = Sheets {
+        check: Some(&check),
+        comparison: Some(report),
+        ..Sheets::default()
+    };
     write_all(
         dir,
         [
@@ -64,6 +76,7 @@ pub fn write_compare_outputs(
             (json, report.json()),
             (svg, chart.svg.clone()),
         ],
+        Some(&sheets),
         manifest,
     )
 }
@@ -77,8 +90,14 @@ pub fn write_sensitivity_outputs(
     chart: &Chart,
     provenance: Provenance,
 ) -> Result<()> {
-    let [csv, json, svg, _] = SENSITIVITY_FILES;
+    let [csv, json, svg, _, _] = SENSITIVITY_FILES;
     let manifest = analysis_manifest(model, report.seed, report.paths, provenance);
+    let check = Check::of(model);
+    let sheets = Sheets {
+        check: Some(&check),
+        sensitivity: Some(report),
+        ..Sheets::default()
+    };
     write_all(
         dir,
         [
@@ -86,6 +105,7 @@ pub fn write_sensitivity_outputs(
             (json, report.json()),
             (svg, chart.svg.clone()),
         ],
+        Some(&sheets),
         manifest,
     )
 }
@@ -100,19 +120,24 @@ pub fn write_backtest_outputs(
 ) -> Result<()> {
     let [csv, json, _] = BACKTEST_FILES;
     let manifest = analysis_manifest(model, report.seed, report.paths, provenance);
-    write_all(dir, [(csv, report.csv()), (json, report.json())], manifest)
+    write_all(dir, [(csv, report.csv()), (json, report.json())], None, manifest)
 }
 
-/// Stages `files`, then `manifest.json` listing them, then commits.
+/// Stages `files` and the workbook of `sheets` (if any), then
+/// `manifest.json` listing them, then commits.
 fn write_all<const N: usize>(
     dir: &OutputDir,
     files: [(&str, String); N],
+    sheets: Option<&Sheets<'_>>,
     mut manifest: Manifest,
 ) -> Result<()> {
     for (name, text) in &files {
         dir.stage(name, text.as_bytes())?;
     }
     manifest.files = files.iter().map(|(name, _)| name.to_string()).collect();
+    if let Some(sheets) = sheets {
+        manifest.files.push(stage_workbook(dir, sheets)?);
+    }
     let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
     json.push(b'\n');
     dir.stage("manifest.json", &json)?;

@@ -254,3 +254,23 @@ fn the_manifest_lists_every_file_written_beside_it() {
     assert!(present.contains(&"results.xlsx".to_string()));
     assert!(present.contains(&"cash_fan.svg".to_string()));
 }
+
+#[test]
+fn compare_and_sensitivity_out_folders_hold_a_workbook_with_their_own_sheet() {
+    for (command, sheet) in [("compare", "comparison"), ("sensitivity", "sensitivity")] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        Command::cargo_bin("runway")
+            .unwrap()
+            .args([command, "--paths", "3000", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let book: Xlsx<_> = open_workbook(out.join("results.xlsx")).unwrap();
+        let names = book.sheet_names();
+        assert!(
+            names.iter().any(|n| n == sheet) && names.iter().any(|n| n == "inputs"),
+            "{command}: sheets {names:?}"
+        );
+    }
+}
