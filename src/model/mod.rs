@@ -5,11 +5,13 @@
 //! months turned into month numbers). The engine only ever sees a [`Model`],
 //! so it never has to handle a bad parameter.
 
+pub mod comments;
 mod load;
 mod month;
 pub mod schema;
 mod validate;
 
+pub use comments::Comments;
 pub use load::{
     load_file, load_str, LoadOptions, ModelSource, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
 };

@@ -4,6 +4,7 @@ mod analysis;
 mod architecture;
 mod backtest;
 mod bad_input;
+mod chart_layout;
 mod charts;
 mod cli;
 mod distributions;
