@@ -5,7 +5,7 @@
 //! styles, and it lists every uncertain input with its comment.
 //!
 //! Text extents are estimated as characters × font size × 0.6 (a generous
-//! average glyph width for sans-serif fonts, bold 10 % wider), placed by
+//! average glyph width for sans-serif fonts, bold included), placed by
 //! `text-anchor` and plotters' `dy` (top, middle or bottom).
 
 use runway::analysis::check::Check;
@@ -149,8 +149,7 @@ fn text_boxes(svg: &str) -> ((f64, f64), Vec<TextBox>) {
                 "rotated text {text:?}: axis titles are set horizontally"
             );
             let (x, y, px) = (number(n, "x"), number(n, "y"), number(n, "font-size"));
-            let bold = n.attribute("font-weight") == Some("bold");
-            let width = text.chars().count() as f64 * px * 0.6 * if bold { 1.1 } else { 1.0 };
+            let width = text.chars().count() as f64 * px * 0.6;
             let left = match n.attribute("text-anchor") {
                 Some("middle") => x - width / 2.0,
                 Some("end") => x - width,

@@ -279,7 +279,8 @@ pub(crate) fn plot<'a, 'b>(area: &'a Area<'b>, x: &Axis, y: &Axis) -> DrawResult
 }
 
 /// [`plot`] with a y coordinate, label width, title and label text of the
-/// caller's (the tornado's rows of names).
+/// caller's (the tornado's rows of names: with an empty title, the grid
+/// lines are vertical).
 pub(crate) fn plot_with<'a, 'b>(
     area: &'a Area<'b>,
     x: &Axis,
@@ -302,6 +303,7 @@ pub(crate) fn plot_with<'a, 'b>(
     };
     let top = 8 + AXIS_LINE * y_lines.len() as u32;
     let x_area = 26 + AXIS_LINE * x_lines.len() as u32;
+    let rows = y_desc.is_empty();
     let mut chart = ChartBuilder::on(area)
         .margin_top(top)
         .margin_right(MARGIN_RIGHT)
@@ -311,10 +313,15 @@ pub(crate) fn plot_with<'a, 'b>(
         .y_label_area_size(y_area)
         .build_cartesian_2d(x.coord(), y)?;
     let x_fmt = |v: &f64| x.label_of(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID)
+    let mut mesh = chart.configure_mesh();
+    // Grid lines across the value axis: horizontal on a plot over months,
+    // vertical on the tornado's rows of names (no y title).
+    if rows {
+        mesh.disable_y_mesh();
+    } else {
+        mesh.disable_x_mesh();
+    }
+    mesh.bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS)
         .label_style(font(TICK_PX))

@@ -81,14 +81,22 @@ pub(crate) fn table(out: &mut String, id: &str, headers: &[&str], rows: &[Vec<Ce
             let (class, body) = match cell {
                 Cell::Text(t) | Cell::Note(t) => ("", escape(t)),
                 Cell::Name(t) => (" class=\"name\"", cell_names(t)),
-                Cell::Number(t) => (" class=\"n\"", escape(t)),
-                Cell::Range(t) => (" class=\"n w\"", escape(t)),
+                Cell::Number(t) => (" class=\"n\"", glued(t)),
+                Cell::Range(t) => (" class=\"n w\"", glued(t)),
             };
             let _ = write!(out, "<td{class}{data}>{body}</td>");
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// `text` escaped, its numbers kept with their units (`0.5 %`, `+2 pp`):
+/// a wrapping interval breaks between the numbers, never before a unit.
+fn glued(text: &str) -> String {
+    escape(text)
+        .replace(" %", "\u{a0}%")
+        .replace(" pp", "\u{a0}pp")
 }
 
 /// Rows of plain strings (see [`Cell::from`]) as cells.

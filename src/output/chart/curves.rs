@@ -377,7 +377,7 @@ fn draw_compare(root: &Area<'_>, scenarios: &[(String, &Summary)], title: &str) 
         .enumerate()
         .map(|(i, (name, s))| {
             let value = format!(": {}", format_probability(s.insolvency.probability));
-            let room = (width - 80.0).min(360.0) - text_width(&value, 13.25);
+            let room = 0.7 * (width - 80.0) - text_width(&value, 13.25);
             Entry::new(
                 Glyph::Line(PALETTE[i % PALETTE.len()], 3),
                 format!("{}{value}", fit_middle(name, 13.25, room)),

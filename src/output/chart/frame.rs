@@ -195,8 +195,7 @@ pub(crate) fn header<'a>(
     let room = f64::from(width - 2 * LEFT);
     let top = Pos::new(HPos::Left, VPos::Top);
     let mut y = 12;
-    // Bold glyphs are wider: wrap the title as if it were 10 % larger.
-    for line in wrap(title, TITLE_PX * 1.1, room, 3) {
+    for line in wrap(title, TITLE_PX, room, 3) {
         root.draw(&Text::new(line, (LEFT, y), bold(TITLE_PX).pos(top)))?;
         y += 24;
     }

@@ -58,6 +58,7 @@ footer { color: #777; font-size: 0.85em; margin-top: 3em; }
   body { font-size: 9.5pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
+  h2 + p.meta, h2 + p.description { break-after: avoid; page-break-after: avoid; }
   table, figure, dl.glossary { break-inside: avoid; page-break-inside: avoid; }
   table.long { break-inside: auto; page-break-inside: auto; }
   tr { break-inside: avoid; page-break-inside: avoid; }
