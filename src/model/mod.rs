@@ -5,6 +5,7 @@
 //! months turned into month numbers). The engine only ever sees a [`Model`],
 //! so it never has to handle a bad parameter.
 
+pub mod comments;
 mod load;
 mod month;
 pub mod schema;
@@ -13,6 +14,7 @@ pub(crate) mod suggest;
 mod validate;
 mod words;
 
+pub use comments::Comments;
 pub use load::{
     load_file, load_str, LoadOptions, ModelSource, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
 };

@@ -125,7 +125,7 @@ fn has_text(texts: &[String], needle: &str) -> bool {
 }
 
 /// The colour of the first scenario curve (the palette's first colour).
-const FIRST: &str = "#1F77B4";
+const FIRST: &str = "#0072B2";
 
 #[test]
 fn every_chart_is_an_800_by_500_svg_in_sans_serif_that_parses_as_xml() {
@@ -261,7 +261,7 @@ fn the_insolvency_month_chart_has_one_bar_per_month_with_insolvent_paths() {
         .count();
     assert!(months_with_paths > 5);
     // Bars are the red rectangles; the background and the plot are white.
-    let bars = count(&doc, "rect", |n| n.attribute("fill") == Some("#C81E28"));
+    let bars = count(&doc, "rect", |n| n.attribute("fill") == Some("#D55E00"));
     assert_eq!(bars, months_with_paths);
     let t = texts(&doc);
     assert!(has_text(&t, "% of all paths"));
@@ -342,7 +342,7 @@ fn the_report_is_well_formed_self_contained_and_holds_every_chart_and_table() {
     let mut charts = run_charts(s, Some(&end_cash(s, tally)));
     charts.push(tornado_chart(sensitivity()));
     charts.push(compare_chart(&labelled(summaries)));
-    let html = report_html(s, &charts, Some(c), Some(sensitivity()));
+    let html = report_html(s, &charts, Some(c), Some(sensitivity()), None);
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     let doc = roxmltree::Document::parse_with_options(
         &html,
@@ -360,7 +360,8 @@ fn the_report_is_well_formed_self_contained_and_holds_every_chart_and_table() {
             chart.name
         );
     }
-    assert_eq!(count(&doc, "svg", |_| true), charts.len());
+    // Each chart twice: wide, and narrow for phones.
+    assert_eq!(count(&doc, "svg", |_| true), 2 * charts.len());
     assert_eq!(count(&doc, "figure", |_| true), charts.len());
     assert!(!html.to_lowercase().contains("<script"));
     assert!(!html.contains("<link"));
@@ -413,7 +414,7 @@ fn text_from_the_model_is_escaped_in_charts_and_report() {
             chart.name
         );
     }
-    let html = report_html(&s, &charts, None, None);
+    let html = report_html(&s, &charts, None, None, None);
     assert!(!html.contains("<b>"));
     assert!(html.contains(&escape("<b>Acme & \"Sons\"</b> 'Ltd'")));
     assert!(html.contains("a&lt;b&gt;.toml"));
@@ -436,8 +437,8 @@ fn output_is_byte_identical_for_one_thread_and_two() {
     let b = run_charts(two, Some(&end_cash(two, tally_two)));
     assert_eq!(a, b);
     assert_eq!(
-        report_html(&one, &a, None, None),
-        report_html(two, &b, None, None)
+        report_html(&one, &a, None, None, None),
+        report_html(two, &b, None, None, None)
     );
     // And a second rendering of the same input is the same.
     assert_eq!(insolvency_curve_svg(two), insolvency_curve_svg(two));
@@ -475,6 +476,7 @@ fn an_empty_comparison_and_an_empty_sensitivity_still_give_valid_svg() {
         name: "x",
         caption: "c".into(),
         svg: String::new(),
+        narrow: String::new(),
     };
     assert_eq!(chart.file_name(), "x.svg");
 }

@@ -5,6 +5,7 @@ mod analysis_out;
 mod architecture;
 mod backtest;
 mod bad_input;
+mod chart_layout;
 mod charts;
 mod cli;
 mod distributions;

@@ -5,12 +5,14 @@ use super::{run_info, scenario_chart};
 use crate::cli::config::ReportConfig;
 use crate::cli::engine_calls::execute;
 use crate::cli::progress::with_progress;
+use runway::analysis::check::Check;
 use runway::analysis::compare::{run_compare, Comparison};
 use runway::analysis::histogram::Histogram;
 use runway::analysis::sensitivity::rank_inputs;
 use runway::analysis::summary::Summary;
 use runway::error::Result;
-use runway::output::chart::{report_html, run_charts, tornado_chart};
+use runway::model::Comments;
+use runway::output::chart::{report_html, run_charts, tornado_chart, Assumptions};
 
 /// Runs `runway report`.
 pub fn report(config: ReportConfig) -> Result<()> {
@@ -46,7 +48,19 @@ pub fn report(config: ReportConfig) -> Result<()> {
         charts.push(scenario_chart(&scenarios, &result.tallies, &run));
         comparison = Some(Comparison::new(&scenarios, &result, run));
     }
-    let html = report_html(&summary, &charts, comparison.as_ref(), Some(&sensitivity));
+    let check = Check::of(&model);
+    let comments = Comments::of(&model.source.text);
+    let assumptions = Assumptions {
+        check: &check,
+        comments: &comments,
+    };
+    let html = report_html(
+        &summary,
+        &charts,
+        comparison.as_ref(),
+        Some(&sensitivity),
+        Some(&assumptions),
+    );
     dir.stage(&name, html.as_bytes())?;
     dir.commit()?;
     if !quiet {

@@ -1,19 +1,42 @@
-//! What every chart shares: the 800 × 500 SVG canvas, the title block with
-//! its legend row, tick choice, number formats and the month axis.
+//! What every chart shares: the SVG canvas (wide or narrow) with its
+//! `<title>` and `<desc>`, the one palette, the title block with its legend
+//! rows, and the number formats of labels.
 
+use super::text::{fit_middle, text_width, wrap};
 use crate::analysis::summary::Summary;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::ops::Range;
 
-/// Chart width in pixels.
+/// Chart width in pixels (the wide variant, the one written to files).
 pub const WIDTH: u32 = 800;
-/// Chart height in pixels.
+/// Chart height in pixels (the wide variant).
 pub const HEIGHT: u32 = 500;
 /// The only font family the charts use.
 pub const FONT: &str = "sans-serif";
+
+/// The pixel size of a chart's canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+impl Size {
+    /// 800 × 500: the files, a desktop report and print.
+    pub const WIDE: Size = Size {
+        width: WIDTH,
+        height: HEIGHT,
+    };
+    /// 420 × 540: the report on a phone. Drawn at this size with the same
+    /// fonts, a 12 px label still reads at 10 px or more in a 360 px column.
+    pub const NARROW: Size = Size {
+        width: 420,
+        height: 540,
+    };
+}
 
 /// The drawing area every chart draws on.
 pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -24,23 +47,28 @@ pub(crate) const INK: RGBColor = RGBColor(34, 34, 34);
 pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
 pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
 pub(crate) const AXIS: RGBColor = RGBColor(120, 120, 120);
-pub(crate) const BLUE_: RGBColor = RGBColor(31, 119, 180);
-pub(crate) const RED_: RGBColor = RGBColor(200, 30, 40);
-pub(crate) const GREY_: RGBColor = RGBColor(140, 140, 140);
 
-/// Series colours, in order (Tableau 10: distinct and colour-blind aware).
-pub(crate) const PALETTE: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
+/// The one palette of every chart: Okabe and Ito's eight colours, safe for
+/// the common colour-vision deficiencies, in the order series take them
+/// (blue, orange, bluish green, reddish purple, sky blue, vermillion,
+/// yellow, black).
+pub(crate) const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
 ];
+/// The main series (Okabe–Ito blue).
+pub(crate) const BLUE_: RGBColor = PALETTE[0];
+/// Warnings: the floor, insolvency, the highest decile (Okabe–Ito
+/// vermillion; against blue it stays distinct without red–green vision).
+pub(crate) const RED_: RGBColor = PALETTE[5];
+/// Secondary marks (percentile lines, bars' range).
+pub(crate) const GREY_: RGBColor = RGBColor(140, 140, 140);
 
 /// A text style whose SVG `font-size` is `px` (plotters divides by 1.24).
 pub(crate) fn font(px: f64) -> TextStyle<'static> {
@@ -72,44 +100,52 @@ pub(crate) fn bold(px: f64) -> TextStyle<'static> {
     .color(&INK)
 }
 
-/// Estimated width in pixels of `text` at `px` (generous for common sans fonts).
-pub(crate) fn text_width(text: &str, px: f64) -> f64 {
-    text.chars().count() as f64 * px * 0.6
-}
-
-/// Cuts `text` to at most `max` characters, ending with `…` when cut.
-pub(crate) fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
-}
-
-/// Draws into a fresh 800 × 500 SVG and returns its text. A drawing error
-/// (which an in-memory SVG should never have) gives a small SVG saying so.
-pub(crate) fn render(draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
+/// Draws into a fresh SVG of `size` and returns its text, with `title` and
+/// `desc` (what the chart shows, for screen readers and search) as the
+/// document's `<title>` and `<desc>`. A drawing error (which an in-memory
+/// SVG should never have) gives a small SVG saying so.
+pub(crate) fn render(
+    size: Size,
+    title: &str,
+    desc: &str,
+    draw: impl FnOnce(&Area<'_>) -> DrawResult,
+) -> String {
     let mut svg = String::new();
     let outcome = {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (size.width, size.height)).into_drawing_area();
         root.fill(&WHITE)
             .map_err(|e| -> Box<dyn std::error::Error> { Box::new(e) })
             .and_then(|()| draw(&root))
             .and_then(|()| root.present().map_err(|e| e.into()))
     };
     match outcome {
-        Ok(()) => svg,
-        Err(e) => failed_svg(&e.to_string()),
+        Ok(()) => with_title(&svg, title, desc),
+        Err(e) => failed_svg(size, &e.to_string()),
     }
 }
 
-fn failed_svg(message: &str) -> String {
+/// `svg` with `<title>` and `<desc>` as the first children of its root, and
+/// the root labelled by them (`role="img"`).
+fn with_title(svg: &str, title: &str, desc: &str) -> String {
+    let Some(end) = svg.find('>') else {
+        return svg.to_string();
+    };
+    let (open, rest) = svg.split_at(end);
     format!(
-        "<svg width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" xmlns=\"http://www.w3.org/2000/svg\">\n\
-         <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#FFFFFF\"/>\n\
-         <text x=\"20\" y=\"40\" font-family=\"{FONT}\" font-size=\"14\">chart could not be drawn: {}</text>\n</svg>\n",
+        "{open} role=\"img\">\n<title>{}</title>\n<desc>{}</desc>{}",
+        super::escape(title),
+        super::escape(desc),
+        &rest[1..]
+    )
+}
+
+fn failed_svg(size: Size, message: &str) -> String {
+    let (w, h) = (size.width, size.height);
+    format!(
+        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n\
+         <title>chart could not be drawn</title>\n<desc>{0}</desc>\n\
+         <rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n\
+         <text x=\"20\" y=\"40\" font-family=\"{FONT}\" font-size=\"14\">chart could not be drawn: {0}</text>\n</svg>\n",
         super::escape(message)
     )
 }
@@ -146,33 +182,40 @@ const SUBTITLE_PX: f64 = 13.25;
 const LEGEND_PX: f64 = 13.25;
 const LEFT: i32 = 16;
 
-/// Draws the title, the subtitle and (when there is more than one series)
-/// the legend row; returns the area left for the plot.
+/// Draws the title and the subtitle (each wrapped to the canvas, at most
+/// three lines) and, when there is more than one series, the legend rows;
+/// returns the area left for the plot.
 pub(crate) fn header<'a>(
     root: &Area<'a>,
     title: &str,
     subtitle: &str,
     legend: &[Entry],
 ) -> DrawResult<Area<'a>> {
+    let width = root.dim_in_pixel().0 as i32;
+    let room = f64::from(width - 2 * LEFT);
     let top = Pos::new(HPos::Left, VPos::Top);
-    root.draw(&Text::new(
-        truncate(title, 68),
-        (LEFT, 12),
-        bold(TITLE_PX).pos(top),
-    ))?;
-    root.draw(&Text::new(
-        truncate(subtitle, SUBTITLE_CHARS),
-        (LEFT, 38),
-        font(SUBTITLE_PX).color(&MUTED).pos(top),
-    ))?;
-    let mut y = 60;
-    let mut height = 62;
+    let mut y = 12;
+    for line in wrap(title, TITLE_PX, room, 3) {
+        root.draw(&Text::new(line, (LEFT, y), bold(TITLE_PX).pos(top)))?;
+        y += 24;
+    }
+    y += 2;
+    for line in wrap(subtitle, SUBTITLE_PX, room, 3) {
+        root.draw(&Text::new(
+            line,
+            (LEFT, y),
+            font(SUBTITLE_PX).color(&MUTED).pos(top),
+        ))?;
+        y += 18;
+    }
+    y += 4;
+    let mut height = y + 2;
     if legend.len() > 1 {
         let mut x = LEFT;
         for entry in legend {
-            let label = truncate(&entry.label, 60);
-            let width = 30 + text_width(&label, LEGEND_PX).round() as i32 + 18;
-            if x > LEFT && x + width > WIDTH as i32 - LEFT {
+            let label = fit_middle(&entry.label, LEGEND_PX, room - 30.0);
+            let w = 30 + text_width(&label, LEGEND_PX).round() as i32 + 18;
+            if x > LEFT && x + w - 18 > width - LEFT {
                 x = LEFT;
                 y += 20;
             }
@@ -193,7 +236,7 @@ pub(crate) fn header<'a>(
                 (x + 30, mid),
                 font(LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Center)),
             ))?;
-            x += width;
+            x += w;
         }
         height = y + 24;
     }
@@ -202,25 +245,13 @@ pub(crate) fn header<'a>(
 
 /// The subtitle naming the model, the scenario and the run.
 pub(crate) fn subtitle(s: &Summary) -> String {
-    fitted(
-        &s.model.name,
-        &format!(
-            " · {} · {} paths · seed {}",
-            scenario_label(s.model.scenario.as_deref()),
-            group(s.paths),
-            s.seed
-        ),
+    format!(
+        "{} · {} · {} paths · seed {}",
+        s.model.name,
+        scenario_label(s.model.scenario.as_deref()),
+        group(s.paths),
+        s.seed
     )
-}
-
-/// Characters that fit on the subtitle line.
-const SUBTITLE_CHARS: usize = 96;
-
-/// `name` followed by `rest`, shortening the name (not the rest) to fit the
-/// subtitle line.
-pub(crate) fn fitted(name: &str, rest: &str) -> String {
-    let room = SUBTITLE_CHARS.saturating_sub(rest.chars().count()).max(24);
-    format!("{}{rest}", truncate(name, room))
 }
 
 /// "scenario NAME" or "no scenario".
@@ -235,10 +266,6 @@ pub(crate) fn scenario_label(scenario: Option<&str>) -> String {
 pub(crate) fn group(n: u64) -> String {
     crate::output::format_count(n)
 }
-
-/// Evenly spaced "nice" ticks covering [lo, hi]: (axis low, axis high,
-/// ticks, step); the same round grid as the histogram's bin edges.
-pub(crate) use crate::analysis::histogram::round_grid as ticks;
 
 /// Decimals needed to print multiples of `step` exactly (at most 6).
 fn decimals_for(step: f64) -> usize {
@@ -280,203 +307,9 @@ pub(crate) fn money_label(x: f64) -> String {
     }
 }
 
-/// The month axis: which month indices get a label (always the last one,
-/// the horizon), at 1, 2, 3, 4, 6, 12, … month steps, at most about ten.
-pub(crate) fn month_ticks(months: usize) -> Vec<f64> {
-    if months == 0 {
-        return Vec::new();
-    }
-    let step = [1, 2, 3, 4, 6, 12, 24, 36, 60, 120, 240]
-        .into_iter()
-        .find(|&s| months.div_ceil(s) <= 10)
-        .unwrap_or(600);
-    let mut out: Vec<f64> = (0..months).rev().step_by(step).map(|i| i as f64).collect();
-    out.reverse();
-    out
-}
-
-/// Width of a y label area that fits these tick labels and the rotated axis title.
-pub(crate) fn y_label_width(labels: &[String]) -> u32 {
-    let widest = labels
-        .iter()
-        .map(|l| text_width(l, TICK_PX))
-        .fold(0.0, f64::max);
-    (widest + 40.0).round().clamp(60.0, 340.0) as u32
-}
-
-/// Font size of tick labels.
-pub(crate) const TICK_PX: f64 = 12.0;
-/// Font size of axis titles.
-pub(crate) const AXIS_PX: f64 = 13.25;
-
-/// One axis: its range, where its labels go, the labels and its title.
-#[derive(Debug, Clone)]
-pub(crate) struct Axis {
-    pub lo: f64,
-    pub hi: f64,
-    pub ticks: Vec<f64>,
-    pub labels: Vec<String>,
-    pub desc: String,
-}
-
-impl Axis {
-    /// A probability axis from 0 (or `lo`) to at least `hi`, labelled in percent.
-    /// The axis never goes past 100 %.
-    pub fn percent(lo: f64, hi: f64, desc: impl Into<String>) -> Axis {
-        let hi = if hi > lo { hi.min(1.0) } else { lo + 0.01 };
-        let (lo, mut hi, mut ticks, step) = ticks(lo, hi, 6);
-        if hi > 1.0 {
-            ticks.retain(|&t| t <= 1.0 + 1e-9);
-            hi = 1.0;
-        }
-        let labels = ticks.iter().map(|&t| percent_tick(t, step)).collect();
-        Axis {
-            lo,
-            hi,
-            ticks,
-            labels,
-            desc: desc.into(),
-        }
-    }
-
-    /// A money axis covering [lo, hi], labelled with thousands separators.
-    pub fn money(lo: f64, hi: f64, desc: impl Into<String>) -> Axis {
-        Axis::money_with(lo, hi, 6, desc)
-    }
-
-    /// A money axis with about `target` ticks.
-    pub fn money_with(lo: f64, hi: f64, target: usize, desc: impl Into<String>) -> Axis {
-        let (lo, hi, ticks, step) = ticks(lo, hi, target);
-        let labels = ticks.iter().map(|&t| money_tick(t, step)).collect();
-        Axis {
-            lo,
-            hi,
-            ticks,
-            labels,
-            desc: desc.into(),
-        }
-    }
-
-    /// The month axis of a summary: one slot per month, labelled `YYYY-MM`.
-    pub fn months(s: &Summary, desc: impl Into<String>) -> Axis {
-        let n = s.insolvency.by_month.len();
-        let ticks = month_ticks(n);
-        let labels = ticks
-            .iter()
-            .map(|&t| s.insolvency.by_month[t as usize].month.to_string())
-            .collect();
-        Axis {
-            lo: -0.5,
-            hi: n.max(1) as f64 - 0.5,
-            ticks,
-            labels,
-            desc: desc.into(),
-        }
-    }
-
-    pub fn label_of(&self, v: f64) -> String {
-        let tolerance = 1e-9 * (self.hi - self.lo).abs().max(1e-300);
-        self.ticks
-            .iter()
-            .position(|t| (t - v).abs() <= tolerance)
-            .map(|i| self.labels[i].clone())
-            .unwrap_or_default()
-    }
-}
-
-/// A linear coordinate from `lo` to `hi` whose grid lines and labels sit
-/// exactly at `ticks` (plotters' own tick choice is not used).
-#[derive(Debug, Clone)]
-pub(crate) struct Ticked {
-    pub lo: f64,
-    pub hi: f64,
-    pub ticks: Vec<f64>,
-}
-
-impl Ranged for Ticked {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let span = self.hi - self.lo;
-        if !(span > 0.0) {
-            return (limit.0 + limit.1) / 2;
-        }
-        let t = (value - self.lo) / span;
-        let pixels = f64::from(limit.1 - limit.0) * t;
-        limit.0 + (pixels + 1e-3).floor().clamp(-1e6, 1e6) as i32
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            Vec::new()
-        } else {
-            self.ticks.clone()
-        }
-    }
-
-    fn range(&self) -> Range<f64> {
-        self.lo..self.hi
-    }
-}
-
-impl Axis {
-    pub fn coord(&self) -> Ticked {
-        Ticked {
-            lo: self.lo,
-            hi: self.hi,
-            ticks: self.ticks.clone(),
-        }
-    }
-}
-
-/// A plot with labelled key-point axes.
-pub(crate) type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Ticked, Ticked>>;
-
-/// Builds a plot on `area` and draws its grid, axes, tick labels and axis titles.
-pub(crate) fn plot<'a, 'b>(area: &'a Area<'b>, x: &Axis, y: &Axis) -> DrawResult<Plot<'a, 'b>> {
-    let mut chart = ChartBuilder::on(area)
-        .margin_top(6)
-        .margin_right(28)
-        .margin_bottom(6)
-        .margin_left(10)
-        .x_label_area_size(50)
-        .y_label_area_size(y_label_width(&y.labels))
-        .build_cartesian_2d(x.coord(), y.coord())?;
-    let x_fmt = |v: &f64| x.label_of(*v);
-    let y_fmt = |v: &f64| y.label_of(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
-        .label_style(font(TICK_PX))
-        .axis_desc_style(font(AXIS_PX))
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .x_desc(x.desc.clone())
-        .y_desc(y.desc.clone())
-        .draw()?;
-    Ok(chart)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ticks_cover_the_range_with_round_steps() {
-        let (lo, hi, t, step) = ticks(0.0, 0.0053, 6);
-        assert_eq!(lo, 0.0);
-        assert!(hi >= 0.0053);
-        assert_eq!(step, 0.001);
-        assert_eq!(t.len(), 7);
-        assert_eq!(percent_tick(t[3], step), "0.3 %");
-        let (_, _, t, step) = ticks(-1234.0, 8900.0, 6);
-        assert_eq!(step, 2000.0);
-        assert_eq!(money_tick(t[0], step), "-2,000");
-    }
 
     #[test]
     fn font_sizes_print_as_whole_pixels() {
@@ -486,11 +319,18 @@ mod tests {
     }
 
     #[test]
-    fn month_ticks_always_include_the_horizon() {
-        assert_eq!(month_ticks(17).last(), Some(&16.0));
-        assert_eq!(month_ticks(17).len(), 9);
-        assert_eq!(month_ticks(3), vec![0.0, 1.0, 2.0]);
-        assert!(month_ticks(600).len() <= 10);
-        assert_eq!(month_ticks(600).last(), Some(&599.0));
+    fn the_title_and_desc_become_the_first_children_of_the_root() {
+        let svg = "<svg width=\"1\" height=\"1\">\n<rect/>\n</svg>\n";
+        let out = with_title(svg, "A & B", "what <it> shows");
+        assert!(out.starts_with(
+            "<svg width=\"1\" height=\"1\" role=\"img\">\n<title>A &amp; B</title>\n<desc>what &lt;it&gt; shows</desc>\n<rect/>"
+        ));
+    }
+
+    #[test]
+    fn money_ticks_are_grouped_and_keep_the_decimals_of_the_step() {
+        assert_eq!(money_tick(-2000.0, 2000.0), "-2,000");
+        assert_eq!(money_tick(2.5, 0.5), "2.5");
+        assert_eq!(money_label(150.0), "150");
     }
 }

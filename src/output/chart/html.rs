@@ -1,5 +1,7 @@
 //! The one-file HTML report.
 
+use super::assumptions::{assumptions_section, glossary, Assumptions};
+use super::cells::{cells, table, Cell};
 use super::{escape, sparkline, Chart};
 use crate::analysis::compare::Comparison;
 use crate::analysis::sensitivity::Sensitivity;
@@ -10,22 +12,63 @@ use std::fmt::Write as _;
 const STYLE: &str = "
 body { font-family: sans-serif; color: #222; background: #fff; margin: 0; line-height: 1.45; }
 main { max-width: 860px; margin: 0 auto; padding: 24px 20px 48px; }
-h1 { font-size: 1.6em; margin: 0.2em 0 0.1em; }
+h1 { font-size: 1.6em; margin: 0.2em 0 0.1em; overflow-wrap: anywhere; }
 h2 { font-size: 1.2em; margin: 1.8em 0 0.5em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
-p.meta { color: #555; margin: 0.2em 0; font-size: 0.92em; }
+p.meta { color: #555; margin: 0.2em 0; font-size: 0.92em; overflow-wrap: anywhere; }
 p.headline { font-size: 1.25em; margin: 1em 0 0.2em; }
 p.headline strong { font-size: 1.3em; }
-p.note { color: #555; font-size: 0.9em; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
-th, td { padding: 3px 10px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
+p.note, p.description { color: #555; font-size: 0.9em; overflow-wrap: anywhere; }
+p.description { color: #222; font-size: 1em; }
+code { font-size: 0.95em; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; max-width: 100%; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; font-weight: 600; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-span.spark { font-family: monospace; letter-spacing: 0; white-space: nowrap; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
+td.w { white-space: normal; }
+td.name { overflow-wrap: anywhere; }
+tr.group td { background: #fafafa; color: #444; font-size: 0.95em; padding-top: 6px; }
+span.spark { font-family: monospace; letter-spacing: 0; overflow-wrap: anywhere; }
 figure { margin: 1.2em 0; }
-figure svg { display: block; max-width: 100%; height: auto; border: 1px solid #eee; }
+figure svg { display: block; width: 100%; max-width: 100%; height: auto; border: 1px solid #eee; }
+figure .narrow { display: none; }
 figcaption { color: #555; font-size: 0.9em; margin-top: 0.3em; }
 ul.notes { color: #555; font-size: 0.9em; }
+dl.glossary { font-size: 0.92em; }
+dl.glossary dt { font-weight: 600; margin-top: 0.4em; }
+dl.glossary dd { margin: 0 0 0 1.5em; color: #333; }
 footer { color: #777; font-size: 0.85em; margin-top: 3em; }
+@media (max-width: 640px) {
+  main { padding: 12px 12px 32px; }
+  h1 { font-size: 1.35em; }
+  figure .wide { display: none; }
+  figure .narrow { display: block; }
+  table.reflow, table.reflow tbody, table.reflow tr, table.reflow td { display: block; width: auto; }
+  table.reflow thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.reflow tr { border: 1px solid #ddd; border-radius: 4px; margin: 0 0 0.6em; padding: 4px 8px; }
+  table.reflow tr.group { border: none; padding: 0; margin: 1em 0 0.3em; }
+  table.reflow td { border: none; padding: 2px 0; text-align: right; white-space: normal; display: flex; justify-content: space-between; gap: 1em; }
+  table.reflow td[data-label]::before { content: attr(data-label); font-weight: 600; color: #555; text-align: left; flex: 0 0 auto; max-width: 50%; }
+  table.reflow td:first-child { font-weight: 600; text-align: left; display: block; }
+  table.reflow td:first-child::before { content: none; }
+  table.reflow tr.group td { font-weight: normal; background: none; }
+}
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { font-size: 9.5pt; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  h2 + p.meta, h2 + p.description { break-after: avoid; page-break-after: avoid; }
+  table, figure, dl.glossary { break-inside: avoid; page-break-inside: avoid; }
+  table.long { break-inside: auto; page-break-inside: auto; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 2px 5px; }
+  figure .wide { display: block; }
+  figure .narrow { display: none; }
+  figure svg { border: none; width: 100%; max-height: 125mm; }
+}
 ";
 
 /// A whole number with thousands separators.
@@ -49,69 +92,44 @@ fn points(x: f64) -> String {
     format!("{:+.2} pp", x * 100.0)
 }
 
-/// Writes a table row; cells starting with `#` are numeric (right-aligned).
-fn row(out: &mut String, cells: &[String], header: bool) {
-    let tag = if header { "th" } else { "td" };
-    out.push_str("<tr>");
-    for cell in cells {
-        let (class, text) = match cell.strip_prefix('#') {
-            Some(rest) => (" class=\"n\"", rest),
-            None => ("", cell.as_str()),
-        };
-        let _ = write!(out, "<{tag}{class}>{}</{tag}>", escape(text));
-    }
-    out.push_str("</tr>\n");
-}
-
-fn money_row(out: &mut String, label: &str, m: &MoneyStats) {
+fn money_row(label: &str, m: &MoneyStats) -> Vec<String> {
     let p = &m.percentiles;
-    row(
-        out,
-        &[
-            label.to_string(),
-            format!("#{}", opt_money(p.p5)),
-            format!("#{}", opt_money(p.p25)),
-            format!("#{}", opt_money(p.p50)),
-            format!("#{}", opt_money(p.p75)),
-            format!("#{}", opt_money(p.p95)),
-            format!("#{}", opt_money(m.mean)),
-            format!("#{}", opt_money(m.min)),
-            format!("#{}", opt_money(m.max)),
-        ],
-        false,
-    );
+    vec![
+        label.to_string(),
+        format!("#{}", opt_money(p.p5)),
+        format!("#{}", opt_money(p.p25)),
+        format!("#{}", opt_money(p.p50)),
+        format!("#{}", opt_money(p.p75)),
+        format!("#{}", opt_money(p.p95)),
+        format!("#{}", opt_money(m.mean)),
+        format!("#{}", opt_money(m.min)),
+        format!("#{}", opt_money(m.max)),
+    ]
 }
 
-fn events(out: &mut String, title: &str, list: &[EventRate]) {
+fn events(out: &mut String, id: &str, title: &str, list: &[EventRate]) {
     if list.is_empty() {
         return;
     }
     let _ = writeln!(out, "<h2>{}</h2>", escape(title));
-    out.push_str("<table>\n");
-    row(
+    let rows: Vec<Vec<Cell>> = list
+        .iter()
+        .map(|e| {
+            let p = &e.share;
+            vec![
+                Cell::Name(e.name.clone()),
+                Cell::Number(format_probability(p.probability)),
+                Cell::Range(interval(p.ci95)),
+                Cell::Range(format!("{} of {}", count(p.count), count(p.paths))),
+            ]
+        })
+        .collect();
+    table(
         out,
-        &[
-            "event".into(),
-            "#share of paths".into(),
-            "#95 % CI (Wilson)".into(),
-            "#paths".into(),
-        ],
-        true,
+        id,
+        &["event", "#share of paths", "#95 % CI (Wilson)", "#paths"],
+        &rows,
     );
-    for e in list {
-        let p = &e.share;
-        row(
-            out,
-            &[
-                e.name.clone(),
-                format!("#{}", format_probability(p.probability)),
-                format!("#{}", interval(p.ci95)),
-                format!("#{} of {}", count(p.count), count(p.paths)),
-            ],
-            false,
-        );
-    }
-    out.push_str("</table>\n");
 }
 
 fn summary_section(out: &mut String, s: &Summary) {
@@ -130,63 +148,61 @@ fn summary_section(out: &mut String, s: &Summary) {
         count(s.paths),
         escape(&format_money(s.floor))
     );
-    out.push_str("<h2>Summary</h2>\n<table>\n");
-    row(out, &["measure".into(), "value".into()], true);
-    let mut line = |label: &str, value: String| row(out, &[label.to_string(), value], false);
-    line(
-        &format!("P(insolvent by {})", s.horizon),
-        format!(
-            "{} (95 % CI {}; {} of {} paths)",
-            format_probability(ins.probability),
-            interval(ins.ci95),
-            count(ins.count),
-            count(s.paths)
-        ),
-    );
-    line(
-        "When insolvent",
-        match (ins.median_month, ins.peak_month) {
-            (Some(m), Some(p)) => format!("median month {m}, most often {p}"),
-            _ => "no path became insolvent".into(),
-        },
-    );
+    out.push_str("<h2>Summary</h2>\n");
     let r = &s.runway_months;
     let months =
         |m: Option<u32>| m.map_or_else(|| format!("> {}", r.horizon_months), |v| v.to_string());
-    line(
-        "Runway (months until cash falls below the floor)",
-        format!(
-            "p5 {}, p25 {}, median {}",
-            months(r.p5),
-            months(r.p25),
-            months(r.p50)
-        ),
-    );
-    line(
-        "Mean funding received",
-        format!("{} {}", format_money(s.mean_funding_received), s.unit),
-    );
-    out.push_str("</table>\n");
-
-    let _ = writeln!(out, "<h2>Cash ({})</h2>\n<table>", escape(&s.unit));
-    row(
-        out,
-        &[
-            String::new(),
-            "#p5".into(),
-            "#p25".into(),
-            "#median".into(),
-            "#p75".into(),
-            "#p95".into(),
-            "#mean".into(),
-            "#min".into(),
-            "#max".into(),
+    let rows = vec![
+        vec![
+            format!("P(insolvent by {})", s.horizon),
+            format!(
+                "{} (95 % CI {}; {} of {} paths)",
+                format_probability(ins.probability),
+                interval(ins.ci95),
+                count(ins.count),
+                count(s.paths)
+            ),
         ],
-        true,
+        vec![
+            "When insolvent".into(),
+            match (ins.median_month, ins.peak_month) {
+                (Some(m), Some(p)) => format!("median month {m}, most often {p}"),
+                _ => "no path became insolvent".into(),
+            },
+        ],
+        vec![
+            "Runway (months until cash falls below the floor)".into(),
+            format!(
+                "p5 {}, p25 {}, median {}",
+                months(r.p5),
+                months(r.p25),
+                months(r.p50)
+            ),
+        ],
+        vec![
+            "Mean funding received".into(),
+            format!("{} {}", format_money(s.mean_funding_received), s.unit),
+        ],
+    ];
+    table(out, "summary", &["measure", "value"], &cells(rows));
+    let _ = writeln!(out, "<h2>Cash ({})</h2>", escape(&s.unit));
+    table(
+        out,
+        "cash",
+        &[
+            "", "#p5", "#p25", "#median", "#p75", "#p95", "#mean", "#min", "#max",
+        ],
+        &cells(vec![
+            money_row(&format!("end cash ({})", s.horizon), &s.end_cash),
+            money_row("lowest cash", &s.lowest_cash),
+        ]),
     );
-    money_row(out, &format!("end cash ({})", s.horizon), &s.end_cash);
-    money_row(out, "lowest cash", &s.lowest_cash);
-    out.push_str("</table>\n");
+    if s.end_cash.min.is_some_and(|m| m < s.floor) {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Minima below the floor are paths that became insolvent and went on being simulated to the horizon (see <a href=\"#glossary\">Reading the numbers</a>).</p>"
+        );
+    }
 }
 
 fn month_section(out: &mut String, s: &Summary) {
@@ -198,97 +214,123 @@ fn month_section(out: &mut String, s: &Summary) {
         "<p class=\"meta\">P(insolvent by the end of each month): <span class=\"spark\">{}</span></p>",
         escape(&sparkline(&curve))
     );
-    out.push_str("<table>\n");
-    row(
-        out,
-        &[
-            "month".into(),
-            "#P(insolvent by)".into(),
-            "#95 % CI".into(),
-            "#paths insolvent by".into(),
-            "#new in month".into(),
-        ],
-        true,
-    );
-    for r in rows {
-        row(
-            out,
-            &[
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
                 r.month.to_string(),
                 format!("#{}", format_probability(r.cumulative_probability)),
-                format!("#{}", interval(r.cumulative_ci95)),
+                format!("#~{}", interval(r.cumulative_ci95)),
                 format!("#{}", count(r.cumulative_count)),
                 format!("#{}", count(r.count_in_month)),
-            ],
-            false,
-        );
-    }
-    out.push_str("</table>\n");
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "months",
+        &[
+            "month",
+            "#P(insolvent by)",
+            "#95 % CI",
+            "#paths insolvent by",
+            "#new in month",
+        ],
+        &cells(body),
+    );
 }
 
 fn comparison_section(out: &mut String, c: &Comparison) {
     out.push_str("<h2>Scenarios</h2>\n");
     let _ = writeln!(
         out,
-        "<p class=\"meta\">{} paths per scenario, seed {} (common random numbers) · horizon {} · money in {} · differences against the first scenario, paired path by path</p>",
+        "<p class=\"meta\">{} paths per scenario, seed {} (common random numbers, CRN) · horizon {} · money in {} · differences against the first scenario, paired path by path</p>",
         count(c.paths),
         c.seed,
         escape(&c.horizon),
         escape(&c.unit)
     );
-    out.push_str("<table>\n");
-    row(
+    let risk: Vec<Vec<Cell>> = c
+        .scenarios
+        .iter()
+        .map(|r| {
+            let p = &r.insolvency;
+            vec![
+                Cell::Name(r.scenario.clone()),
+                Cell::Number(format_probability(p.probability)),
+                Cell::Range(interval(p.ci95)),
+                Cell::Range(format!("{} of {}", count(p.count), count(p.paths))),
+                Cell::Number(r.median_insolvency_month.as_deref().unwrap_or("–").into()),
+            ]
+        })
+        .collect();
+    table(
         out,
+        "scenarios",
         &[
-            "scenario".into(),
-            "#P(insolvent)".into(),
-            "#95 % CI".into(),
-            "#paths".into(),
-            "#median month".into(),
-            "#end cash p5".into(),
-            "#end cash median".into(),
-            "#Δ P vs first".into(),
-            "#paired 95 % CI".into(),
-            "#Δ mean end cash".into(),
+            "scenario",
+            "#P(insolvent)",
+            "#95 % CI",
+            "#paths",
+            "#median month",
         ],
-        true,
+        &risk,
     );
-    for r in &c.scenarios {
-        let (p, d) = (&r.insolvency, &r.difference);
-        row(
-            out,
-            &[
-                r.scenario.clone(),
-                format!("#{}", format_probability(p.probability)),
-                format!("#{}", interval(p.ci95)),
-                format!("#{} of {}", count(p.count), count(p.paths)),
-                format!("#{}", r.median_insolvency_month.as_deref().unwrap_or("–")),
-                format!("#{}", opt_money(r.end_cash.p5)),
-                format!("#{}", opt_money(r.end_cash.p50)),
-                format!("#{}", points(d.probability)),
-                format!(
-                    "#{} to {}",
+    let versus: Vec<Vec<Cell>> = c
+        .scenarios
+        .iter()
+        .map(|r| {
+            let d = &r.difference;
+            vec![
+                Cell::Name(r.scenario.clone()),
+                Cell::Number(opt_money(r.end_cash.p5)),
+                Cell::Number(opt_money(r.end_cash.p50)),
+                Cell::Number(points(d.probability)),
+                Cell::Range(format!(
+                    "{} to {}",
                     points(d.probability_ci95[0]),
                     points(d.probability_ci95[1])
-                ),
-                format!(
-                    "#{} ({} to {})",
+                )),
+                Cell::Range(format!(
+                    "{} ({} to {})",
                     format_money(d.mean_end_cash),
                     format_money(d.mean_end_cash_ci95[0]),
                     format_money(d.mean_end_cash_ci95[1])
-                ),
-            ],
-            false,
-        );
-    }
-    out.push_str("</table>\n");
+                )),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "differences",
+        &[
+            "scenario",
+            "#end cash p5",
+            "#end cash median",
+            "#Δ P vs first",
+            "#paired 95 % CI",
+            "#Δ mean end cash (95 % CI)",
+        ],
+        &versus,
+    );
     if c.scenarios.iter().any(|r| !r.description.is_empty()) {
-        out.push_str("<table>\n");
-        row(out, &["scenario".into(), "what it stands for".into()], true);
-        for r in c.scenarios.iter().filter(|r| !r.description.is_empty()) {
-            row(out, &[r.scenario.clone(), r.description.clone()], false);
-        }
-        out.push_str("</table>\n");
+        let rows: Vec<Vec<Cell>> = c
+            .scenarios
+            .iter()
+            .filter(|r| !r.description.is_empty())
+            .map(|r| {
+                vec![
+                    Cell::Name(r.scenario.clone()),
+                    Cell::Text(r.description.clone()),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            "scenario-notes",
+            &["scenario", "what it stands for"],
+            &rows,
+        );
     }
     let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(c.method));
 }
@@ -310,76 +352,116 @@ fn sensitivity_section(out: &mut String, s: &Sensitivity) {
             String::new()
         }
     );
-    out.push_str("<table>\n");
-    row(
-        out,
-        &[
-            "input".into(),
-            "#P | lowest 10 %".into(),
-            "#P | highest 10 %".into(),
-            "#swing".into(),
-            "#swing 95 % CI".into(),
-            "#ρ end cash".into(),
-            "#ρ months".into(),
-            "#S1".into(),
-        ],
-        true,
-    );
     let signed = |x: Option<f64>| x.map_or_else(|| "–".into(), |v| format!("{v:+.3}"));
-    for d in s.drivers.iter().take(super::TORNADO_DRIVERS) {
-        row(
-            out,
-            &[
-                d.input.clone(),
-                format!("#{}", format_probability(d.lowest_decile.probability)),
-                format!("#{}", format_probability(d.highest_decile.probability)),
-                format!("#{}", points(d.swing)),
-                format!(
-                    "#{} to {}",
+    let rows: Vec<Vec<Cell>> = s
+        .drivers
+        .iter()
+        .take(super::TORNADO_DRIVERS)
+        .map(|d| {
+            vec![
+                Cell::Name(d.input.clone()),
+                Cell::Number(format_probability(d.lowest_decile.probability)),
+                Cell::Number(format_probability(d.highest_decile.probability)),
+                Cell::Number(points(d.swing)),
+                Cell::Range(format!(
+                    "{} to {}",
                     points(d.swing_ci95[0]),
                     points(d.swing_ci95[1])
-                ),
-                format!("#{}", signed(d.spearman_end_cash)),
-                format!("#{}", signed(d.spearman_months_to_insolvency)),
-                format!(
-                    "#{}",
+                )),
+                Cell::Number(signed(d.spearman_end_cash)),
+                Cell::Number(signed(d.spearman_months_to_insolvency)),
+                Cell::Number(
                     d.first_order_index
-                        .map_or_else(|| "–".into(), |v| format!("{v:.3}"))
+                        .map_or_else(|| "–".into(), |v| format!("{v:.3}")),
                 ),
-            ],
-            false,
-        );
-    }
-    out.push_str("</table>\n");
-    out.push_str("<p class=\"note\">swing = P(insolvent | input in its highest decile) − P(insolvent | lowest decile); ρ = Spearman rank correlation; S1 = first-order index of the insolvency indicator.</p>\n<ul class=\"notes\">\n");
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "drivers",
+        &[
+            "input",
+            "#P | lowest 10 %",
+            "#P | highest 10 %",
+            "#swing",
+            "#swing 95 % CI",
+            "#ρ end cash",
+            "#ρ months",
+            "#S1",
+        ],
+        &rows,
+    );
+    out.push_str("<p class=\"note\">swing = P(insolvent | input in its highest decile) − P(insolvent | lowest decile), in percentage points (pp); ρ = Spearman rank correlation; S1 = first-order index of the insolvency indicator.</p>\n<ul class=\"notes\">\n");
     for note in &s.notes {
         let _ = writeln!(out, "<li>{}</li>", escape(note));
     }
     out.push_str("</ul>\n");
 }
 
+/// Writes each chart in a `<figure>`: the wide SVG, the narrow one (shown
+/// instead on a narrow screen) and the caption.
+fn figures(out: &mut String, charts: &[Chart]) {
+    if charts.is_empty() {
+        return;
+    }
+    out.push_str("<h2>Charts</h2>\n");
+    for chart in charts {
+        let _ = writeln!(
+            out,
+            "<figure id=\"{}\">\n<div class=\"wide\">\n{}\n</div>",
+            escape(chart.name),
+            chart.svg.trim_end()
+        );
+        if !chart.narrow.is_empty() {
+            let _ = writeln!(
+                out,
+                "<div class=\"narrow\" aria-hidden=\"true\">\n{}\n</div>",
+                chart.narrow.trim_end()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<figcaption>{}</figcaption>\n</figure>",
+            escape(&chart.caption)
+        );
+    }
+}
+
 /// One self-contained HTML5 report: the title and run settings, the
 /// insolvency probability with its 95 % interval and k of n, the summary and
-/// cash tables (percentiles of end cash and lowest cash), the month-by-month
-/// table with a [`sparkline`], money arriving and shocks, every chart in
+/// cash tables (percentiles of end cash and lowest cash), every chart in
 /// `charts` inline (in the order given, each in a `<figure>` with its
-/// caption), the scenario comparison and the top drivers when given, and the
-/// method notes.
+/// caption, and its narrow variant for phones), the month-by-month table
+/// with a [`sparkline`], money arriving and shocks, the scenario comparison
+/// and the top drivers when given, the model's assumptions when given (every
+/// uncertain input with its distribution, quantiles and the model file's
+/// comment), the glossary and the method notes.
 ///
-/// The file has no scripts, no external URLs or web fonts (the only `http`
-/// in it is the SVG namespace) and only inline CSS; every text from the
-/// model is escaped. It is well-formed XML (XHTML-style markup), so XML
-/// tools can read it. The run's timing and thread count are left out, so the
-/// same results give the same bytes.
+/// The layout fits an 860 px column, a phone and an A4 page: every table
+/// has the `reflow` class (on a screen under 640 px each row becomes a card
+/// of label–value lines), charts scale to the column (and switch to their
+/// narrow variant on a phone), and a print stylesheet keeps tables and
+/// charts whole on A4. The file has no scripts, no external URLs or web
+/// fonts (the only `http` in it is the SVG namespace) and only inline CSS;
+/// every text from the model is escaped. It is well-formed XML
+/// (XHTML-style markup), so XML tools can read it. The run's timing and
+/// thread count are left out, so the same results give the same bytes.
 pub fn report_html(
     summary: &Summary,
     charts: &[Chart],
     comparison: Option<&Comparison>,
     sensitivity: Option<&Sensitivity>,
+    assumptions: Option<&Assumptions<'_>>,
 ) -> String {
     let s = summary;
-    let mut out =
-        String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
+    let mut out = String::with_capacity(
+        64 * 1024
+            + charts
+                .iter()
+                .map(|c| c.svg.len() + c.narrow.len())
+                .sum::<usize>(),
+    );
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
     let _ = writeln!(
@@ -412,27 +494,30 @@ pub fn report_html(
         escape(s.runway_version)
     );
     summary_section(&mut out, s);
-    if !charts.is_empty() {
-        out.push_str("<h2>Charts</h2>\n");
-        for chart in charts {
-            let _ = writeln!(
-                out,
-                "<figure id=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
-                escape(chart.name),
-                chart.svg.trim_end(),
-                escape(&chart.caption)
-            );
-        }
-    }
+    figures(&mut out, charts);
     month_section(&mut out, s);
-    events(&mut out, "Money arriving within the horizon", &s.inflows);
-    events(&mut out, "Shocks that struck at least once", &s.shocks);
+    events(
+        &mut out,
+        "inflows",
+        "Money arriving within the horizon",
+        &s.inflows,
+    );
+    events(
+        &mut out,
+        "shocks",
+        "Shocks that struck at least once",
+        &s.shocks,
+    );
     if let Some(c) = comparison {
         comparison_section(&mut out, c);
     }
     if let Some(sens) = sensitivity {
         sensitivity_section(&mut out, sens);
     }
+    if let Some(a) = assumptions {
+        assumptions_section(&mut out, a);
+    }
+    glossary(&mut out, s.floor);
     out.push_str("<h2>Method</h2>\n<ul class=\"notes\">\n");
     for note in [
         format!(

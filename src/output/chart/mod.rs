@@ -1,14 +1,20 @@
 //! Charts and the one-file HTML report: pure functions from runway's result
 //! structs to text.
 //!
-//! Every chart is an SVG document of 800 × 500 pixels, drawn with plotters'
-//! SVG backend in the `sans-serif` font family. Each has a title and a
-//! subtitle naming the model and the scenario, axis titles with units (the
-//! model's money unit, or % for probabilities), months labelled `YYYY-MM`
-//! (the horizon always among them), and a legend row under the title when it
-//! shows more than one series. Output depends only on the input: the same
-//! summary gives the same bytes (no timestamps, random ids or hash order;
-//! the run's thread count and timing are never drawn).
+//! Every chart is an SVG document of 800 × 500 pixels ([`Size::WIDE`], the
+//! files), or 420 × 540 ([`Size::NARROW`], the report on a phone), drawn
+//! with plotters' SVG backend in the `sans-serif` font family, in one
+//! colour-blind-safe palette (Okabe–Ito). Each carries a `<title>` and a
+//! `<desc>` that says in words what it shows, and draws a title and a
+//! subtitle naming the model and the scenario (wrapped, never cut), axis
+//! titles with units (the model's money unit, or % for probabilities) set
+//! horizontally and wrapped so a long unit stays on the canvas, months
+//! labelled `YYYY-MM` (the horizon always among them, as many as fit), and
+//! legend rows under the title when it shows more than one series. Long
+//! names are shortened in the middle, keeping the end where they differ.
+//! Output depends only on the input: the same summary gives the same bytes
+//! (no timestamps, random ids or hash order; the run's thread count and
+//! timing are never drawn).
 //!
 //! - [`insolvency_curve_svg`]: P(insolvent by month) with its Wilson band;
 //! - [`cash_fan_svg`]: median cash with 25–75 % and 5–95 % bands and the floor;
@@ -19,17 +25,28 @@
 //! - [`report_html`]: one self-contained HTML file with the tables and charts;
 //! - [`sparkline`]: a one-line text curve for the terminal.
 
+mod assumptions;
+mod axis;
+mod cells;
 mod curves;
 mod distribution;
 mod frame;
 mod html;
+mod text;
 mod tornado;
 
-pub use curves::{cash_fan_svg, compare_curves_svg, insolvency_curve_svg};
-pub use distribution::{end_cash_histogram_svg, insolvency_month_svg};
-pub use frame::{FONT, HEIGHT, WIDTH};
+pub use assumptions::Assumptions;
+pub use curves::{
+    cash_fan_svg, cash_fan_svg_at, compare_curves_svg, compare_curves_svg_at, insolvency_curve_svg,
+    insolvency_curve_svg_at, MoneyScale,
+};
+pub use distribution::{
+    end_cash_histogram_svg, end_cash_histogram_svg_at, insolvency_month_svg,
+    insolvency_month_svg_at,
+};
+pub use frame::{Size, FONT, HEIGHT, WIDTH};
 pub use html::report_html;
-pub use tornado::{tornado_svg, TORNADO_DRIVERS};
+pub use tornado::{tornado_svg, tornado_svg_at, TORNADO_DRIVERS};
 
 use crate::analysis::histogram::Histogram;
 use crate::analysis::sensitivity::Sensitivity;
@@ -42,8 +59,10 @@ pub struct Chart {
     pub name: &'static str,
     /// What the chart shows, in one sentence (the HTML figure caption).
     pub caption: String,
-    /// The SVG document.
+    /// The SVG document, [`Size::WIDE`].
     pub svg: String,
+    /// The same chart drawn [`Size::NARROW`], for the report on a phone.
+    pub narrow: String,
 }
 
 impl Chart {
@@ -59,40 +78,48 @@ impl Chart {
 /// histogram of the tally's `end_cash`, is given: see
 /// [`Histogram::from_sketch`]).
 pub fn run_charts(summary: &Summary, end_cash: Option<&Histogram>) -> Vec<Chart> {
+    let both = |draw: &dyn Fn(Size) -> String| (draw(Size::WIDE), draw(Size::NARROW));
+    let chart = |name, caption, (svg, narrow): (String, String)| Chart {
+        name,
+        caption,
+        svg,
+        narrow,
+    };
     let mut charts = vec![
-        Chart {
-            name: "insolvency_curve",
-            caption: format!(
+        chart(
+            "insolvency_curve",
+            format!(
                 "Probability of insolvency by the end of each month, {} to {}, with its 95 % Wilson interval.",
                 summary.start, summary.horizon
             ),
-            svg: insolvency_curve_svg(summary),
-        },
-        Chart {
-            name: "insolvency_month",
-            caption: "Share of all paths that first fell below the floor in each month.".into(),
-            svg: insolvency_month_svg(summary),
-        },
+            both(&|size| insolvency_curve_svg_at(summary, size)),
+        ),
+        chart(
+            "insolvency_month",
+            "Share of all paths that first fell below the floor in each month.".into(),
+            both(&|size| insolvency_month_svg_at(summary, size)),
+        ),
     ];
-    if let Some(svg) = cash_fan_svg(summary) {
-        charts.push(Chart {
-            name: "cash_fan",
-            caption: format!(
+    let fan = |size| cash_fan_svg_at(summary, size, MoneyScale::Auto);
+    if let (Some(svg), Some(narrow)) = (fan(Size::WIDE), fan(Size::NARROW)) {
+        charts.push(chart(
+            "cash_fan",
+            format!(
                 "Cash at the end of each month ({}): median, 25–75 % and 5–95 % of paths, and the insolvency floor.",
                 summary.unit
             ),
-            svg,
-        });
+            (svg, narrow),
+        ));
     }
     if let Some(histogram) = end_cash {
-        charts.push(Chart {
-            name: "end_cash_histogram",
-            caption: format!(
-                "Distribution of cash at the end of {} ({}) over all paths.",
+        charts.push(chart(
+            "end_cash_histogram",
+            format!(
+                "Distribution of cash at the end of {} ({}) over all paths; the bars at the ends hold the paths beyond the bins.",
                 summary.horizon, summary.unit
             ),
-            svg: end_cash_histogram_svg(summary, histogram),
-        });
+            both(&|size| end_cash_histogram_svg_at(summary, histogram, size)),
+        ));
     }
     charts
 }
@@ -105,7 +132,8 @@ pub fn tornado_chart(sensitivity: &Sensitivity) -> Chart {
             "P(insolvent by {}) with each input in its lowest and highest decile, for the inputs with the largest swing.",
             sensitivity.horizon
         ),
-        svg: tornado_svg(sensitivity),
+        svg: tornado_svg_at(sensitivity, Size::WIDE),
+        narrow: tornado_svg_at(sensitivity, Size::NARROW),
     }
 }
 
@@ -114,7 +142,8 @@ pub fn compare_chart(scenarios: &[(String, &Summary)]) -> Chart {
     Chart {
         name: "scenario_curves",
         caption: "Probability of insolvency by the end of each month, one curve per scenario (same seed and paths: common random numbers).".into(),
-        svg: compare_curves_svg(scenarios),
+        svg: compare_curves_svg_at(scenarios, Size::WIDE),
+        narrow: compare_curves_svg_at(scenarios, Size::NARROW),
     }
 }
 

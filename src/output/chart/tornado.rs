@@ -1,10 +1,11 @@
 //! The tornado chart of a sensitivity analysis.
 
+use super::axis::{plot_width, plot_with, Axis, Scale, Ticked, TICK_PX};
 use super::frame::{
-    fitted, font, group, header, percent_tick, render, scenario_label, ticks, truncate,
-    y_label_width, Area, Axis, DrawResult, Entry, Glyph, Ticked, AXIS, AXIS_PX, BLUE_, GREY_, GRID,
-    RED_, TICK_PX,
+    font, group, header, render, scenario_label, Area, DrawResult, Entry, Glyph, Size, AXIS, BLUE_,
+    GREY_, RED_,
 };
+use super::text::{fit_names, text_width};
 use crate::analysis::sensitivity::{Driver, Sensitivity};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -20,14 +21,46 @@ pub const TORNADO_DRIVERS: usize = 12;
 /// first, top to bottom), a bar from P(insolvent | input in its lowest
 /// decile) (blue dot) to P(insolvent | highest decile) (red dot), each
 /// with its 95 % Wilson interval as a whisker, the swing written at the
-/// right, and a dashed line at P(insolvent) over all paths. An 800 × 500 SVG.
+/// right, and a line at P(insolvent) over all paths. Names too long for
+/// the label column are shortened in the middle (the end, where inputs of
+/// one table differ, is kept); the `<desc>` lists them in full. An
+/// 800 × 500 SVG.
 pub fn tornado_svg(s: &Sensitivity) -> String {
-    render(|root| draw_tornado(root, s))
+    tornado_svg_at(s, Size::WIDE)
 }
 
-fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
+/// [`tornado_svg`] drawn on a canvas of `size`.
+pub fn tornado_svg_at(s: &Sensitivity, size: Size) -> String {
     let drivers = &s.drivers[..s.drivers.len().min(TORNADO_DRIVERS)];
-    let area = tornado_header(root, s, drivers.len())?;
+    let title = tornado_title(s, drivers.len());
+    let each: Vec<String> = drivers
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} to {} (swing {:+.2} pp)",
+                d.input,
+                crate::output::format_probability(d.lowest_decile.probability),
+                crate::output::format_probability(d.highest_decile.probability),
+                d.swing * 100.0
+            )
+        })
+        .collect();
+    let desc = if each.is_empty() {
+        "No uncertain inputs to rank.".to_string()
+    } else {
+        format!(
+            "Tornado chart: P(insolvent by {}) when each input is in its lowest and its highest 10 % (all paths: {}), largest swing first: {}.",
+            s.horizon,
+            crate::output::format_probability(s.insolvency.probability),
+            each.join("; ")
+        )
+    };
+    render(size, &title, &desc, |root| draw_tornado(root, s, &title))
+}
+
+fn draw_tornado(root: &Area<'_>, s: &Sensitivity, title: &str) -> DrawResult {
+    let drivers = &s.drivers[..s.drivers.len().min(TORNADO_DRIVERS)];
+    let area = tornado_header(root, s, title)?;
     if drivers.is_empty() {
         area.draw(&Text::new(
             "no uncertain inputs to rank",
@@ -37,19 +70,27 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
         return Ok(());
     }
     let n = drivers.len();
-    let names: Vec<String> = drivers.iter().map(|d| truncate(&d.input, 44)).collect();
+    // The label column: as wide as the longest name, at most 38 % of the canvas.
+    let room = 0.38 * f64::from(area.dim_in_pixel().0);
+    let full: Vec<String> = drivers.iter().map(|d| d.input.clone()).collect();
+    let names = fit_names(&full, TICK_PX, room);
+    let widest = names
+        .iter()
+        .map(|n| text_width(n, TICK_PX))
+        .fold(0.0, f64::max);
+    let label_area = (widest + 14.0).round() as u32;
     let swings: Vec<String> = drivers
         .iter()
         .map(|d| format!("{:+.2} pp", d.swing * 100.0))
         .collect();
-    let label_area = y_label_width(&names) - 20;
-    let plot_px = f64::from(area.dim_in_pixel().0) - 38.0 - f64::from(label_area);
+    let plot_px = plot_width(area.dim_in_pixel().0, label_area);
     let x = probability_axis(s, drivers, plot_px);
     let (x_lo, x_hi) = (x.lo, x.hi);
     let y = Ticked {
         lo: -0.6,
         hi: n as f64 - 0.4,
         ticks: (0..n).map(|i| i as f64).collect(),
+        scale: Scale::Linear,
     };
     // Row i from the top is drawn at y = n - 1 - i.
     let name_of = |v: &f64| {
@@ -60,27 +101,7 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
             String::new()
         }
     };
-    let x_fmt = |v: &f64| x.label_of(*v);
-    let mut chart = ChartBuilder::on(&area)
-        .margin_top(6)
-        .margin_right(28)
-        .margin_bottom(6)
-        .margin_left(10)
-        .x_label_area_size(50)
-        .y_label_area_size(label_area)
-        .build_cartesian_2d(x.coord(), y)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
-        .label_style(font(TICK_PX))
-        .axis_desc_style(font(AXIS_PX))
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&name_of)
-        .x_desc(x.desc.clone())
-        .draw()?;
+    let mut chart = plot_with(&area, &x, y, label_area, "", &name_of)?;
     let p = s.insolvency.probability;
     chart.draw_series(LineSeries::new(
         [(p, -0.6), (p, n as f64 - 0.4)],
@@ -120,9 +141,24 @@ fn draw_tornado(root: &Area<'_>, s: &Sensitivity) -> DrawResult {
     Ok(())
 }
 
-/// The title block: the legend, and a title naming how many inputs are shown
-/// (`shown` of the analysis's drivers).
-fn tornado_header<'a>(root: &Area<'a>, s: &Sensitivity, shown: usize) -> DrawResult<Area<'a>> {
+/// The title, naming how many inputs are shown (`shown` of the analysis's
+/// drivers).
+fn tornado_title(s: &Sensitivity, shown: usize) -> String {
+    let count = if s.drivers.len() > shown {
+        format!("top {} of {} inputs", shown, s.drivers.len())
+    } else if shown == 1 {
+        "1 input".to_string()
+    } else {
+        format!("all {shown} inputs")
+    };
+    format!(
+        "What drives the risk of insolvency by {}: {count}",
+        s.horizon
+    )
+}
+
+/// The title block with its legend.
+fn tornado_header<'a>(root: &Area<'a>, s: &Sensitivity, title: &str) -> DrawResult<Area<'a>> {
     let legend = [
         Entry::new(Glyph::Dot(BLUE_), "input in its lowest 10 %"),
         Entry::new(Glyph::Dot(RED_), "input in its highest 10 %"),
@@ -135,27 +171,15 @@ fn tornado_header<'a>(root: &Area<'a>, s: &Sensitivity, shown: usize) -> DrawRes
             ),
         ),
     ];
-    let title = if s.drivers.len() > shown {
-        format!("top {} of {} inputs", shown, s.drivers.len())
-    } else if shown == 1 {
-        "1 input".to_string()
-    } else {
-        format!("all {shown} inputs")
-    };
     header(
         root,
+        title,
         &format!(
-            "What drives the risk of insolvency by {}: {title}",
-            s.horizon
-        ),
-        &fitted(
-            &s.model,
-            &format!(
-                " · {} · {} paths · seed {}",
-                scenario_label(s.scenario.as_deref()),
-                group(s.paths),
-                s.seed
-            ),
+            "{} · {} · {} paths · seed {}",
+            s.model,
+            scenario_label(s.scenario.as_deref()),
+            group(s.paths),
+            s.seed
         ),
         &legend,
     )
@@ -173,17 +197,14 @@ fn probability_axis(s: &Sensitivity, drivers: &[Driver], plot_px: f64) -> Axis {
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let hi = if hi > 0.0 { hi } else { 0.01 };
-    let (x_lo, ticks_hi, x_ticks, step) = ticks(0.0, hi, 6);
+    let desc = format!(
+        "P(insolvent by {}) among paths with the input in that decile, %",
+        s.horizon
+    );
     let room = (LABEL_ROOM_PX / plot_px).clamp(0.0, 0.5);
-    let x_hi = ticks_hi.max(x_lo + (hi - x_lo) / (1.0 - room));
-    Axis {
-        lo: x_lo,
-        hi: x_hi,
-        labels: x_ticks.iter().map(|&t| percent_tick(t, step)).collect(),
-        ticks: x_ticks,
-        desc: format!(
-            "P(insolvent by {}) among paths with the input in that decile, %",
-            s.horizon
-        ),
-    }
+    let fitted = Axis::fitting(plot_px * (1.0 - room), 6, |target| {
+        Axis::percent_with(0.0, hi, target, desc.clone())
+    });
+    let x_hi = fitted.hi.max(fitted.lo + (hi - fitted.lo) / (1.0 - room));
+    Axis { hi: x_hi, ..fitted }
 }
