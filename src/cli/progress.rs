@@ -1,8 +1,8 @@
 //! The one progress bar and Ctrl-C loop of every command that simulates.
 
 use runway::engine::Progress;
-use runway::output::number;
 use runway::error::{Error, Result};
+use runway::output::number;
 use std::io::IsTerminal;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};

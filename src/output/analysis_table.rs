@@ -96,7 +96,11 @@ fn difference_table(out: &mut String, c: &Comparison, width: usize) {
     out.push_str(&wrap(&title, width, "", "  "));
     let money = Money::column(rest.iter().flat_map(|r| {
         let d = &r.difference;
-        [d.mean_end_cash, d.mean_end_cash_ci95[0], d.mean_end_cash_ci95[1]]
+        [
+            d.mean_end_cash,
+            d.mean_end_cash_ci95[0],
+            d.mean_end_cash_ci95[1],
+        ]
     }));
     let table = |with_cash_ci: bool| {
         let mut t = Table::new(2)

@@ -196,7 +196,11 @@ fn coverage(out: &mut String, b: &Backtest, width: usize) {
         .column("nominal", Align::Right, 2);
     let cis: Vec<(String, String)> = bands
         .iter()
-        .map(|c| c.ci95.map_or(("–".into(), "–".into()), |[lo, hi]| (share.fmt(lo), share.fmt(hi))))
+        .map(|c| {
+            c.ci95.map_or(("–".into(), "–".into()), |[lo, hi]| {
+                (share.fmt(lo), share.fmt(hi))
+            })
+        })
         .collect();
     for (c, ci) in bands.iter().zip(intervals(&cis)) {
         table.row(vec![
@@ -310,11 +314,12 @@ fn insolvency(out: &mut String, ins: &InsolvencyScores, width: usize) {
         _ => vec!["outcome not known: not scored".into()],
     };
     let mut parts = vec![
-        format!("  by {} (horizon): P = {}", h.month, probability(h.probability)),
         format!(
-            "95 % CI {}",
-            ci_cells(&[h.ci95]).remove(0).trim_start()
+            "  by {} (horizon): P = {}",
+            h.month,
+            probability(h.probability)
         ),
+        format!("95 % CI {}", ci_cells(&[h.ci95]).remove(0).trim_start()),
         format!("{} of {} paths", count(h.count), count(h.paths)),
     ];
     parts.extend(scores);
@@ -327,7 +332,8 @@ fn insolvency(out: &mut String, ins: &InsolvencyScores, width: usize) {
             ),
             format!(
                 "mean Brier {}",
-                ins.mean_brier_by_month.map_or("–".into(), |v| decimal(v, 4))
+                ins.mean_brier_by_month
+                    .map_or("–".into(), |v| decimal(v, 4))
             ),
             format!(
                 "mean log score {} nats",

@@ -143,7 +143,13 @@ impl Table {
     }
 
     /// Adds a column with its cells, one per row already added.
-    pub fn column_with(mut self, head: &str, align: Align, gap: usize, cells: Vec<String>) -> Table {
+    pub fn column_with(
+        mut self,
+        head: &str,
+        align: Align,
+        gap: usize,
+        cells: Vec<String>,
+    ) -> Table {
         debug_assert_eq!(cells.len(), self.rows.len());
         self = self.column(head, align, gap);
         for (row, cell) in self.rows.iter_mut().zip(cells) {
@@ -274,7 +280,10 @@ mod tests {
     #[test]
     fn prose_wraps_at_words_with_a_hanging_indent() {
         let text = wrap("one two three four five six", 11, "Note: ", "      ");
-        assert_eq!(text, "Note: one\n      two\n      three\n      four\n      five\n      six\n");
+        assert_eq!(
+            text,
+            "Note: one\n      two\n      three\n      four\n      five\n      six\n"
+        );
         for line in wrap(&"word ".repeat(40), 30, "", "  ").lines() {
             assert!(width_of(line) <= 30, "{line}");
         }
@@ -285,7 +294,10 @@ mod tests {
         let parts: Vec<String> = ["100,000 paths", "seed 2023", "2 threads"]
             .map(String::from)
             .into();
-        assert_eq!(pack(&parts, " · ", 80, ""), "100,000 paths · seed 2023 · 2 threads\n");
+        assert_eq!(
+            pack(&parts, " · ", 80, ""),
+            "100,000 paths · seed 2023 · 2 threads\n"
+        );
         assert_eq!(
             pack(&parts, " · ", 26, "  "),
             "100,000 paths · seed 2023\n  2 threads\n"
@@ -294,10 +306,15 @@ mod tests {
 
     #[test]
     fn a_table_aligns_its_columns_and_fits_a_width_by_shortening_names() {
-        let mut t = Table::new(2)
-            .column("input", Align::Left, 0)
-            .column("P(insolvent\nby 2024-12)", Align::Right, 2);
-        t.row(vec!["funding.microsoft.probability".into(), "0.536 %".into()]);
+        let mut t = Table::new(2).column("input", Align::Left, 0).column(
+            "P(insolvent\nby 2024-12)",
+            Align::Right,
+            2,
+        );
+        t.row(vec![
+            "funding.microsoft.probability".into(),
+            "0.536 %".into(),
+        ]);
         t.row(vec!["cash.initial".into(), "12.00 %".into()]);
         let wide = t.render();
         assert_eq!(

@@ -19,11 +19,11 @@ pub use analysis::{
 pub use analysis_table::{render_compare_table, render_sensitivity_table};
 pub use backtest::{render_backtest_csv, render_backtest_json, render_backtest_table};
 pub use bench::{render_bench_csv, render_bench_json, render_bench_table};
+pub use check::render_check;
 pub use csv::{
     num as csv_number, render_by_month_csv, render_convergence_csv, render_summary_csv, unit_suffix,
 };
 pub use json::render_json;
-pub use check::render_check;
 pub use layout::DEFAULT_WIDTH;
 // The charts' names for the single-value formats of `number` (one
 // implementation: `number::count`, `number::money`, `number::probability`).

@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn a_speed_is_whole_units_per_second_with_separators() {
-        assert_eq!(rate(728_136.1164, "paths"), "728,136 paths/s");
+        assert_eq!(rate(728_136.116_4, "paths"), "728,136 paths/s");
         assert_eq!(rate(0.4, "paths"), "0 paths/s");
         assert_eq!(seconds(0.054), "0.05 s");
     }

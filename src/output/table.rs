@@ -207,7 +207,8 @@ fn when_insolvent(out: &mut String, s: &Summary, width: usize) {
 fn cash_percentiles(out: &mut String, s: &Summary, width: usize) {
     let _ = writeln!(out);
     out.push_str(&wrap(&format!("Cash ({}):", s.unit), width, "", "  "));
-    let rows: [(&str, &MoneyStats); 2] = [("end cash", &s.end_cash), ("lowest cash", &s.lowest_cash)];
+    let rows: [(&str, &MoneyStats); 2] =
+        [("end cash", &s.end_cash), ("lowest cash", &s.lowest_cash)];
     let all = rows.iter().flat_map(|(_, m)| {
         let p = &m.percentiles;
         [p.p5, p.p25, p.p50, p.p75, p.p95]
@@ -228,7 +229,10 @@ fn cash_percentiles(out: &mut String, s: &Summary, width: usize) {
         let means = Money::column([mean, s.mean_funding_received]);
         let parts = [
             format!("  mean end cash {}", means.fmt(mean)),
-            format!("mean funding received {}", means.fmt(s.mean_funding_received)),
+            format!(
+                "mean funding received {}",
+                means.fmt(s.mean_funding_received)
+            ),
         ];
         out.push_str(&pack(&parts, " · ", width, "  "));
     }
@@ -258,7 +262,11 @@ fn precision_trace(out: &mut String, s: &Summary, width: usize) {
     let p = Percent::column(c.trace.iter().map(|t| t.probability));
     let h = Percent::column(c.trace.iter().map(|t| t.half_width));
     for t in &c.trace {
-        table.row(vec![count(t.paths), p.fmt(t.probability), h.fmt(t.half_width)]);
+        table.row(vec![
+            count(t.paths),
+            p.fmt(t.probability),
+            h.fmt(t.half_width),
+        ]);
     }
     out.push_str(&table.render());
 }
