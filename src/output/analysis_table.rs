@@ -157,7 +157,7 @@ fn drivers_table(s: &Sensitivity, restacked: bool, months: bool) -> Table {
     }
     t = t
         .column("P(insolvent)\nlow 10 %", Align::Right, 2)
-        .column("P(insolvent)\nhigh 10 %", Align::Right, 3)
+        .column("P(insolvent)\nhigh 10 %", Align::Right, 2)
         .column("swing\n(pp)", Align::Right, 2)
         .column("swing 95 % CI\n(pp)", Align::Right, 2)
         .column("ρ end\ncash", Align::Right, 2);
