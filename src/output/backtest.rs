@@ -270,14 +270,14 @@ fn pit(out: &mut String, p: &PitSummary, width: usize) {
     if p.observations > 0 {
         let most = p.histogram.iter().copied().max().unwrap_or(0).max(1);
         for (i, &k) in p.histogram.iter().enumerate() {
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "  {:.1}–{:.1} {:>5}  {}",
                 i as f64 / 10.0,
                 (i + 1) as f64 / 10.0,
                 count(k),
                 bar(k as f64 / most as f64, 30)
             );
+            let _ = writeln!(out, "{}", line.trim_end());
         }
     }
     if let Some(u) = &p.uniformity {
@@ -327,7 +327,7 @@ fn insolvency(out: &mut String, ins: &InsolvencyScores, width: usize) {
     if !ins.by_month.is_empty() {
         let parts = [
             format!(
-                "  month by month ({} month(s) with a known outcome):",
+                "  month by month ({} month(s) with a known outcome)",
                 ins.by_month.len()
             ),
             format!(

@@ -149,8 +149,8 @@ fn percent_decimals(v: f64) -> usize {
 }
 
 /// The format of one column of probabilities, shown as percentages: the
-/// decimals its smallest non-zero value needs (2 to 4), the same for every
-/// value of the column.
+/// decimals its smallest non-zero value needs (2 to 4), but at most one
+/// more than its largest needs; the same for every value of the column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Percent {
     decimals: usize,
@@ -160,12 +160,15 @@ impl Percent {
     /// The format of a column holding the probabilities `values`
     /// (fractions, 0 to 1).
     pub fn column(values: impl IntoIterator<Item = f64>) -> Percent {
-        let decimals = values
+        let shown: Vec<f64> = values
             .into_iter()
             .filter(|p| p.is_finite() && *p >= SMALLEST_PROBABILITY)
-            .map(|p| percent_decimals(p * 100.0))
-            .max()
-            .unwrap_or(2);
+            .collect();
+        let smallest = shown.iter().map(|p| percent_decimals(p * 100.0)).max();
+        // At most one decimal more than the largest value needs: a column
+        // running up to 48 % shows 0.005 %, not 48.0550 %.
+        let largest = shown.iter().fold(0.0_f64, |m, p| m.max(*p));
+        let decimals = smallest.map_or(2, |d| d.min(percent_decimals(largest * 100.0) + 1));
         Percent { decimals }
     }
 
@@ -295,10 +298,13 @@ mod tests {
 
     #[test]
     fn a_column_of_probabilities_shares_the_decimals_of_its_smallest_value() {
-        let values = [0.000054, 0.00018, 0.00536, 0.4];
+        let values = [0.000054, 0.00018, 0.00536];
         let column = Percent::column(values);
         let shown: Vec<String> = values.iter().map(|&v| column.fmt(v)).collect();
-        assert_eq!(shown, ["0.0054 %", "0.0180 %", "0.5360 %", "40.0000 %"]);
+        assert_eq!(shown, ["0.0054 %", "0.0180 %", "0.5360 %"]);
+        let wide_range = Percent::column([0.00005, 0.0012, 0.48055]);
+        assert_eq!(wide_range.fmt(0.00005), "0.005 %");
+        assert_eq!(wide_range.fmt(0.48055), "48.055 %");
         let plain = Percent::column([0.041, 1.0]);
         assert_eq!(plain.fmt(1.0), "100.00 %");
         assert_eq!(plain.fmt(0.0), "0.00 %");
