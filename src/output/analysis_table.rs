@@ -201,6 +201,9 @@ pub fn render_sensitivity_table(s: &Sensitivity, width: usize) -> String {
     let parts = [
         format!("model {}", s.file),
         format!("scenario {}", s.scenario.as_deref().unwrap_or("(none)")),
+    ];
+    out.push_str(&pack(&parts, " · ", width, ""));
+    let parts = [
         format!("{} paths", count(s.paths)),
         format!("seed {}", s.seed),
     ];
