@@ -15,7 +15,7 @@ pub fn run_and_check(model: &Model) {
             assert!((0.0..=1.0).contains(&p), "probability {p}");
             let json = runway::output::render_json(&summary);
             assert!(!json.contains("NaN"), "NaN in report");
-            let _ = runway::output::render_table(&summary);
+            let _ = runway::output::render_table(&summary, runway::output::DEFAULT_WIDTH);
             let csv = runway::output::render_by_month_csv(&summary);
             assert!(!String::from_utf8_lossy(&csv).contains("NaN"));
         }

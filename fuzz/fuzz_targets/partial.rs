@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
             if let (Some(mean), Some(min), Some(max)) = (end.mean, end.min, end.max) {
                 assert!(min <= mean && mean <= max, "mean {mean} outside [{min}, {max}]");
             }
-            let table = runway::output::render_table(&summary);
+            let table = runway::output::render_table(&summary, runway::output::DEFAULT_WIDTH);
             assert!(!table.contains("NaN") && !table.contains("inf"), "{table}");
             let _ = runway::output::render_json(&summary);
         }

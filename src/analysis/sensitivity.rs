@@ -103,6 +103,13 @@ pub struct Driver {
     pub spearman_months_to_insolvency: Option<f64>,
     /// First-order index of the insolvency indicator (binned, bias-corrected).
     pub first_order_index: Option<f64>,
+    /// The share of paths the input's distribution puts in its low and high
+    /// groups: 0.1 each for a continuous input; for a discrete one, the
+    /// probability of the values that reach into the bottom or top 10 %
+    /// (e.g. 0.25 for the lowest of four equally likely values). For the
+    /// table's labels; not in the JSON report.
+    #[serde(skip)]
+    pub group_shares: [f64; 2],
 }
 
 /// The sensitivity report.
@@ -209,7 +216,22 @@ fn sources(plan: &Plan) -> Vec<(String, Source)> {
 
 /// One input's figures from its accumulators over all `n` paths, where the
 /// run's P(insolvent) is `p`.
-fn driver(name: &str, acc: &Acc, n: u64, p: f64) -> Driver {
+/// The nominal shares of paths in a source's low and high groups (see
+/// [`Driver::group_shares`]), from its distribution: the low group is the
+/// values whose probability starts below 0.1, the high group those whose
+/// probability ends above 0.9.
+fn group_shares(source: &Source) -> [f64; 2] {
+    match source {
+        Source::Happening(_) => [0.1, 0.1],
+        Source::Slot(_, dist) => {
+            let (_, low_upper) = dist.rank_bounds(dist.quantile(0.1));
+            let (high_below, _) = dist.rank_bounds(dist.quantile(0.9 + 1e-9));
+            [low_upper, 1.0 - high_below]
+        }
+    }
+}
+
+fn driver(name: &str, source: &Source, acc: &Acc, n: u64, p: f64) -> Driver {
     let low = Proportion::new(acc.low.1, acc.low.0);
     let high = Proportion::new(acc.high.1, acc.high.0);
     let swing = high.probability - low.probability;
@@ -233,6 +255,7 @@ fn driver(name: &str, acc: &Acc, n: u64, p: f64) -> Driver {
         spearman_end_cash: spearman(&acc.cash, n),
         spearman_months_to_insolvency: spearman(&acc.months, n),
         first_order_index,
+        group_shares: group_shares(source),
     }
 }
 
@@ -282,7 +305,7 @@ pub fn rank_inputs(
     let mut drivers: Vec<Driver> = sources
         .iter()
         .zip(&accs)
-        .map(|((name, _), acc)| driver(name, acc, n, p))
+        .map(|((name, source), acc)| driver(name, source, acc, n, p))
         .collect();
     drivers.sort_by(|a, b| {
         b.swing

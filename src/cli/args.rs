@@ -36,6 +36,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Tables as wide as the terminal (more columns, names in full) instead
+    /// of 80 columns; 160 columns when stdout is not a terminal.
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 /// The subcommands.

@@ -117,6 +117,6 @@ impl Law for DiscreteUniform {
     }
 
     fn label(&self) -> String {
-        format!("discrete_uniform({}..={})", self.min, self.max)
+        format!("discrete_uniform({} to {})", self.min, self.max)
     }
 }

@@ -1,14 +1,16 @@
 //! The backtest report as a terminal table, CSV and JSON.
 
-use super::table::{bar, opt_money};
-use super::{csv_number, format_count as count, format_money, format_probability, Render};
-use crate::analysis::backtest::{Backtest, BandCoverage, InsolvencyScores, PitSummary};
+use super::layout::{intervals, pack, wrap, Align, Table};
+use super::number::{count, decimal, money, probability, Money, Percent};
+use super::table::{bar, ci_cells};
+use super::{csv_number, Render};
+use crate::analysis::backtest::{Backtest, InsolvencyScores, PitSummary};
 use crate::model::Month;
 use std::fmt::Write as _;
 
 impl Render for Backtest {
-    fn table(&self) -> String {
-        render_backtest_table(self)
+    fn table(&self, width: usize) -> String {
+        render_backtest_table(self, width)
     }
     fn csv(&self) -> String {
         render_backtest_csv(self)
@@ -59,265 +61,330 @@ pub fn render_backtest_json(b: &Backtest) -> String {
     text
 }
 
-fn percent(x: f64) -> String {
-    format!("{:.1} %", x * 100.0)
-}
-
 /// The three header lines: model, actuals and run.
-fn header(out: &mut String, b: &Backtest) {
-    let _ = writeln!(
-        out,
-        "runway {} backtest · {} ({})",
-        b.runway_version, b.model.name, b.model.file
-    );
-    let _ = writeln!(
-        out,
-        "actuals {} · scenario {} · {} to {} · money in {} · insolvent below {}",
-        b.actual_file,
-        b.model.scenario.as_deref().unwrap_or("(none)"),
-        b.start,
-        b.horizon,
-        b.unit,
-        format_money(b.floor)
-    );
+fn header(out: &mut String, b: &Backtest, width: usize) {
+    let title = format!("runway {} backtest · {}", b.runway_version, b.model.name);
+    out.push_str(&wrap(&title, width, "", "  "));
+    let parts = [
+        format!("model {}", b.model.file),
+        format!("actuals {}", b.actual_file),
+        format!(
+            "scenario {}",
+            b.model.scenario.as_deref().unwrap_or("(none)")
+        ),
+        format!("{} to {}", b.start, b.horizon),
+        format!("money in {}", b.unit),
+        format!("insolvent below {}", money(b.floor)),
+    ];
+    out.push_str(&pack(&parts, " · ", width, ""));
     let quantities: Vec<&str> = b.by_quantity.iter().map(|q| q.quantity.name()).collect();
     let months = {
         let mut m: Vec<Month> = b.observations.iter().map(|o| o.month).collect();
         m.dedup();
         m.len()
     };
-    let _ = writeln!(
-        out,
-        "{} paths · seed {} · {} observation(s){}{}",
-        count(b.paths),
-        b.seed,
-        b.observations.len(),
-        if quantities.is_empty() {
-            String::new()
-        } else {
-            format!(" of {}", quantities.join(", "))
-        },
-        if months == 0 {
-            String::new()
-        } else {
-            format!(" in {months} month(s)")
-        }
-    );
+    let parts = [
+        format!("{} paths", count(b.paths)),
+        format!("seed {}", b.seed),
+        format!(
+            "{} observation(s){}{}",
+            count(b.observations.len() as u64),
+            if quantities.is_empty() {
+                String::new()
+            } else {
+                format!(" of {}", quantities.join(", "))
+            },
+            if months == 0 {
+                String::new()
+            } else {
+                format!(" in {months} month(s)")
+            }
+        ),
+    ];
+    out.push_str(&pack(&parts, " · ", width, ""));
     let _ = writeln!(out);
 }
 
-/// Every observation with its forecast's percentiles, PIT and bands.
-fn observation_rows(out: &mut String, b: &Backtest) {
-    let _ = writeln!(
-        out,
-        "  {:<8} {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>7}  {:<4} {:<4}",
-        "month", "quantity", "observed", "p5", "p25", "median", "p75", "p95", "PIT", "50 %", "90 %"
-    );
+/// Every observation with its forecast's percentiles, PIT and bands; the
+/// quartiles only where the width holds them. The values of one quantity
+/// share their decimals (each quantity is in its own unit).
+fn observation_rows(out: &mut String, b: &Backtest, width: usize) {
     let flag = |x: Option<bool>| match x {
         Some(true) => "in",
         Some(false) => "out",
         None => "–",
     };
-    for o in &b.observations {
-        let f = &o.forecast;
-        let _ = writeln!(
-            out,
-            "  {:<8} {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>7}  {:<4} {:<4}",
-            o.month.to_string(),
-            o.quantity.name(),
-            format_money(o.observed),
-            opt_money(f.p5),
-            opt_money(f.p25),
-            opt_money(f.p50),
-            opt_money(f.p75),
-            opt_money(f.p95),
-            o.pit.map_or("–".into(), |p| format!("{p:.3}")),
-            flag(o.in_50),
-            flag(o.in_90),
-        );
-    }
+    let formats: Vec<Money> = b
+        .observations
+        .iter()
+        .map(|o| {
+            let same = b.observations.iter().filter(|x| x.quantity == o.quantity);
+            Money::column(same.flat_map(|x| {
+                let f = &x.forecast;
+                [Some(x.observed), f.p5, f.p25, f.p50, f.p75, f.p95]
+                    .into_iter()
+                    .flatten()
+            }))
+        })
+        .collect();
+    let table = |quartiles: bool| {
+        let mut t = Table::new(2)
+            .column("month", Align::Left, 0)
+            .column("quantity", Align::Left, 2)
+            .column("observed", Align::Right, 2)
+            .column("p5", Align::Right, 2);
+        if quartiles {
+            t = t.column("p25", Align::Right, 2);
+        }
+        t = t.column("median", Align::Right, 2);
+        if quartiles {
+            t = t.column("p75", Align::Right, 2);
+        }
+        t = t
+            .column("p95", Align::Right, 2)
+            .column("PIT", Align::Right, 2)
+            .column("50 %", Align::Left, 2)
+            .column("90 %", Align::Left, 2);
+        for (o, m) in b.observations.iter().zip(&formats) {
+            let f = &o.forecast;
+            let mut cells = vec![
+                o.month.to_string(),
+                o.quantity.name().to_string(),
+                m.fmt(o.observed),
+                m.opt(f.p5),
+            ];
+            if quartiles {
+                cells.push(m.opt(f.p25));
+            }
+            cells.push(m.opt(f.p50));
+            if quartiles {
+                cells.push(m.opt(f.p75));
+            }
+            cells.extend([
+                m.opt(f.p95),
+                o.pit.map_or("–".into(), |p| decimal(p, 3)),
+                flag(o.in_50).to_string(),
+                flag(o.in_90).to_string(),
+            ]);
+            t.row(cells);
+        }
+        t
+    };
+    let table = match table(true) {
+        t if t.width() <= width => t,
+        _ => table(false),
+    };
+    out.push_str(&table.render());
     let _ = writeln!(out);
 }
 
-fn band_line(out: &mut String, c: &BandCoverage) {
-    let rate = c.rate.map_or("–".into(), percent);
-    let ci = c.ci95.map_or("–".into(), |[lo, hi]| {
-        format!("{} – {}", percent(lo), percent(hi))
-    });
-    let _ = writeln!(
-        out,
-        "  {:<26} {:>4} of {:<4} {:>7}   95 % CI {:<15}  nominal {:<5}  {}",
-        c.band,
-        c.inside,
-        c.observations,
-        rate,
-        ci,
-        percent(c.nominal).replace(".0 ", " "),
-        c.verdict
-    );
-}
-
 /// Coverage of the two bands, overall and per quantity.
-fn coverage(out: &mut String, b: &Backtest) {
-    let _ = writeln!(
-        out,
-        "Coverage: share of observations inside each central band of the forecast"
-    );
-    band_line(out, &b.coverage.band_50);
-    band_line(out, &b.coverage.band_90);
+fn coverage(out: &mut String, b: &Backtest, width: usize) {
+    out.push_str(&wrap(
+        "Coverage: share of observations inside each central band of the forecast",
+        width,
+        "",
+        "  ",
+    ));
+    let bands = [&b.coverage.band_50, &b.coverage.band_90];
+    let share = Percent::with_decimals(1);
+    let mut table = Table::new(2)
+        .column("band", Align::Left, 0)
+        .column("inside", Align::Right, 2)
+        .column("share", Align::Right, 2)
+        .column("95 % CI", Align::Left, 3)
+        .column("nominal", Align::Right, 2);
+    let cis: Vec<(String, String)> = bands
+        .iter()
+        .map(|c| {
+            c.ci95.map_or(("–".into(), "–".into()), |[lo, hi]| {
+                (share.fmt(lo), share.fmt(hi))
+            })
+        })
+        .collect();
+    for (c, ci) in bands.iter().zip(intervals(&cis)) {
+        table.row(vec![
+            c.band.to_string(),
+            format!("{} of {}", count(c.inside), count(c.observations)),
+            share.opt(c.rate),
+            ci,
+            Percent::with_decimals(0).fmt(c.nominal),
+        ]);
+    }
+    let text = table.render();
+    let mut lines = text.lines();
+    for line in lines.by_ref().take(1) {
+        let _ = writeln!(out, "{line}");
+    }
+    for (line, c) in lines.zip(bands) {
+        let _ = writeln!(out, "{line}");
+        out.push_str(&wrap(c.verdict, width, "      → ", "        "));
+    }
     if b.by_quantity.len() > 1 {
+        let _ = writeln!(out);
+        let mut table = Table::new(2)
+            .column("quantity", Align::Left, 0)
+            .column("observations", Align::Right, 2)
+            .column("in 50 %", Align::Right, 3)
+            .column("in 90 %", Align::Right, 3)
+            .column("mean PIT", Align::Right, 3);
         for q in &b.by_quantity {
-            let _ = writeln!(
-                out,
-                "    {:<8} {:>4} obs   50 %: {:>4} of {:<4}  90 %: {:>4} of {:<4}  mean PIT {}",
-                q.quantity.name(),
-                q.observations,
-                q.inside_50,
-                q.observations,
-                q.inside_90,
-                q.observations,
-                q.mean_pit.map_or("–".into(), |m| format!("{m:.3}"))
-            );
+            table.row(vec![
+                q.quantity.name().to_string(),
+                count(q.observations),
+                count(q.inside_50),
+                count(q.inside_90),
+                q.mean_pit.map_or("–".into(), |m| decimal(m, 3)),
+            ]);
         }
+        out.push_str(&table.render());
     }
     let _ = writeln!(out);
 }
 
 /// The PIT summary: mean, histogram and uniformity test.
-fn pit(out: &mut String, p: &PitSummary) {
-    let _ = writeln!(
-        out,
-        "PIT: where each observation fell in its forecast (0 = below every path, 1 = above every path)"
-    );
-    match (p.mean, p.mean_se_if_calibrated) {
-        (Some(m), Some(se)) => {
-            let _ = writeln!(
-                out,
-                "  mean {m:.3} over {} observation(s) (0.500 if calibrated, standard error {se:.3}); below 0.5: outcomes fell low in the fan, above: high",
-                p.observations
-            );
-        }
-        _ => {
-            let _ = writeln!(out, "  no PITs to summarise");
-        }
-    }
+fn pit(out: &mut String, p: &PitSummary, width: usize) {
+    out.push_str(&wrap(
+        "PIT: where each observation fell in its forecast (0 = below every path, 1 = above every path)",
+        width,
+        "",
+        "  ",
+    ));
+    let text = match (p.mean, p.mean_se_if_calibrated) {
+        (Some(m), Some(se)) => format!(
+            "mean {} over {} observation(s) (0.500 if calibrated, standard error {}); below 0.5: outcomes fell low in the fan, above: high",
+            decimal(m, 3),
+            count(p.observations),
+            decimal(se, 3)
+        ),
+        _ => "no PITs to summarise".to_string(),
+    };
+    out.push_str(&wrap(&text, width, "  ", "  "));
     if p.point_forecasts_left_out > 0 {
-        let _ = writeln!(
-            out,
-            "  {} observation(s) on a single-valued forecast left out",
-            p.point_forecasts_left_out
+        let text = format!(
+            "{} observation(s) on a single-valued forecast left out",
+            count(p.point_forecasts_left_out)
         );
+        out.push_str(&wrap(&text, width, "  ", "  "));
     }
     if p.observations > 0 {
         let most = p.histogram.iter().copied().max().unwrap_or(0).max(1);
         for (i, &k) in p.histogram.iter().enumerate() {
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "  {:.1}–{:.1} {:>5}  {}",
                 i as f64 / 10.0,
                 (i + 1) as f64 / 10.0,
-                k,
+                count(k),
                 bar(k as f64 / most as f64, 30)
             );
+            let _ = writeln!(out, "{}", line.trim_end());
         }
     }
     if let Some(u) = &p.uniformity {
-        let _ = writeln!(
-            out,
-            "  {}: D = {:.3}, critical value {:.3} at α = {} (n = {}): {}",
+        let text = format!(
+            "{}: D = {}, critical value {} at α = {} (n = {}): {}",
             u.test,
-            u.statistic,
-            u.critical_value,
+            decimal(u.statistic, 3),
+            decimal(u.critical_value, 3),
             u.alpha,
-            u.n,
+            count(u.n),
             if u.rejects_uniformity {
                 "uniformity rejected: the forecast is miscalibrated"
             } else {
                 "uniformity not rejected"
             }
         );
-        let _ = writeln!(out, "  ({})", u.note);
+        out.push_str(&wrap(&text, width, "  ", "    "));
+        out.push_str(&wrap(&format!("({})", u.note), width, "  ", "   "));
     }
     let _ = writeln!(out);
 }
 
 /// The insolvency forecast by the horizon and month by month.
-fn insolvency(out: &mut String, ins: &InsolvencyScores) {
-    let _ = writeln!(out, "Insolvency forecast · outcome: {}", ins.outcome);
+fn insolvency(out: &mut String, ins: &InsolvencyScores, width: usize) {
+    let title = format!("Insolvency forecast · outcome: {}", ins.outcome);
+    out.push_str(&wrap(&title, width, "", "  "));
     let h = &ins.by_horizon;
-    let _ = writeln!(
-        out,
-        "  by {} (horizon): P = {} (95 % CI {} – {}, {} of {} paths) · {}",
-        h.month,
-        format_probability(h.probability),
-        format_probability(h.ci95[0]),
-        format_probability(h.ci95[1]),
-        count(h.count),
-        count(h.paths),
-        match (h.observed, h.brier, h.log_score) {
-            (Some(o), Some(br), Some(ls)) => format!(
-                "observed {} · Brier {br:.4} · log score {ls:.3} nats",
-                if o { "insolvent" } else { "solvent" }
-            ),
-            _ => "outcome not known: not scored".into(),
-        }
-    );
+    let scores = match (h.observed, h.brier, h.log_score) {
+        (Some(o), Some(br), Some(ls)) => vec![
+            format!("observed {}", if o { "insolvent" } else { "solvent" }),
+            format!("Brier {}", decimal(br, 4)),
+            format!("log score {} nats", decimal(ls, 3)),
+        ],
+        _ => vec!["outcome not known: not scored".into()],
+    };
+    let mut parts = vec![
+        format!(
+            "  by {} (horizon): P = {}",
+            h.month,
+            probability(h.probability)
+        ),
+        format!("95 % CI {}", ci_cells(&[h.ci95]).remove(0).trim_start()),
+        format!("{} of {} paths", count(h.count), count(h.paths)),
+    ];
+    parts.extend(scores);
+    out.push_str(&pack(&parts, " · ", width, "    "));
     if !ins.by_month.is_empty() {
-        let _ = writeln!(
-            out,
-            "  month by month ({} month(s) with a known outcome): mean Brier {} · mean log score {} nats",
-            ins.by_month.len(),
-            ins.mean_brier_by_month.map_or("–".into(), |v| format!("{v:.4}")),
-            ins.mean_log_score_by_month.map_or("–".into(), |v| format!("{v:.3}")),
-        );
-        let _ = writeln!(
-            out,
-            "    {:<8} {:>14} {:>9} {:>8} {:>10}",
-            "month", "P(insolv. by)", "observed", "Brier", "log score"
-        );
+        let parts = [
+            format!(
+                "  month by month ({} month(s) with a known outcome)",
+                ins.by_month.len()
+            ),
+            format!(
+                "mean Brier {}",
+                ins.mean_brier_by_month
+                    .map_or("–".into(), |v| decimal(v, 4))
+            ),
+            format!(
+                "mean log score {} nats",
+                ins.mean_log_score_by_month
+                    .map_or("–".into(), |v| decimal(v, 3))
+            ),
+        ];
+        out.push_str(&pack(&parts, " · ", width, "    "));
+        let mut table = Table::new(4)
+            .column("month", Align::Left, 0)
+            .column("P(insolvent\nby month)", Align::Right, 2)
+            .column("observed", Align::Right, 2)
+            .column("Brier", Align::Right, 2)
+            .column("log score", Align::Right, 2);
+        let p = Percent::column(ins.by_month.iter().map(|s| s.probability));
         for s in &ins.by_month {
-            let _ = writeln!(
-                out,
-                "    {:<8} {:>14} {:>9} {:>8} {:>10}",
+            table.row(vec![
                 s.month.to_string(),
-                format_probability(s.probability),
+                p.fmt(s.probability),
                 match s.observed {
                     Some(true) => "1",
                     Some(false) => "0",
                     None => "–",
-                },
-                s.brier.map_or("–".into(), |v| format!("{v:.4}")),
-                s.log_score.map_or("–".into(), |v| format!("{v:.3}")),
-            );
+                }
+                .to_string(),
+                s.brier.map_or("–".into(), |v| decimal(v, 4)),
+                s.log_score.map_or("–".into(), |v| decimal(v, 3)),
+            ]);
         }
+        out.push_str(&table.render());
     }
-    let _ = writeln!(
-        out,
-        "  Brier = (P − outcome)², log score = −ln P(outcome) with P clamped to [{:e}, 1 − {:e}]; 0 is perfect, lower is better.",
-        ins.log_score_clamp, ins.log_score_clamp
+    let clamp = decimal(ins.log_score_clamp, 6);
+    let legend = format!(
+        "Brier = (P − outcome)², log score = −ln P(outcome) with P clamped to [{clamp}, 1 − {clamp}]; 0 is perfect, lower is better."
     );
+    out.push_str(&wrap(&legend, width, "  ", "  "));
     let _ = writeln!(out);
 }
 
-/// The report as a terminal table.
-pub fn render_backtest_table(b: &Backtest) -> String {
+/// The report as a terminal table, every line within `width` columns.
+pub fn render_backtest_table(b: &Backtest, width: usize) -> String {
     let mut out = String::new();
-    header(&mut out, b);
+    header(&mut out, b, width);
     if !b.observations.is_empty() {
-        observation_rows(&mut out, b);
-        coverage(&mut out, b);
-        pit(&mut out, &b.pit);
+        observation_rows(&mut out, b, width);
+        coverage(&mut out, b, width);
+        pit(&mut out, &b.pit, width);
     }
-    insolvency(&mut out, &b.insolvency);
+    insolvency(&mut out, &b.insolvency, width);
     for note in &b.notes {
-        let _ = writeln!(out, "Note: {note}");
+        out.push_str(&wrap(&format!("Note: {note}"), width, "", "  "));
     }
-    // Padded last columns leave trailing spaces.
-    let mut trimmed: String = out
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n");
-    trimmed.push('\n');
-    trimmed
+    out
 }

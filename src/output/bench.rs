@@ -1,63 +1,61 @@
 //! Renderers of a [`BenchReport`]: table, JSON, CSV.
 
+use super::layout::{pack, wrap, Align, Table};
+use super::number::{count, decimal};
 use crate::analysis::bench::BenchReport;
 use std::fmt::Write as _;
 
+/// Millions per second with two decimals (`2.98`): the unit is in the
+/// column's header.
 fn millions(x: f64) -> String {
-    format!("{:.2} M", x / 1e6)
+    decimal(x / 1e6, 2)
 }
 
-/// The benchmark as a terminal table.
-pub fn render_bench_table(r: &BenchReport) -> String {
+/// The benchmark as a terminal table, every line within `width` columns.
+pub fn render_bench_table(r: &BenchReport, width: usize) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "runway {} bench · {} ({})",
-        r.runway_version, r.model, r.file
-    );
-    let _ = writeln!(
-        out,
-        "{} paths × {} months per run · seed {} · {} logical CPUs · vector code {} · peak memory {}",
-        r.paths,
-        r.months,
-        r.seed,
-        r.logical_cpus,
-        r.vector_code,
-        r.peak_rss_mib
-            .map_or_else(|| "n/a".to_string(), |m| format!("{m:.1} MiB"))
-    );
+    let title = format!("runway {} bench · {}", r.runway_version, r.model);
+    out.push_str(&wrap(&title, width, "", "  "));
+    let parts = [
+        format!("model {}", r.file),
+        format!("{} paths × {} months per run", count(r.paths), r.months),
+        format!("seed {}", r.seed),
+        format!("{} logical CPUs", r.logical_cpus),
+        format!("vector code {}", r.vector_code),
+        format!(
+            "peak memory {}",
+            r.peak_rss_mib
+                .map_or_else(|| "n/a".to_string(), |m| format!("{} MiB", decimal(m, 1)))
+        ),
+    ];
+    out.push_str(&pack(&parts, " · ", width, ""));
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "  {:>7}  {:>5}  {:>14}  {:>12}  {:>12}  {:>18}  {:>8}  {:>10}",
-        "threads",
-        "runs",
-        "paths/s median",
-        "min",
-        "max",
-        "path-months/s",
-        "speed-up",
-        "efficiency"
-    );
+    let mut table = Table::new(2)
+        .column("threads", Align::Right, 0)
+        .column("runs", Align::Right, 2)
+        .column("M paths/s\nmedian", Align::Right, 2)
+        .column("\nmin", Align::Right, 2)
+        .column("\nmax", Align::Right, 2)
+        .column("M path-months/s\nmedian", Align::Right, 2)
+        .column("speed-up", Align::Right, 2)
+        .column("efficiency", Align::Right, 2);
     for row in &r.rows {
-        let _ = writeln!(
-            out,
-            "  {:>7}  {:>5}  {:>14}  {:>12}  {:>12}  {:>18}  {:>8}  {:>10}",
-            row.threads,
-            row.runs,
+        table.row(vec![
+            row.threads.to_string(),
+            count(row.runs as u64),
             millions(row.paths_per_second_median),
             millions(row.paths_per_second_min),
             millions(row.paths_per_second_max),
             millions(row.path_months_per_second_median),
             row.speedup
-                .map_or_else(|| "–".into(), |s| format!("{s:.2}×")),
+                .map_or_else(|| "–".into(), |s| format!("{}×", decimal(s, 2))),
             row.efficiency
-                .map_or_else(|| "–".into(), |e| format!("{:.0} %", e * 100.0)),
-        );
+                .map_or_else(|| "–".into(), |e| format!("{} %", decimal(e * 100.0, 0))),
+        ]);
     }
+    out.push_str(&table.render());
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
+    let identical = format!(
         "Results identical across every run and thread count: {}",
         if r.identical_results {
             "yes"
@@ -65,6 +63,7 @@ pub fn render_bench_table(r: &BenchReport) -> String {
             "NO (please report this as a bug)"
         }
     );
+    out.push_str(&wrap(&identical, width, "", "  "));
     out
 }
 

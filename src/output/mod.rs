@@ -3,28 +3,37 @@
 //! the one-file HTML report).
 
 mod analysis;
+mod analysis_table;
 mod backtest;
 mod bench;
 pub mod chart;
 mod check;
 mod csv;
 mod json;
+mod check_table;
+pub mod layout;
+pub mod number;
 mod rows;
 mod table;
 pub mod xlsx;
 
 pub use analysis::{
-    render_compare_csv, render_compare_json, render_compare_table, render_sensitivity_csv,
-    render_sensitivity_json, render_sensitivity_table,
+    render_compare_csv, render_compare_json, render_sensitivity_csv, render_sensitivity_json,
 };
+pub use analysis_table::{render_compare_table, render_sensitivity_table};
 pub use backtest::{render_backtest_csv, render_backtest_json, render_backtest_table};
 pub use bench::{render_bench_csv, render_bench_json, render_bench_table};
 pub use check::{render_check_csv, render_check_json};
+pub use check_table::render_check;
 pub use csv::{
     num as csv_number, render_by_month_csv, render_convergence_csv, render_summary_csv, unit_suffix,
 };
 pub use json::render_json;
-pub use table::{format_count, format_money, format_probability, render_check, render_table};
+pub use layout::DEFAULT_WIDTH;
+// The charts' names for the single-value formats of `number` (one
+// implementation: `number::count`, `number::money`, `number::probability`).
+pub use number::{count as format_count, money as format_money, probability as format_probability};
+pub use table::render_table;
 
 use crate::analysis::bench::BenchReport;
 use crate::analysis::check::Check;
@@ -36,8 +45,9 @@ use crate::analysis::summary::Summary;
 /// table, CSV and JSON. Every result struct implements it, so a command
 /// picks the format in one place.
 pub trait Render {
-    /// The terminal table.
-    fn table(&self) -> String;
+    /// The terminal table, every line at most `width` characters (at
+    /// least [`DEFAULT_WIDTH`]; wider shows more columns and full names).
+    fn table(&self, width: usize) -> String;
     /// CSV: a header row, then one row per record.
     fn csv(&self) -> String;
     /// JSON, pretty-printed.
@@ -45,8 +55,8 @@ pub trait Render {
 }
 
 impl Render for Summary {
-    fn table(&self) -> String {
-        render_table(self)
+    fn table(&self, width: usize) -> String {
+        render_table(self, width)
     }
     fn csv(&self) -> String {
         String::from_utf8(render_summary_csv(self)).expect("CSV is UTF-8")
@@ -57,8 +67,8 @@ impl Render for Summary {
 }
 
 impl Render for Comparison {
-    fn table(&self) -> String {
-        render_compare_table(self)
+    fn table(&self, width: usize) -> String {
+        render_compare_table(self, width)
     }
     fn csv(&self) -> String {
         render_compare_csv(self)
@@ -69,8 +79,8 @@ impl Render for Comparison {
 }
 
 impl Render for Sensitivity {
-    fn table(&self) -> String {
-        render_sensitivity_table(self)
+    fn table(&self, width: usize) -> String {
+        render_sensitivity_table(self, width)
     }
     fn csv(&self) -> String {
         render_sensitivity_csv(self)
@@ -81,8 +91,8 @@ impl Render for Sensitivity {
 }
 
 impl Render for BenchReport {
-    fn table(&self) -> String {
-        render_bench_table(self)
+    fn table(&self, width: usize) -> String {
+        render_bench_table(self, width)
     }
     fn csv(&self) -> String {
         render_bench_csv(self)
@@ -93,8 +103,8 @@ impl Render for BenchReport {
 }
 
 impl Render for Check<'_> {
-    fn table(&self) -> String {
-        render_check(self)
+    fn table(&self, width: usize) -> String {
+        render_check(self, width)
     }
     fn csv(&self) -> String {
         render_check_csv(self)

@@ -1,81 +1,10 @@
-//! The terminal report: a readable table of one summary.
+//! The terminal report of one run: a readable table of one summary, laid
+//! out within a width (see [`super::layout`]).
 
-use crate::analysis::check::{Check, Drawn};
+use super::layout::{intervals, pack, width_of, wrap, Align, Table};
+use super::number::{count, money, probability, rate, seconds, Money, Percent};
 use crate::analysis::summary::{EventRate, MoneyStats, Summary};
 use std::fmt::Write as _;
-
-/// A probability as a percentage with sensible precision.
-pub fn format_probability(p: f64) -> String {
-    if p == 0.0 {
-        "0 %".to_string()
-    } else if p < 1e-4 {
-        format!("{:.1e} %", p * 100.0)
-    } else if p < 0.01 {
-        format!("{:.3} %", p * 100.0)
-    } else {
-        format!("{:.2} %", p * 100.0)
-    }
-}
-
-/// An amount of money with thousands separators and 3–4 significant digits.
-pub fn format_money(x: f64) -> String {
-    // Validation keeps every shown amount finite; never print inf or NaN.
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let magnitude = x.abs();
-    let decimals = if magnitude >= 1000.0 {
-        0
-    } else if magnitude >= 100.0 {
-        1
-    } else if magnitude >= 1.0 {
-        2
-    } else if magnitude >= 0.01 {
-        3
-    } else if magnitude == 0.0 {
-        0
-    } else {
-        return format!("{x:.2e}");
-    };
-    let text = format!("{:.*}", decimals, magnitude);
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(a, b)| (a, Some(b)));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if x < 0.0 && text.chars().any(|c| c != '0' && c != '.') {
-        "-"
-    } else {
-        ""
-    };
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
-/// A whole number with thousands separators.
-pub fn format_count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// A money amount, or a dash when there is none.
-pub(crate) fn opt_money(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".to_string(), format_money)
-}
 
 /// A horizontal bar of `fraction` × `width` cells, in eighths of a cell.
 pub(crate) fn bar(fraction: f64, width: usize) -> String {
@@ -86,301 +15,258 @@ pub(crate) fn bar(fraction: f64, width: usize) -> String {
     s
 }
 
-fn money_row(out: &mut String, label: &str, m: &MoneyStats) {
-    let p = &m.percentiles;
-    let _ = writeln!(
-        out,
-        "  {label:<13} {:>12} {:>12} {:>12} {:>12} {:>12}",
-        opt_money(p.p5),
-        opt_money(p.p25),
-        opt_money(p.p50),
-        opt_money(p.p75),
-        opt_money(p.p95)
-    );
+/// Probability intervals as aligned `low – high` cells, all in one format.
+pub(crate) fn ci_cells(cis: &[[f64; 2]]) -> Vec<String> {
+    let format = Percent::column(cis.iter().flatten().copied());
+    let pairs: Vec<(String, String)> = cis
+        .iter()
+        .map(|[lo, hi]| (format.fmt(*lo), format.fmt(*hi)))
+        .collect();
+    intervals(&pairs)
 }
 
-/// A titled list of event shares (inflows, shocks), nothing when empty.
-fn event_rows(out: &mut String, title: &str, events: &[EventRate]) {
+/// A titled table of event shares (inflows, shocks), nothing when empty.
+fn event_rows(out: &mut String, title: &str, events: &[EventRate], width: usize) {
     if events.is_empty() {
         return;
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{title}");
-    for e in events {
-        let p = &e.share;
-        let _ = writeln!(
-            out,
-            "  {:<36} {:>9}   95 % CI {} – {}   {} of {}",
-            e.name,
-            format_probability(p.probability),
-            format_probability(p.ci95[0]),
-            format_probability(p.ci95[1]),
-            format_count(p.count),
-            format_count(p.paths)
-        );
+    let mut table = Table::new(2)
+        .column("", Align::Left, 0)
+        .column("share", Align::Right, 2)
+        .column("95 % CI", Align::Left, 3)
+        .column("paths", Align::Right, 3);
+    let shares = Percent::column(events.iter().map(|e| e.share.probability));
+    let cis: Vec<[f64; 2]> = events.iter().map(|e| e.share.ci95).collect();
+    for (e, ci) in events.iter().zip(ci_cells(&cis)) {
+        table.row(vec![
+            e.name.clone(),
+            shares.fmt(e.share.probability),
+            ci,
+            count(e.share.count),
+        ]);
     }
+    table.fit(0, width, 16);
+    out.push_str(&table.render());
 }
 
-/// The full terminal report.
-pub fn render_table(s: &Summary) -> String {
+/// The full terminal report, every line within `width` columns.
+pub fn render_table(s: &Summary, width: usize) -> String {
     let mut out = String::new();
-    run_header(&mut out, s);
-    insolvency_by_month(&mut out, s);
-    when_insolvent(&mut out, s);
-    cash_percentiles(&mut out, s);
+    run_header(&mut out, s, width);
+    insolvency_by_month(&mut out, s, width);
+    when_insolvent(&mut out, s, width);
+    cash_percentiles(&mut out, s, width);
     event_rows(
         &mut out,
         "Money arriving within the horizon (share of paths):",
         &s.inflows,
+        width,
     );
     event_rows(
         &mut out,
         "Shocks that struck at least once (share of paths):",
         &s.shocks,
+        width,
     );
-    precision_trace(&mut out, s);
+    precision_trace(&mut out, s, width);
     for w in &s.warnings {
         let _ = writeln!(out);
-        let _ = writeln!(out, "Warning: {w}");
+        out.push_str(&wrap(&format!("Warning: {w}"), width, "", "  "));
     }
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "Sampling: {}. Quantiles: {}.",
-        s.method.sampling, s.method.quantiles
+    let method = format!(
+        "Sampling: {}. Quantiles: {}. Generator: {}.",
+        s.method.sampling, s.method.quantiles, s.method.generator
     );
-    let _ = writeln!(out, "Generator: {}.", s.method.generator);
+    out.push_str(&wrap(&method, width, "", ""));
     out
 }
 
 /// The model, the run and its speed.
-fn run_header(out: &mut String, s: &Summary) {
-    let _ = writeln!(out, "runway {} · {}", s.runway_version, s.model.name);
-    let _ = writeln!(
-        out,
-        "model {} · scenario {} · {} to {} · money in {} · insolvent below {}",
-        s.model.file,
-        s.model.scenario.as_deref().unwrap_or("(none)"),
-        s.start,
-        s.horizon,
-        s.unit,
-        format_money(s.floor)
-    );
-    let _ = writeln!(
-        out,
-        "{} paths · seed {} · {} thread{} · {:.2} s · {} paths/s",
-        format_count(s.paths),
-        s.seed,
-        s.run.threads,
-        if s.run.threads == 1 { "" } else { "s" },
-        s.run.elapsed_seconds,
-        format_count(s.run.paths_per_second.round() as u64)
-    );
+fn run_header(out: &mut String, s: &Summary, width: usize) {
+    let title = format!("runway {} · {}", s.runway_version, s.model.name);
+    out.push_str(&wrap(&title, width, "", "  "));
+    let parts = [
+        format!("model {}", s.model.file),
+        format!(
+            "scenario {}",
+            s.model.scenario.as_deref().unwrap_or("(none)")
+        ),
+        format!("{} to {}", s.start, s.horizon),
+        format!("money in {}", s.unit),
+        format!("insolvent below {}", money(s.floor)),
+    ];
+    out.push_str(&pack(&parts, " · ", width, ""));
+    let parts = [
+        format!("{} paths", count(s.paths)),
+        format!("seed {}", s.seed),
+        format!(
+            "{} thread{}",
+            s.run.threads,
+            if s.run.threads == 1 { "" } else { "s" }
+        ),
+        seconds(s.run.elapsed_seconds),
+        rate(s.run.paths_per_second, "paths"),
+    ];
+    out.push_str(&pack(&parts, " · ", width, ""));
 }
 
 /// The headline probability, its sparkline and the month-by-month table
 /// with bars in proportion to the final value.
-fn insolvency_by_month(out: &mut String, s: &Summary) {
+fn insolvency_by_month(out: &mut String, s: &Summary, width: usize) {
     let ins = &s.insolvency;
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "P(insolvent by {}) = {}   95 % CI {} – {} (Wilson)   {} of {} paths",
-        s.horizon,
-        format_probability(ins.probability),
-        format_probability(ins.ci95[0]),
-        format_probability(ins.ci95[1]),
-        format_count(ins.count),
-        format_count(s.paths)
-    );
+    let headline = [
+        format!(
+            "P(insolvent by {}) = {}",
+            s.horizon,
+            probability(ins.probability)
+        ),
+        format!(
+            "95 % CI {} (Wilson)",
+            ci_cells(&[ins.ci95]).remove(0).trim_start()
+        ),
+        format!("{} of {} paths", count(ins.count), count(s.paths)),
+    ];
+    out.push_str(&pack(&headline, "   ", width, "  "));
     let curve: Vec<f64> = ins
         .by_month
         .iter()
         .map(|r| r.cumulative_probability)
         .collect();
-    let _ = writeln!(
-        out,
-        "  {} → {}   {}",
-        s.start,
-        s.horizon,
-        crate::output::chart::sparkline(&curve)
-    );
+    let spark = crate::output::chart::sparkline(&curve);
+    let line = format!("  {} → {}   {spark}", s.start, s.horizon);
+    if width_of(&line) <= width {
+        let _ = writeln!(out, "{line}");
+    } else if width_of(&spark) + 2 <= width {
+        let _ = writeln!(out, "  {spark}");
+    }
     let _ = writeln!(out);
     let top = ins
         .by_month
         .last()
         .map_or(0.0, |r| r.cumulative_probability);
-    let _ = writeln!(out, "  month    P(insolvent by)   95 % CI                 new in month   (bar: share of the final value)");
-    for row in &ins.by_month {
-        let _ = writeln!(
-            out,
-            "  {}  {:>10}        {:>8} – {:<10}  {:>10}     {}",
-            row.month,
-            format_probability(row.cumulative_probability),
-            format_probability(row.cumulative_ci95[0]),
-            format_probability(row.cumulative_ci95[1]),
-            format_count(row.count_in_month),
-            bar(
-                if top > 0.0 {
-                    row.cumulative_probability / top
-                } else {
-                    0.0
-                },
-                24
-            )
-        );
+    let mut table = Table::new(2)
+        .column("month", Align::Left, 0)
+        .column("P(insolvent\nby month)", Align::Right, 2)
+        .column("95 % CI", Align::Left, 3)
+        .column("new in\nmonth", Align::Right, 2);
+    let p = Percent::column(curve.iter().copied());
+    let cis: Vec<[f64; 2]> = ins.by_month.iter().map(|r| r.cumulative_ci95).collect();
+    for (row, ci) in ins.by_month.iter().zip(ci_cells(&cis)) {
+        table.row(vec![
+            row.month.to_string(),
+            p.fmt(row.cumulative_probability),
+            ci,
+            count(row.count_in_month),
+        ]);
     }
+    // The bars take what is left of the width, at most 40 cells.
+    let bar_width = width.saturating_sub(table.width() + 3).clamp(8, 40);
+    let fractions = ins.by_month.iter().map(|r| {
+        if top > 0.0 {
+            r.cumulative_probability / top
+        } else {
+            0.0
+        }
+    });
+    let bars: Vec<String> = fractions.map(|f| bar(f, bar_width)).collect();
+    let table = table.column_with("share of the\nfinal value", Align::Left, 3, bars);
+    out.push_str(&table.render());
 }
 
 /// When paths become insolvent, and the runway's percentiles in months.
-fn when_insolvent(out: &mut String, s: &Summary) {
+fn when_insolvent(out: &mut String, s: &Summary, width: usize) {
     let ins = &s.insolvency;
     let _ = writeln!(out);
-    match (ins.median_month, ins.peak_month) {
+    let when = match (ins.median_month, ins.peak_month) {
         (Some(median), Some(peak)) => {
-            let _ = writeln!(
-                out,
-                "When insolvent: median month {median}, most often {peak}"
-            );
+            format!("When insolvent: median month {median}, most often {peak}")
         }
-        _ => {
-            let _ = writeln!(out, "When insolvent: no path became insolvent");
-        }
-    }
+        _ => "When insolvent: no path became insolvent".to_string(),
+    };
+    out.push_str(&wrap(&when, width, "", "  "));
     let r = &s.runway_months;
     let months =
         |m: Option<u32>| m.map_or_else(|| format!("> {}", r.horizon_months), |v| v.to_string());
-    let _ = writeln!(
-        out,
-        "Runway (months until cash falls below the floor): p5 {}, p25 {}, median {}",
-        months(r.p5),
-        months(r.p25),
-        months(r.p50)
-    );
+    let parts = [
+        "Runway (months until cash falls below the floor):".to_string(),
+        format!(
+            "p5 {}, p25 {}, median {}",
+            months(r.p5),
+            months(r.p25),
+            months(r.p50)
+        ),
+    ];
+    out.push_str(&pack(&parts, " ", width, "  "));
 }
 
 /// End and lowest cash at five percentiles, and the means.
-fn cash_percentiles(out: &mut String, s: &Summary) {
+fn cash_percentiles(out: &mut String, s: &Summary, width: usize) {
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "  {:<13} {:>12} {:>12} {:>12} {:>12} {:>12}   ({})",
-        "", "p5", "p25", "median", "p75", "p95", s.unit
-    );
-    money_row(out, "end cash", &s.end_cash);
-    money_row(out, "lowest cash", &s.lowest_cash);
+    out.push_str(&wrap(&format!("Cash ({}):", s.unit), width, "", "  "));
+    let rows: [(&str, &MoneyStats); 2] =
+        [("end cash", &s.end_cash), ("lowest cash", &s.lowest_cash)];
+    let all = rows.iter().flat_map(|(_, m)| {
+        let p = &m.percentiles;
+        [p.p5, p.p25, p.p50, p.p75, p.p95]
+    });
+    let format = Money::column(all.flatten());
+    let mut table = Table::new(2).column("", Align::Left, 0);
+    for head in ["p5", "p25", "median", "p75", "p95"] {
+        table = table.column(head, Align::Right, 3);
+    }
+    for (label, m) in rows {
+        let p = &m.percentiles;
+        let mut cells = vec![label.to_string()];
+        cells.extend([p.p5, p.p25, p.p50, p.p75, p.p95].map(|v| format.opt(v)));
+        table.row(cells);
+    }
+    out.push_str(&table.render());
     if let Some(mean) = s.end_cash.mean {
-        let _ = writeln!(
-            out,
-            "  mean end cash {} · mean funding received {}",
-            format_money(mean),
-            format_money(s.mean_funding_received)
-        );
+        let means = Money::column([mean, s.mean_funding_received]);
+        let parts = [
+            format!("  mean end cash {}", means.fmt(mean)),
+            format!(
+                "mean funding received {}",
+                means.fmt(s.mean_funding_received)
+            ),
+        ];
+        out.push_str(&pack(&parts, " · ", width, "  "));
     }
 }
 
 /// The precision target and the checks of a `--precision` run, if any.
-fn precision_trace(out: &mut String, s: &Summary) {
+fn precision_trace(out: &mut String, s: &Summary, width: usize) {
     let Some(c) = &s.convergence else {
         return;
     };
     let _ = writeln!(out);
-    let _ =
-        writeln!(
-        out,
+    let text = format!(
         "Precision: target 95 % half-width {} {} after {} paths (checks at 16, 32, 64, … blocks):",
-        format_probability(c.target_half_width),
-        if c.reached { "reached" } else { "NOT reached (--max-paths)" },
-        format_count(s.paths)
+        probability(c.target_half_width),
+        if c.reached {
+            "reached"
+        } else {
+            "NOT reached (--max-paths)"
+        },
+        count(s.paths)
     );
-    for p in &c.trace {
-        let _ = writeln!(
-            out,
-            "  {:>14} paths   P = {:>9}   ± {}",
-            format_count(p.paths),
-            format_probability(p.probability),
-            format_probability(p.half_width)
-        );
+    out.push_str(&wrap(&text, width, "", "  "));
+    let mut table = Table::new(2)
+        .column("paths", Align::Right, 0)
+        .column("P(insolvent)", Align::Right, 3)
+        .column("± (95 %)", Align::Right, 3);
+    let p = Percent::column(c.trace.iter().map(|t| t.probability));
+    let h = Percent::column(c.trace.iter().map(|t| t.half_width));
+    for t in &c.trace {
+        table.row(vec![
+            count(t.paths),
+            p.fmt(t.probability),
+            h.fmt(t.half_width),
+        ]);
     }
-}
-
-/// The `check` listing: the model's shape and every input with its spread.
-pub fn render_check(check: &Check<'_>) -> String {
-    let model = check.model;
-    let mut out = String::new();
-    let _ = writeln!(out, "{}: valid", model.source.label);
-    let _ = writeln!(out, "  {}", model.name);
-    if !model.description.is_empty() {
-        let _ = writeln!(out, "  {}", model.description.trim());
-    }
-    let _ = writeln!(
-        out,
-        "  {} to {} ({} months) · money in {} · insolvent below {}",
-        model.start,
-        model.horizon(),
-        model.months,
-        model.unit,
-        format_money(model.floor)
-    );
-    let _ = writeln!(
-        out,
-        "  {} cost line(s), {} revenue line(s), {} inflow(s), {} shock(s), {} flow(s)",
-        model.costs.len(),
-        model.revenues.len(),
-        model.inflows.len(),
-        model.shocks.len(),
-        model.flows.len()
-    );
-    if let Some(s) = &model.scenario {
-        let _ = writeln!(out, "  scenario: {s}");
-    }
-    if !model.scenarios.is_empty() {
-        let _ = writeln!(out, "  scenarios defined:");
-        for (name, description) in &model.scenarios {
-            let _ = writeln!(out, "    {name:<14} {description}");
-        }
-    }
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "  {:<44} {:<8} {:>11} {:>11} {:>11}   distribution",
-        "input", "drawn", "p5", "median", "p95"
-    );
-    for row in &check.inputs {
-        let when = match row.drawn {
-            Drawn::PerPath => "per path",
-            Drawn::Monthly => "monthly",
-        };
-        let _ = writeln!(
-            out,
-            "  {:<44} {:<8} {:>11} {:>11} {:>11}   {}",
-            row.input.path,
-            when,
-            format_money(row.p5),
-            format_money(row.median),
-            format_money(row.p95),
-            row.input.dist.label()
-        );
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_is_grouped_in_thousands_with_a_sign() {
-        assert_eq!(format_money(1234567.0), "1,234,567");
-        assert_eq!(format_money(-4321.4), "-4,321");
-        assert_eq!(format_money(12.345), "12.35");
-        assert_eq!(format_money(0.0), "0");
-    }
-
-    #[test]
-    fn probabilities_keep_significant_digits_when_small() {
-        assert_eq!(format_probability(0.1234), "12.34 %");
-        assert_eq!(format_probability(0.00123), "0.123 %");
-        assert_eq!(format_probability(0.0), "0 %");
-    }
+    out.push_str(&table.render());
 }

@@ -421,7 +421,10 @@ fn the_backtest_is_identical_for_one_and_two_threads() {
     assert_eq!(one, two);
     assert_eq!(render_backtest_json(&one), render_backtest_json(&two));
     assert_eq!(render_backtest_csv(&one), render_backtest_csv(&two));
-    assert_eq!(render_backtest_table(&one), render_backtest_table(&two));
+    assert_eq!(
+        render_backtest_table(&one, 80),
+        render_backtest_table(&two, 80)
+    );
 }
 
 #[test]
@@ -491,7 +494,7 @@ fn the_worked_example_in_configs_runs_and_prints_every_section() {
     .unwrap();
     let actual = read_actuals(&root.join("configs/backtest_example_actual.csv"), &m).unwrap();
     let b = run_backtest(&m, &actual, &spec(20_000, 2023, 2), &Progress::default()).unwrap();
-    let table = render_backtest_table(&b);
+    let table = render_backtest_table(&b, 80);
     for needle in [
         "Coverage",
         "PIT",

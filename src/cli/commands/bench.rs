@@ -4,6 +4,7 @@ use crate::cli::config::BenchConfig;
 use crate::cli::print::print_result;
 use runway::analysis::bench::run_bench;
 use runway::error::Result;
+use runway::output::number;
 
 /// Runs `runway bench`.
 pub fn bench(config: BenchConfig) -> Result<()> {
@@ -11,8 +12,8 @@ pub fn bench(config: BenchConfig) -> Result<()> {
     let report = run_bench(&config.model, &config.spec, |threads, run, rate| {
         if !quiet {
             eprintln!(
-                "  {threads} thread(s), run {run}: {:.2} M paths/s",
-                rate / 1e6
+                "  {threads} thread(s), run {run}: {}",
+                number::rate(rate, "paths")
             );
         }
     })?;

@@ -22,6 +22,7 @@ use runway::stats::Tally;
 /// Runs one parsed command line: checks its settings and opens its outputs
 /// (see [`super::config`]), then runs the subcommand.
 pub fn dispatch(cli: Cli) -> Result<()> {
+    super::print::set_table_width(cli.wide);
     match cli.command {
         Command::Run(args) => run::run(args.try_into()?),
         Command::Check(args) => check::check(args),

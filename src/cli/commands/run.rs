@@ -10,6 +10,7 @@ use runway::error::Result;
 use runway::files::shard::{write_partial, Partial, PartialTarget, Shard};
 use runway::files::{now_utc_rfc3339, write_run_outputs, Provenance};
 use runway::model::Model;
+use runway::output::number;
 
 /// Runs `runway run`.
 pub fn run(config: RunConfig) -> Result<()> {
@@ -96,10 +97,11 @@ fn run_shard(
     write_partial(target, &partial)?;
     if !quiet {
         eprintln!(
-            "shard {shard}: blocks {}..{} ({} paths) in {seconds:.2} s → {}",
+            "shard {shard}: blocks {} to {} ({} paths) in {} → {}",
             partial.blocks[0],
-            partial.blocks[1],
-            partial.tally.paths,
+            partial.blocks[1].saturating_sub(1),
+            number::count(partial.tally.paths),
+            number::seconds(seconds),
             path.display()
         );
     }
