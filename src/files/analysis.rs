@@ -6,16 +6,16 @@
 //! files are written from it after.
 
 use super::manifest::{now_utc_rfc3339, sha256_hex, stage_workbook, Manifest, Provenance};
-use crate::analysis::check::Check;
-use crate::output::xlsx::{Sheets, XLSX_FILE};
 use super::OutputDir;
 use crate::analysis::backtest::Backtest;
+use crate::analysis::check::Check;
 use crate::analysis::compare::{Comparison, AS_WRITTEN};
 use crate::analysis::sensitivity::Sensitivity;
 use crate::engine::BLOCK_SIZE;
 use crate::error::Result;
 use crate::model::Model;
 use crate::output::chart::Chart;
+use crate::output::xlsx::{Sheets, XLSX_FILE};
 use crate::output::Render;
 use crate::sampling::rng::GENERATOR_NAME;
 
@@ -120,7 +120,12 @@ pub fn write_backtest_outputs(
 ) -> Result<()> {
     let [csv, json, _] = BACKTEST_FILES;
     let manifest = analysis_manifest(model, report.seed, report.paths, provenance);
-    write_all(dir, [(csv, report.csv()), (json, report.json())], None, manifest)
+    write_all(
+        dir,
+        [(csv, report.csv()), (json, report.json())],
+        None,
+        manifest,
+    )
 }
 
 /// Stages `files` and the workbook of `sheets` (if any), then
