@@ -5,19 +5,17 @@
 //! of its files: the folder is guarded with it before the run and the
 //! files are written from it after.
 
-use super::manifest::{now_utc_rfc3339, sha256_hex, stage_workbook, Manifest, Provenance};
+use super::manifest::{stage_workbook, Manifest, Provenance};
 use super::OutputDir;
 use crate::analysis::backtest::Backtest;
 use crate::analysis::check::Check;
 use crate::analysis::compare::{Comparison, AS_WRITTEN};
 use crate::analysis::sensitivity::Sensitivity;
-use crate::engine::BLOCK_SIZE;
 use crate::error::Result;
 use crate::model::Model;
 use crate::output::chart::Chart;
 use crate::output::xlsx::{Sheets, XLSX_FILE};
 use crate::output::Render;
-use crate::sampling::rng::GENERATOR_NAME;
 
 /// The files `runway compare --out DIR` writes: one row per scenario (CSV),
 /// the report (JSON), the scenarios' insolvency curves, the workbook (the
@@ -55,28 +53,24 @@ pub fn write_compare_outputs(
     chart: &Chart,
     provenance: Provenance,
 ) -> Result<()> {
-    let [csv, json, svg, _, _] = COMPARE_FILES;
     let scenarios = models
         .iter()
         .map(|m| m.scenario.clone().unwrap_or_else(|| AS_WRITTEN.into()))
         .collect();
-    let mut manifest = analysis_manifest(&models[0], report.seed, report.paths, provenance);
+    let mut manifest = Manifest::of(&models[0], report.seed, report.paths, provenance);
     manifest.scenario = None;
     manifest.scenarios = Some(scenarios);
-    let check = Check::of(&models[0]);
     let sheets = Sheets {
-        check: Some(&check),
         comparison: Some(report),
         ..Sheets::default()
     };
-    write_all(
+    write_report(
         dir,
-        [
-            (csv, report.csv()),
-            (json, report.json()),
-            (svg, chart.svg.clone()),
-        ],
-        Some(&sheets),
+        &models[0],
+        report,
+        COMPARE_FILES,
+        chart,
+        sheets,
         manifest,
     )
 }
@@ -90,13 +84,39 @@ pub fn write_sensitivity_outputs(
     chart: &Chart,
     provenance: Provenance,
 ) -> Result<()> {
-    let [csv, json, svg, _, _] = SENSITIVITY_FILES;
-    let manifest = analysis_manifest(model, report.seed, report.paths, provenance);
+    let manifest = Manifest::of(model, report.seed, report.paths, provenance);
+    let sheets = Sheets {
+        sensitivity: Some(report),
+        ..Sheets::default()
+    };
+    write_report(
+        dir,
+        model,
+        report,
+        SENSITIVITY_FILES,
+        chart,
+        sheets,
+        manifest,
+    )
+}
+
+/// Stages the files of a report with a chart and a workbook: `names` are
+/// its CSV, JSON, SVG, workbook and manifest; the workbook gets `sheets`
+/// and the inputs of `model`.
+fn write_report(
+    dir: &OutputDir,
+    model: &Model,
+    report: &impl Render,
+    names: [&str; 5],
+    chart: &Chart,
+    sheets: Sheets<'_>,
+    manifest: Manifest,
+) -> Result<()> {
+    let [csv, json, svg, _, _] = names;
     let check = Check::of(model);
     let sheets = Sheets {
         check: Some(&check),
-        sensitivity: Some(report),
-        ..Sheets::default()
+        ..sheets
     };
     write_all(
         dir,
@@ -119,7 +139,7 @@ pub fn write_backtest_outputs(
     provenance: Provenance,
 ) -> Result<()> {
     let [csv, json, _] = BACKTEST_FILES;
-    let manifest = analysis_manifest(model, report.seed, report.paths, provenance);
+    let manifest = Manifest::of(model, report.seed, report.paths, provenance);
     write_all(
         dir,
         [(csv, report.csv()), (json, report.json())],
@@ -147,28 +167,4 @@ fn write_all<const N: usize>(
     json.push(b'\n');
     dir.stage("manifest.json", &json)?;
     dir.commit()
-}
-
-/// The manifest of an analysis of `model` over `paths` paths from `seed`
-/// (its files filled in by [`write_all`]); it is finished now.
-fn analysis_manifest(model: &Model, seed: u64, paths: u64, provenance: Provenance) -> Manifest {
-    Manifest {
-        runway_version: env!("CARGO_PKG_VERSION"),
-        model_file: model.source.label.clone(),
-        model_sha256: sha256_hex(model.source.text.as_bytes()),
-        scenario: model.scenario.clone(),
-        scenarios: None,
-        overrides: provenance.overrides,
-        seed,
-        paths,
-        threads: provenance.threads,
-        sampling: model.sampling.describe(),
-        generator: GENERATOR_NAME,
-        block_size: BLOCK_SIZE,
-        started_at: provenance.started_at,
-        finished_at: now_utc_rfc3339(),
-        elapsed_seconds: provenance.elapsed_seconds,
-        command_line: provenance.command_line,
-        files: Vec::new(),
-    }
 }

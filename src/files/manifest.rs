@@ -3,12 +3,14 @@
 
 use crate::analysis::check::Check;
 use crate::analysis::summary::Summary;
+use crate::engine::BLOCK_SIZE;
 use crate::error::Result;
 use crate::files::{OutputDir, PathRows};
 use crate::model::Model;
 use crate::output::chart::Chart;
 use crate::output::xlsx::{render_xlsx, Sheets, XLSX_FILE};
 use crate::output::{render_by_month_csv, render_convergence_csv, render_summary_csv};
+use crate::sampling::rng::GENERATOR_NAME;
 use serde::Serialize;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -133,23 +135,35 @@ impl Manifest {
         files: Vec<String>,
     ) -> Manifest {
         Manifest {
+            sampling: summary.method.sampling,
+            generator: summary.method.generator,
+            block_size: summary.method.block_size,
+            files,
+            ..Manifest::of(model, summary.seed, summary.paths, provenance)
+        }
+    }
+
+    /// The manifest of `model` simulated over `paths` paths from `seed`,
+    /// listing no files yet; it is finished now.
+    pub fn of(model: &Model, seed: u64, paths: u64, provenance: Provenance) -> Manifest {
+        Manifest {
             runway_version: env!("CARGO_PKG_VERSION"),
             model_file: model.source.label.clone(),
             model_sha256: sha256_hex(model.source.text.as_bytes()),
             scenario: model.scenario.clone(),
             scenarios: None,
             overrides: provenance.overrides,
-            seed: summary.seed,
-            paths: summary.paths,
+            seed,
+            paths,
             threads: provenance.threads,
-            sampling: summary.method.sampling,
-            generator: summary.method.generator,
-            block_size: summary.method.block_size,
+            sampling: model.sampling.describe(),
+            generator: GENERATOR_NAME,
+            block_size: BLOCK_SIZE,
             started_at: provenance.started_at,
             finished_at: now_utc_rfc3339(),
             elapsed_seconds: provenance.elapsed_seconds,
             command_line: provenance.command_line,
-            files,
+            files: Vec::new(),
         }
     }
 }
