@@ -30,9 +30,6 @@ pub use csv::{
 };
 pub use json::render_json;
 pub use layout::DEFAULT_WIDTH;
-// The charts' names for the single-value formats of `number` (one
-// implementation: `number::count`, `number::money`, `number::probability`).
-pub use number::{count as format_count, money as format_money, probability as format_probability};
 pub use table::render_table;
 
 use crate::analysis::bench::BenchReport;

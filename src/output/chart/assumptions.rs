@@ -6,7 +6,7 @@ use super::cells::{cell_names, table, Cell};
 use super::escape;
 use crate::analysis::check::{Check, Drawn, InputSpread};
 use crate::model::Comments;
-use crate::output::format_money;
+use crate::output::number::money as format_money;
 use std::fmt::Write as _;
 
 /// What the report needs to show a model's assumptions.

@@ -8,7 +8,7 @@ use super::frame::{
 };
 use super::text::{fit_middle, text_width};
 use crate::analysis::summary::{Percentiles, Summary};
-use crate::output::format_probability;
+use crate::output::number::probability as format_probability;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -255,7 +255,7 @@ impl Fan {
     fn desc(&self, s: &Summary, symlog: bool) -> String {
         let at = |line: &[(f64, f64)], first: bool| {
             let point = if first { line.first() } else { line.last() };
-            point.map_or_else(|| "n/a".to_string(), |p| crate::output::format_money(p.1))
+            point.map_or_else(|| "n/a".to_string(), |p| crate::output::number::money(p.1))
         };
         format!(
             "Fan chart of cash at the end of each month, {} to {} ({}): the median goes from {} to {}; at {} half of the paths lie between {} and {} and 90 % between {} and {}. The insolvency floor is {}. Money axis: {}.",

@@ -8,7 +8,7 @@ use super::frame::{
 use super::text::text_width;
 use crate::analysis::histogram::Histogram;
 use crate::analysis::summary::Summary;
-use crate::output::format_probability;
+use crate::output::number::probability as format_probability;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 

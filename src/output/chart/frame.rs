@@ -4,6 +4,7 @@
 
 use super::text::{fit_middle, text_width, wrap};
 use crate::analysis::summary::Summary;
+use crate::output::number;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -264,7 +265,7 @@ pub(crate) fn scenario_label(scenario: Option<&str>) -> String {
 
 /// A whole number with thousands separators.
 pub(crate) fn group(n: u64) -> String {
-    crate::output::format_count(n)
+    number::count(n)
 }
 
 /// Decimals needed to print multiples of `step` exactly (at most 6).
@@ -280,30 +281,21 @@ fn decimals_for(step: f64) -> usize {
 /// A probability tick label in percent, with as many decimals as the step needs.
 pub(crate) fn percent_tick(p: f64, step: f64) -> String {
     let d = decimals_for(step * 100.0);
-    let v = p * 100.0;
-    format!("{:.*} %", d, if v.abs() < 1e-12 { 0.0 } else { v })
+    format!("{} %", number::decimal(p * 100.0, d))
 }
 
 /// A money tick label: thousands separators, decimals only where the step needs them.
 pub(crate) fn money_tick(x: f64, step: f64) -> String {
-    let d = decimals_for(step);
-    let x = if x.abs() < 1e-9 * step.abs() { 0.0 } else { x };
-    if d == 0 {
-        let whole = x.round();
-        let sign = if whole < 0.0 { "-" } else { "" };
-        format!("{sign}{}", group(whole.abs() as u64))
-    } else {
-        format!("{x:.d$}")
-    }
+    number::decimal(x, decimals_for(step))
 }
 
 /// An amount for a label: a whole number without decimals (`150`, not
 /// `150.0`), anything else as in the terminal report.
 pub(crate) fn money_label(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
-        money_tick(x, 1.0)
+        number::decimal(x, 0)
     } else {
-        crate::output::format_money(x)
+        number::money(x)
     }
 }
 

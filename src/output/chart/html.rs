@@ -6,7 +6,7 @@ use super::{escape, sparkline, Chart};
 use crate::analysis::compare::Comparison;
 use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::summary::{EventRate, MoneyStats, Summary};
-use crate::output::{format_money, format_probability};
+use crate::output::number::{money as format_money, probability as format_probability};
 use std::fmt::Write as _;
 
 const STYLE: &str = "

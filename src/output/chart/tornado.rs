@@ -39,8 +39,8 @@ pub fn tornado_svg_at(s: &Sensitivity, size: Size) -> String {
             format!(
                 "{} {} to {} (swing {:+.2} pp)",
                 d.input,
-                crate::output::format_probability(d.lowest_decile.probability),
-                crate::output::format_probability(d.highest_decile.probability),
+                crate::output::number::probability(d.lowest_decile.probability),
+                crate::output::number::probability(d.highest_decile.probability),
                 d.swing * 100.0
             )
         })
@@ -51,7 +51,7 @@ pub fn tornado_svg_at(s: &Sensitivity, size: Size) -> String {
         format!(
             "Tornado chart: P(insolvent by {}) when each input is in its lowest and its highest 10 % (all paths: {}), largest swing first: {}.",
             s.horizon,
-            crate::output::format_probability(s.insolvency.probability),
+            crate::output::number::probability(s.insolvency.probability),
             each.join("; ")
         )
     };
@@ -167,7 +167,7 @@ fn tornado_header<'a>(root: &Area<'a>, s: &Sensitivity, title: &str) -> DrawResu
             Glyph::Line(AXIS, 2),
             format!(
                 "all paths {}",
-                crate::output::format_probability(s.insolvency.probability)
+                crate::output::number::probability(s.insolvency.probability)
             ),
         ),
     ];
