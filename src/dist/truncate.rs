@@ -98,12 +98,14 @@ impl Dist {
                 label: self.label,
             });
         }
-        self.label = format!(
-            "{} truncated to [{}, {}]",
-            self.label,
-            fmt_num(lo),
-            fmt_num(hi)
-        );
+        let (bounded_below, bounded_above) = (lo > f64::NEG_INFINITY, hi < f64::INFINITY);
+        let bounds = match (bounded_below, bounded_above) {
+            (true, true) => format!("to [{}, {}]", fmt_num(lo), fmt_num(hi)),
+            (true, false) => format!("below {}", fmt_num(lo)),
+            (false, true) => format!("above {}", fmt_num(hi)),
+            (false, false) => "to [-∞, ∞]".to_string(),
+        };
+        self.label = format!("{} truncated {bounds}", self.label);
         self.truncation = Some(Truncation {
             lo,
             hi,
