@@ -2,8 +2,10 @@
 # Merges OUT/partials/part-*.json into OUT/merged through a fresh temporary
 # folder: no --force is needed, a failed merge leaves nothing behind, and an
 # earlier OUT/merged is kept as OUT/merged.prev-TIME. Writes the merged
-# report as OUT/merged/report.json (the JSON `runway merge --format json`
-# prints) beside the `--out` files, and prints the table.
+# report as OUT/merged/report.json beside the `--out` files (the JSON of
+# `runway merge --out`, with per-month percentiles: that of `runway run
+# --fan --format json` of the whole run, but for `run`), and prints the
+# table.
 #
 #   BIN=runway OUT=results docs/cluster/merge-fresh.sh
 #
