@@ -38,6 +38,13 @@ command -v sbatch >/dev/null || { echo "slurm-submit: sbatch is not on PATH" >&2
 [[ $SHARDS =~ ^[1-9][0-9]*$ ]] || { echo "slurm-submit: SHARDS=$SHARDS is not a whole number ≥ 1" >&2; exit 2; }
 [[ $THREADS =~ ^[1-9][0-9]*$ ]] || { echo "slurm-submit: THREADS=$THREADS is not a whole number ≥ 1" >&2; exit 2; }
 
+# A shard asking for more CPUs than any node has would pend forever.
+most=$(sinfo -h -o '%c' 2>/dev/null | tr -d '+' | sort -n | tail -1 || true)
+if [[ $most =~ ^[0-9]+$ ]] && ((THREADS > most)); then
+  echo "slurm-submit: THREADS=$THREADS, but no node has more than $most CPUs: the shards would never start" >&2
+  exit 2
+fi
+
 # Slurm opens --output before the job's first line runs: the folders must
 # exist now, on the shared file system. Absolute, so that jobs find them
 # whatever their working folder.
