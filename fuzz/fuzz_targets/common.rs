@@ -9,7 +9,7 @@ pub fn run_and_check(model: &Model) {
         // A clean run error (e.g. an overflow naming the path) is fine.
         Err(e) => assert!(e.exit_code() == 1 || e.exit_code() == 2, "unexpected error {e}"),
         Ok(tally) => {
-            let info = RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 16.0 };
+            let info = RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 16.0, shards: None };
             let summary = Summary::new(model, &tally, info);
             let p = summary.insolvency.probability;
             assert!((0.0..=1.0).contains(&p), "probability {p}");

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     match runway::files::shard::merge_partials(&[path]) {
         Err(e) => assert_eq!(e.exit_code(), 2, "a bad partial is a usage error: {e}"),
         Ok(merged) => {
-            let info = runway::analysis::summary::RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 1.0 };
+            let info = runway::analysis::summary::RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 1.0, shards: None };
             let summary = runway::analysis::summary::Summary::new(&merged.model, &merged.tally, info);
             assert!((0.0..=1.0).contains(&summary.insolvency.probability));
             let end = &summary.end_cash;

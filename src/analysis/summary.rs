@@ -138,6 +138,21 @@ pub struct RunInfo {
     pub elapsed_seconds: f64,
     /// Paths per second.
     pub paths_per_second: f64,
+    /// For a merged run: its shards' times (`elapsed_seconds` is then the
+    /// span from the first shard's start to the last one's finish).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<ShardTimes>,
+}
+
+/// The times of a merged run's shards.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct ShardTimes {
+    /// Number of shards.
+    pub count: u64,
+    /// Their seconds, summed.
+    pub shard_seconds: f64,
+    /// Their seconds × their threads, summed: processor time reserved.
+    pub thread_seconds: f64,
 }
 
 /// Everything a report shows.

@@ -67,7 +67,8 @@ pub struct Provenance {
     pub started_at: String,
     /// Worker threads (at most the most any shard used).
     pub threads: usize,
-    /// Wall-clock seconds (summed over the shards of a merged run).
+    /// Wall-clock seconds (for a merged run, from its first shard's start
+    /// to its last one's finish).
     pub elapsed_seconds: f64,
 }
 

@@ -99,7 +99,7 @@ fn run_header(out: &mut String, s: &Summary, width: usize) {
         format!("insolvent below {}", money(s.floor)),
     ];
     out.push_str(&pack(&parts, " · ", width, ""));
-    let parts = [
+    let mut parts = vec![
         format!("{} paths", count(s.paths)),
         format!("seed {}", s.seed),
         format!(
@@ -110,7 +110,31 @@ fn run_header(out: &mut String, s: &Summary, width: usize) {
         seconds(s.run.elapsed_seconds),
         rate(s.run.paths_per_second, "paths"),
     ];
+    // A merged run: elapsed is the wall-clock span of its shards; their
+    // summed times follow, named as such.
+    if let Some(shards) = &s.run.shards {
+        parts[2] = format!(
+            "{} shards of ≤ {} thread{}",
+            shards.count,
+            s.run.threads,
+            if s.run.threads == 1 { "" } else { "s" }
+        );
+        parts[3] = format!("{} wall", seconds(s.run.elapsed_seconds));
+        parts.push(format!(
+            "{} summed over shards",
+            seconds(shards.shard_seconds)
+        ));
+        parts.push(format!(
+            "{} thread-seconds",
+            fixed_seconds(shards.thread_seconds)
+        ));
+    }
     out.push_str(&pack(&parts, " · ", width, ""));
+}
+
+/// Seconds as a bare number (`12.34`), for a unit named after it.
+fn fixed_seconds(s: f64) -> String {
+    seconds(s).trim_end_matches(" s").to_string()
 }
 
 /// The headline probability, its sparkline and the month-by-month table

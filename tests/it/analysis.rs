@@ -292,6 +292,7 @@ flows.adjustment.amount = { normal = { mean = 0, sd = 1e-5 } }
         threads: 2,
         elapsed_seconds: 1.0,
         paths_per_second: 1.0,
+        shards: None,
     };
     let report = runway::analysis::compare::Comparison::new(&[a, b], &result, run);
     let d = &report.scenarios[1].difference;

@@ -41,6 +41,7 @@ fn run_info(threads: usize) -> RunInfo {
         threads,
         elapsed_seconds: threads as f64 * 0.123_456_7,
         paths_per_second: 1e6 / threads as f64,
+        shards: None,
     }
 }
 

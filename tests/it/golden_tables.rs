@@ -57,6 +57,12 @@ fn mask_timings(text: &str) -> String {
                 && s.chars()
                     .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
         };
+        // A merged run's wall-clock span and summed shard times.
+        for suffix in [" s wall", " s summed over shards", " thread-seconds"] {
+            if part.strip_suffix(suffix).is_some_and(number) {
+                return format!("<seconds>{suffix}");
+            }
+        }
         match part.rsplit_once(' ') {
             Some((n, "s")) if number(n) => "<seconds> s".into(),
             Some((n, "paths/s")) if number(n) => "<speed> paths/s".into(),

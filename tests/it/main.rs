@@ -19,6 +19,7 @@ mod properties;
 mod rand_distr_oracle;
 mod sampling;
 mod shard;
+mod shard_checks;
 mod signals;
 mod spreadsheets;
 mod width;

@@ -80,7 +80,7 @@ proptest! {
         let one = simulate(&model, &spec, &Progress::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let two = simulate(&model, &RunSpec { threads: 2, ..spec.clone() }, &Progress::default()).unwrap();
         prop_assert_eq!(&one, &two);
-        let info = RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 1.0 };
+        let info = RunInfo { threads: 1, elapsed_seconds: 1.0, paths_per_second: 1.0, shards: None };
         let s = Summary::new(&model, &one, info);
         prop_assert!(s.insolvency.count <= s.paths);
         prop_assert!((0.0..=1.0).contains(&s.insolvency.probability));

@@ -47,6 +47,7 @@ fn run_info() -> RunInfo {
         threads: 2,
         elapsed_seconds: 1.0,
         paths_per_second: 1.0,
+        shards: None,
     }
 }
 

@@ -3,7 +3,7 @@
 use super::{run_info, run_out_charts};
 use crate::cli::config::MergeConfig;
 use crate::cli::print::print_result;
-use runway::analysis::summary::Summary;
+use runway::analysis::summary::{ShardTimes, Summary};
 use runway::error::Result;
 use runway::files::shard::merge_partials;
 use runway::files::{now_utc_rfc3339, write_run_outputs, Provenance};
@@ -16,7 +16,14 @@ pub fn merge(config: MergeConfig) -> Result<()> {
     if !config.fan {
         merged.tally.fan = None;
     }
-    let run = run_info(merged.threads, merged.elapsed_seconds, merged.tally.paths);
+    // Elapsed is the wall-clock span of the shards; their summed times
+    // are reported beside it, never as elapsed.
+    let mut run = run_info(merged.threads, merged.wall_seconds, merged.tally.paths);
+    run.shards = Some(ShardTimes {
+        count: merged.header.shards,
+        shard_seconds: merged.shard_seconds,
+        thread_seconds: merged.thread_seconds,
+    });
     let summary = Summary::new(&merged.model, &merged.tally, run);
     if let Some(dir) = &config.out {
         let provenance = Provenance {
@@ -24,7 +31,7 @@ pub fn merge(config: MergeConfig) -> Result<()> {
             command_line: std::env::args().collect(),
             started_at,
             threads: merged.threads,
-            elapsed_seconds: merged.elapsed_seconds,
+            elapsed_seconds: merged.wall_seconds,
         };
         // The same files as the unsharded run's --out, charts included.
         let charts = run_out_charts(&summary, &merged.tally);

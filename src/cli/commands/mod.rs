@@ -44,6 +44,7 @@ fn run_info(threads: usize, seconds: f64, paths: u64) -> RunInfo {
         threads,
         elapsed_seconds: seconds,
         paths_per_second: paths as f64 / seconds.max(1e-9),
+        shards: None,
     }
 }
 

@@ -74,6 +74,15 @@ pub(super) fn check_header(path: &Path, p: &Partial) -> Result<()> {
             ),
         ));
     }
+    if p.started_unix_ms > p.finished_unix_ms {
+        return Err(invalid(
+            path,
+            format!(
+                "`started_unix_ms` = {} is after `finished_unix_ms` = {}",
+                p.started_unix_ms, p.finished_unix_ms
+            ),
+        ));
+    }
     if sha256_hex(p.model_text.as_bytes()) != p.model_sha256 {
         return Err(invalid(
             path,
@@ -83,31 +92,66 @@ pub(super) fn check_header(path: &Path, p: &Partial) -> Result<()> {
     Ok(())
 }
 
-/// A partial must come from the same run as the first one.
+/// A partial must come from the same run, and the same build, as the first
+/// one. The refusal quotes both values: `seed 12, expected 11 (from FIRST)`.
 pub(super) fn check_same_run(
     path: &Path,
     p: &Partial,
     first_path: &Path,
     first: &Partial,
 ) -> Result<()> {
-    let checks: [(&str, bool); 8] = [
-        ("runway version", p.runway_version == first.runway_version),
-        ("model (SHA-256)", p.model_sha256 == first.model_sha256),
-        ("scenario", p.scenario == first.scenario),
-        ("overrides", p.overrides == first.overrides),
-        ("seed", p.seed == first.seed),
-        ("paths", p.paths == first.paths),
-        ("number of shards", p.shards == first.shards),
-        ("sampling", p.sampling == first.sampling),
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            format!("[{}]", v.join(", "))
+        }
+    };
+    let scenario = |s: &Option<String>| s.as_deref().unwrap_or("none").to_string();
+    let model = |q: &Partial| format!("SHA-256 {} ({})", q.model_sha256, q.model_file);
+    let fields: [(&str, String, String); 9] = [
+        (
+            "runway version",
+            p.runway_version.clone(),
+            first.runway_version.clone(),
+        ),
+        ("build", p.build.clone(), first.build.clone()),
+        ("model", model(p), model(first)),
+        ("scenario", scenario(&p.scenario), scenario(&first.scenario)),
+        ("overrides", list(&p.overrides), list(&first.overrides)),
+        ("seed", p.seed.to_string(), first.seed.to_string()),
+        ("paths", p.paths.to_string(), first.paths.to_string()),
+        (
+            "number of shards",
+            p.shards.to_string(),
+            first.shards.to_string(),
+        ),
+        ("sampling", p.sampling.clone(), first.sampling.clone()),
     ];
-    match checks.iter().find(|(_, same)| !same) {
-        Some((what, _)) => Err(invalid(
-            path,
-            format!(
-                "belongs to another run than {}: its {what} differs",
-                first_path.display()
-            ),
-        )),
+    // The model is the same if its text is: the file name may differ from
+    // machine to machine (the merge records every name).
+    let same = |what: &str, a: &str, b: &str| {
+        if what == "model" {
+            p.model_sha256 == first.model_sha256
+        } else {
+            a == b
+        }
+    };
+    match fields.iter().find(|(what, a, b)| !same(what, a, b)) {
+        Some((what, this, expected)) => {
+            let hint = if *what == "build" || *what == "runway version" {
+                "; every shard of a run must be computed by the same runway build"
+            } else {
+                ""
+            };
+            Err(invalid(
+                path,
+                format!(
+                    "belongs to another run: {what} {this}, expected {expected} (from {}){hint}",
+                    first_path.display()
+                ),
+            ))
+        }
         None => Ok(()),
     }
 }

@@ -41,8 +41,18 @@ pub struct Merged {
     pub seed: u64,
     /// Most threads any shard used.
     pub threads: usize,
-    /// Sum of the shards' seconds.
-    pub elapsed_seconds: f64,
+    /// Wall-clock seconds from the first shard's start to the last one's
+    /// finish (what the run took, however the shards overlapped).
+    pub wall_seconds: f64,
+    /// The shards' seconds summed (what the run would take one shard
+    /// after another).
+    pub shard_seconds: f64,
+    /// Each shard's seconds × its threads, summed: the processor time
+    /// reserved (an upper bound on the processor time used).
+    pub thread_seconds: f64,
+    /// Every model file name the shards record, in shard order, each once
+    /// (one name unless the same model text was read under several names).
+    pub model_files: Vec<String>,
     /// The first partial (its header describes the run).
     pub header: Partial,
 }
@@ -69,7 +79,9 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         model.shocks.len(),
         true,
     );
-    let (mut threads, mut elapsed_seconds) = (1, 0.0);
+    let (mut threads, mut shard_seconds, mut thread_seconds) = (1, 0.0, 0.0);
+    let (mut started, mut finished) = (u64::MAX, 0);
+    let mut names: BTreeMap<u64, String> = BTreeMap::new();
     for (index, path) in files.iter().enumerate() {
         let mut read;
         let p = if index == 0 {
@@ -101,7 +113,11 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         check_tally(path, p, &shard_tally, &model)?;
         tally.merge(&shard_tally);
         threads = threads.max(p.threads);
-        elapsed_seconds += p.elapsed_seconds;
+        shard_seconds += p.elapsed_seconds;
+        thread_seconds += p.elapsed_seconds * p.threads as f64;
+        started = started.min(p.started_unix_ms);
+        finished = finished.max(p.finished_unix_ms);
+        names.insert(p.shard, p.model_file.clone());
     }
     let missing_count = first.shards - seen.len() as u64;
     if missing_count > 0 {
@@ -123,10 +139,22 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
     }
     // The header describes the run; its own tally is merged already.
     first.tally = TallyWire::default();
+    let mut model_files: Vec<String> = Vec::new();
+    for name in names.into_values() {
+        if !model_files.contains(&name) {
+            model_files.push(name);
+        }
+    }
+    let mut model = model;
+    model.source.label = model_files.join(", ");
+    first.model_file = model.source.label.clone();
     Ok(Merged {
         seed: first.seed,
         threads,
-        elapsed_seconds,
+        wall_seconds: finished.saturating_sub(started) as f64 / 1000.0,
+        shard_seconds,
+        thread_seconds,
+        model_files,
         model,
         tally,
         header: first,

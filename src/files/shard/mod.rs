@@ -2,8 +2,9 @@
 //!
 //! A run's blocks are split into M contiguous shards; shard K simulates only
 //! its blocks and writes a **partial-result file**: every accumulator of its
-//! tally plus a header that pins down the run (runway version, the model's
-//! text and SHA-256, scenario, overrides, seed, paths, M, K, sampling). Since
+//! tally plus a header that pins down the run (runway version and build
+//! identifier, the model's text and SHA-256, scenario, overrides, seed,
+//! paths, M, K, sampling) and when the shard ran. Since
 //! tallies are integers, merging the shards gives exactly the tally of the
 //! unsharded run, whatever the order, and so the same report and files.
 //!
@@ -29,7 +30,17 @@ use std::path::Path;
 /// Format tag of partial-result files.
 pub const PARTIAL_FORMAT: &str = "runway-partial";
 /// Version of the partial-result format.
-pub const PARTIAL_VERSION: u32 = 2;
+///
+/// 3 added `build`, `started_unix_ms` and `finished_unix_ms`. Files of
+/// older versions are refused: they record no build, so nothing shows they
+/// were computed by the same code.
+pub const PARTIAL_VERSION: u32 = 3;
+
+/// The build identifier: the package version and a hash of the sources
+/// that can change a shard's numbers (see `build.rs`), e.g.
+/// `0.1.0+3f2a…`. Two builds with the same version and different engines
+/// differ here.
+pub const BUILD_ID: &str = env!("RUNWAY_BUILD_ID");
 
 /// Shard K of M (0-based K).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +116,8 @@ pub struct Partial {
     pub format_version: u32,
     /// runway version that wrote it.
     pub runway_version: String,
+    /// [`BUILD_ID`] of the runway that wrote it.
+    pub build: String,
     /// Model file label.
     pub model_file: String,
     /// SHA-256 of the model text.
@@ -131,6 +144,12 @@ pub struct Partial {
     pub threads: usize,
     /// Seconds this shard took (timing only).
     pub elapsed_seconds: f64,
+    /// When its simulation began, in milliseconds since 1970 UTC (timing
+    /// only: the merge reports the span from the first start to the last
+    /// finish).
+    pub started_unix_ms: u64,
+    /// When its simulation ended, in milliseconds since 1970 UTC.
+    pub finished_unix_ms: u64,
     /// The shard's tally, as written (sketches are built from it only after
     /// its shape has been checked against the model).
     pub tally: TallyWire,
@@ -148,10 +167,15 @@ impl Partial {
         provenance: &Provenance,
     ) -> Result<Partial> {
         let blocks = shard.blocks(spec.block_count())?;
+        let finished_unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let took_ms = (provenance.elapsed_seconds * 1000.0).round() as u64;
         Ok(Partial {
             format: PARTIAL_FORMAT.into(),
             format_version: PARTIAL_VERSION,
             runway_version: env!("CARGO_PKG_VERSION").into(),
+            build: BUILD_ID.into(),
             model_file: model.source.label.clone(),
             model_sha256: sha256_hex(model.source.text.as_bytes()),
             model_text: model.source.text.to_string(),
@@ -165,6 +189,8 @@ impl Partial {
             sampling: model.sampling.describe().into(),
             threads: provenance.threads,
             elapsed_seconds: provenance.elapsed_seconds,
+            started_unix_ms: finished_unix_ms.saturating_sub(took_ms),
+            finished_unix_ms,
             tally: tally.into(),
         })
     }

@@ -22,3 +22,11 @@ fn shard_syntax_is_checked() {
     }
     assert!(Shard { index: 0, count: 9 }.blocks(8).is_err());
 }
+
+#[test]
+fn the_build_identifier_is_the_version_and_a_source_hash() {
+    let (version, hash) = BUILD_ID.split_once('+').unwrap();
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(hash.len(), 16);
+    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{BUILD_ID}");
+}
