@@ -68,6 +68,12 @@ pub struct OutputDir {
     dir: PathBuf,
     /// Temporary files not yet renamed into place (removed on drop).
     pending: std::sync::Mutex<Vec<TempFile>>,
+    /// The topmost folder that preparing this one created (`None` if the
+    /// folder existed): removed again, if still empty, when nothing was
+    /// committed, so a refused or failed run leaves no empty folder behind.
+    created: Option<PathBuf>,
+    /// Whether a commit succeeded.
+    committed: std::sync::atomic::AtomicBool,
 }
 
 impl OutputDir {
@@ -102,11 +108,23 @@ impl OutputDir {
                 source: std::io::Error::other("it is a file, not a folder"),
             });
         }
+        let created = dir
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .take_while(|a| !a.exists())
+            .last()
+            .map(Path::to_path_buf);
         fs::create_dir_all(dir).map_err(|source| Error::Output {
             path: dir.to_path_buf(),
             action: "cannot create the output folder",
             source,
         })?;
+        let made = OutputDir {
+            dir: dir.to_path_buf(),
+            pending: std::sync::Mutex::new(Vec::new()),
+            created,
+            committed: std::sync::atomic::AtomicBool::new(false),
+        };
         if let Some(name) = guarded.iter().find(|f| dir.join(f).is_dir()) {
             return Err(folder_in_the_way(&dir.join(name)));
         }
@@ -132,10 +150,7 @@ impl OutputDir {
         let names = known_names(guarded);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         temp::sweep_stale(dir, &names);
-        Ok(OutputDir {
-            dir: dir.to_path_buf(),
-            pending: std::sync::Mutex::new(Vec::new()),
-        })
+        Ok(made)
     }
 
     /// The folder.
@@ -250,6 +265,8 @@ impl OutputDir {
         }
         // 3. Success: the previous files go.
         drop(backups);
+        self.committed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 }
@@ -277,5 +294,17 @@ impl Drop for OutputDir {
     fn drop(&mut self) {
         // Each pending TempFile removes its file.
         self.pending().clear();
+        if self.committed.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        // A folder this run created and never filled goes again, up to the
+        // topmost one it created; `remove_dir` leaves a non-empty one alone.
+        if let Some(top) = &self.created {
+            for folder in self.dir.ancestors() {
+                if fs::remove_dir(folder).is_err() || folder == top.as_path() {
+                    break;
+                }
+            }
+        }
     }
 }

@@ -158,3 +158,45 @@ fn a_merge_reports_the_wall_clock_span_and_the_summed_shard_times_apart() {
         "{text}"
     );
 }
+
+#[test]
+fn a_refused_merge_or_run_leaves_no_empty_output_folder_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let part = shard(tmp.path(), 0, 2, &[]);
+    // Shard 1 of 2 is missing: the merge is refused after --out was prepared.
+    let out = tmp.path().join("new").join("merged");
+    runway()
+        .arg("merge")
+        .arg(&part)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure();
+    assert!(
+        !tmp.path().join("new").exists(),
+        "the folders the merge created were left behind"
+    );
+    // A run whose model is refused after --out and --plots were prepared.
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "[model]\nname = 1\n").unwrap();
+    runway()
+        .args(["run", "-q", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg("--plots")
+        .arg(tmp.path().join("plots"))
+        .arg(&bad)
+        .assert()
+        .failure();
+    assert!(!tmp.path().join("out").exists() && !tmp.path().join("plots").exists());
+    // A folder that existed is kept, and a successful merge's folder stays.
+    let kept = tmp.path().join("kept");
+    std::fs::create_dir(&kept).unwrap();
+    runway()
+        .arg("merge")
+        .arg(&part)
+        .arg("--out")
+        .arg(&kept)
+        .assert()
+        .failure();
+    assert!(kept.is_dir());
+}

@@ -106,7 +106,12 @@ impl Drop for Running {
     }
 }
 
+/// The names in `dir`, sorted; none when the folder is gone (a folder the
+/// run created and never filled is removed with its temporaries).
 fn entries(dir: &Path) -> Vec<String> {
+    if !dir.exists() {
+        return Vec::new();
+    }
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
