@@ -42,6 +42,7 @@ floor = 0
 [costs.staff]
 monthly = {{ normal = {{ mean = {c}, sd = {d} }}, truncate = {{ min = 0 }} }}
 growth = {{ uniform = {{ min = 0.0, max = 0.04 }} }}
+growth_half_life = {{ uniform = {{ min = 0, max = 24 }} }}
 noise = {{ normal = {{ mean = 0, sd = 0.05 }} }}
 
 [revenue.sales]
@@ -64,6 +65,7 @@ noise = {{ normal = {{ mean = 0, sd = 0.08 }} }}
 users = {{ lognormal = {{ p5 = 100, p95 = 900 }} }}
 arpu = {{ uniform = {{ min = {lo}, max = {hi} }} }}
 growth = {{ pert = {{ min = 0.0, mode = 0.05, max = 0.12 }} }}
+growth_half_life = {{ lognormal = {{ p5 = 3, p95 = 30 }} }}
 churn = {{ beta = {{ alpha = 2, beta = 60 }} }}
 "#,
             lo = 0.02 * scale,
