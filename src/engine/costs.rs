@@ -1,9 +1,8 @@
 //! Cost lines: each path's starting level and monthly factor (demand growth
 //! × efficiency), each month's cost, and the part of it that credits pay.
 
-use super::months::part;
+use super::months::{monthly_decay, part};
 use super::plan::{CostPlan, Plan};
-use super::revenue::monthly_decay;
 use super::scratch::Scratch;
 use super::BLOCK_SIZE;
 use std::ops::Range;
@@ -40,6 +39,26 @@ pub(super) fn start_costs(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
             }
         };
         let constant_efficiency = plan.slots[c.efficiency].constant.map(monthly_efficiency);
+        if let Some(h) = c.half_life {
+            // Decaying growth recomputes the factor each month from the
+            // efficiency, so it is kept (computed once) and the first
+            // month's factor is made from it (`follows` is excluded here).
+            let efficiency = &mut s.cost_efficiency[i][..B];
+            match constant_efficiency {
+                Some(eff) => efficiency.fill(eff),
+                None => {
+                    for j in 0..B {
+                        efficiency[j] = monthly_efficiency(e[j]);
+                    }
+                }
+            }
+            for j in 0..B {
+                factor[j] = (1.0 + g[j]).max(0.0) * efficiency[j];
+            }
+            s.cost_growth[i].copy_from_slice(g);
+            monthly_decay(&inputs[h], &mut s.cost_decay[i]);
+            continue;
+        }
         match constant_efficiency {
             Some(eff) => {
                 for j in 0..B {
@@ -51,19 +70,6 @@ pub(super) fn start_costs(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
                     factor[j] = demand(g[j]) * monthly_efficiency(e[j]);
                 }
             }
-        }
-        if let Some(h) = c.half_life {
-            let efficiency = &mut s.cost_efficiency[i][..B];
-            match constant_efficiency {
-                Some(eff) => efficiency.fill(eff),
-                None => {
-                    for j in 0..B {
-                        efficiency[j] = monthly_efficiency(e[j]);
-                    }
-                }
-            }
-            s.cost_growth[i].copy_from_slice(g);
-            monthly_decay(&inputs[h], &mut s.cost_decay[i]);
         }
     }
 }

@@ -136,6 +136,19 @@ pub(super) fn part<'a>(values: &'a [f64], r: &Range<usize>) -> &'a [f64] {
     &values[r.clone()]
 }
 
+/// Each path's monthly decay of a growth rate, 2^(−1/h) for a half-life of
+/// h months (0 for h = 0: the growth of the first month only).
+#[inline(always)]
+pub(super) fn monthly_decay(half_life: &[f64], decay: &mut [f64]) {
+    for (d, &h) in decay.iter_mut().zip(half_life) {
+        *d = if h > 0.0 {
+            crate::simd::fastmath::exp(-std::f64::consts::LN_2 / h)
+        } else {
+            0.0
+        };
+    }
+}
+
 /// A drawn number of months rounded to a whole number, clamped to ±10⁹;
 /// `i64::MAX` when it is not finite.
 #[inline]

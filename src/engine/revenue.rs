@@ -1,7 +1,7 @@
 //! Revenue lines: each path's starting level and monthly factor, and each
 //! month's revenue (level × revenue per user × season × noise).
 
-use super::months::part;
+use super::months::{monthly_decay, part};
 use super::plan::Plan;
 use super::scratch::Scratch;
 use super::BLOCK_SIZE;
@@ -27,19 +27,6 @@ pub(super) fn start_revenues(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) 
             s.rev_growth[i].copy_from_slice(&inputs[r.growth]);
             monthly_decay(&inputs[h], &mut s.rev_decay[i]);
         }
-    }
-}
-
-/// Each path's monthly decay of a growth rate, 2^(−1/h) for a half-life of
-/// h months (0 for h = 0: the growth of the first month only).
-#[inline(always)]
-pub(super) fn monthly_decay(half_life: &[f64], decay: &mut [f64]) {
-    for (d, &h) in decay.iter_mut().zip(half_life) {
-        *d = if h > 0.0 {
-            crate::simd::fastmath::exp(-std::f64::consts::LN_2 / h)
-        } else {
-            0.0
-        };
     }
 }
 
