@@ -93,6 +93,9 @@ fn simulate_months(
         if has_triggers {
             triggers(plan, inputs, s, &r, t, has_credits, has_other);
         }
+        if let Some(kept) = s.cash_by_month.get_mut(t as usize - 1) {
+            kept[r.clone()].copy_from_slice(&s.cash[r.clone()]);
+        }
         if let Some((fan, counted)) = fan.as_mut() {
             record_fan(plan, s, fan, t, r.start..r.start + *counted);
         }

@@ -106,6 +106,14 @@ impl<'a> BlockView<'a> {
         &self.scratch.happens[inflow][..self.paths]
     }
 
+    /// Each path's cash at the end of month `month` (1-based), one per path
+    /// that counts; `None` unless the plan records it
+    /// ([`Plan::recording_monthly_cash`]) or for a month outside the horizon.
+    pub fn cash_at_month_end(&self, month: u32) -> Option<&'a [f64]> {
+        let m = (month as usize).checked_sub(1)?;
+        self.scratch.cash_by_month.get(m).map(|c| &c[..self.paths])
+    }
+
     /// What happened on path `j` of the block (`j` < [`BlockView::paths`]).
     pub fn outcome(&self, j: usize) -> PathOutcome {
         debug_assert!(j < self.paths, "path {j} of the block does not count");

@@ -175,6 +175,9 @@ pub struct Plan {
     pub(super) correlated: Vec<usize>,
     /// Lower Cholesky factor of the copula's normal-scale correlations.
     pub(super) cholesky: Vec<Vec<f64>>,
+    /// Keep each path's cash at the end of every month for observers (see
+    /// [`Plan::recording_monthly_cash`]); off for a plain run.
+    pub(super) record_cash: bool,
 }
 
 /// The slot of each input of one list (per-path or monthly), found by the
@@ -376,6 +379,7 @@ impl Plan {
                 .map(|c| c.cholesky.clone())
                 .unwrap_or_default(),
             labels,
+            record_cash: false,
         };
         plan.tabulate_inverse_cdfs();
         plan
@@ -422,6 +426,15 @@ impl Plan {
     /// Whether per-path input `slot` is a constant (draws nothing).
     pub fn slot_is_constant(&self, slot: usize) -> bool {
         self.slots[slot].constant.is_some()
+    }
+
+    /// This plan, keeping each path's cash at the end of every month for
+    /// its observers ([`BlockView::cash_at_month_end`](super::BlockView::cash_at_month_end)):
+    /// one more array of months × [`BLOCK_SIZE`](super::BLOCK_SIZE) per
+    /// worker and a copy per month; the simulation itself is unchanged.
+    pub fn recording_monthly_cash(mut self) -> Plan {
+        self.record_cash = true;
+        self
     }
 
     /// An empty tally of the run of `seed`, shaped for this plan's model:

@@ -90,6 +90,9 @@ pub(crate) struct Scratch {
     pub(super) funding: Vec<f64>,
     /// First month below the floor (0 = none yet).
     pub(super) insolvent_month: Vec<u32>,
+    /// Cash at the end of each month, by month (empty unless the plan
+    /// records it: [`Plan::recording_monthly_cash`]).
+    pub(super) cash_by_month: Vec<Vec<f64>>,
 }
 
 impl Scratch {
@@ -134,6 +137,11 @@ impl Scratch {
             hit_frac: vec![0.0; BLOCK_SIZE],
             uniform: vec![0.0; BLOCK_SIZE],
             insolvent_month: vec![0; BLOCK_SIZE],
+            cash_by_month: f(if plan.record_cash {
+                plan.months as usize
+            } else {
+                0
+            }),
         }
     }
 
