@@ -8,6 +8,7 @@ pub mod backtest;
 pub mod bench;
 pub mod check;
 pub mod compare;
+pub mod explain;
 pub mod histogram;
 pub mod precision;
 pub mod sensitivity;

@@ -21,6 +21,7 @@ Examples:
   runway run --precision 0.001                 add paths until the 95 % CI is ±0.1 pp
   runway compare                               every scenario side by side (paired)
   runway sensitivity                           which inputs drive the risk
+  runway explain --scenario article            how the company runs out of money
   runway report --out report.html              one HTML file to mail to a colleague
   runway backtest MODEL --actual actual.csv    score an old forecast against what happened
   runway run --paths 1e10 --shard 3/64 --partial p3.json   then: runway merge p*.json
@@ -54,6 +55,9 @@ pub enum Command {
     Compare(CompareArgs),
     /// Rank the uncertain inputs by how much they move the risk (tornado, Spearman, first-order index).
     Sensitivity(SensitivityArgs),
+    /// Explain how the company runs out of money: how the inputs of the
+    /// insolvent paths differ, their typical cash path, and Shapley effects.
+    Explain(ExplainArgs),
     /// Score a forecast against what happened: PIT, coverage of the 50 % and
     /// 90 % bands, Brier and log scores of the insolvency forecast.
     Backtest(BacktestArgs),
@@ -279,6 +283,21 @@ pub struct SensitivityArgs {
     /// Replace runway files already in the --out folder.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `runway explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the typical cash paths chart (explain_cash.svg) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 /// `runway bench`.

@@ -8,8 +8,8 @@
 //! second, not after an hour.
 
 use super::args::{
-    BenchArgs, CompareArgs, Format, MergeArgs, ModelArgs, ReportArgs, RunArgs, SensitivityArgs,
-    SimArgs,
+    BenchArgs, CompareArgs, ExplainArgs, Format, MergeArgs, ModelArgs, ReportArgs, RunArgs,
+    SensitivityArgs, SimArgs,
 };
 use runway::analysis::bench::BenchSpec;
 use runway::engine::{Plan, RunSpec};
@@ -339,6 +339,34 @@ impl TryFrom<SensitivityArgs> for SensitivityConfig {
             )?,
             plots: plots_folder(args.plots.as_deref())?,
             overrides: args.model.overrides,
+        })
+    }
+}
+
+/// `runway explain`, checked.
+pub struct ExplainConfig {
+    /// The model.
+    pub model: Model,
+    /// The run (no fan).
+    pub spec: RunSpec,
+    /// No progress bar.
+    pub quiet: bool,
+    /// Report format.
+    pub format: Format,
+    /// The `--plots` folder.
+    pub plots: Option<OutputDir>,
+}
+
+impl TryFrom<ExplainArgs> for ExplainConfig {
+    type Error = Error;
+
+    fn try_from(args: ExplainArgs) -> Result<ExplainConfig> {
+        Ok(ExplainConfig {
+            model: args.sim.load(&args.model)?,
+            spec: args.sim.spec(false)?,
+            quiet: args.sim.quiet,
+            format: args.format,
+            plots: plots_folder(args.plots.as_deref())?,
         })
     }
 }

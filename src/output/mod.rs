@@ -10,6 +10,8 @@ pub mod chart;
 mod check;
 mod check_table;
 mod csv;
+mod explain;
+mod explain_table;
 mod json;
 pub mod layout;
 pub mod number;
@@ -28,6 +30,8 @@ pub use check_table::render_check;
 pub use csv::{
     num as csv_number, render_by_month_csv, render_convergence_csv, render_summary_csv, unit_suffix,
 };
+pub use explain::{render_explain_csv, render_explain_json};
+pub use explain_table::render_explain_table;
 pub use json::render_json;
 pub use layout::DEFAULT_WIDTH;
 pub use table::render_table;

@@ -5,6 +5,7 @@ mod bench;
 mod check;
 mod compare;
 mod completions;
+mod explain;
 mod man;
 mod merge;
 mod report;
@@ -34,6 +35,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Backtest(args) => backtest::backtest_command(args),
         Command::Report(args) => report::report(args.try_into()?),
         Command::Sensitivity(args) => sensitivity::sensitivity(args.try_into()?),
+        Command::Explain(args) => explain::explain(args.try_into()?),
     }
 }
 

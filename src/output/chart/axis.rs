@@ -210,6 +210,16 @@ impl Axis {
         Axis::linear(-0.5, n.max(1) as f64 - 0.5, ticks, labels, desc.into())
     }
 
+    /// A month axis over `labels` (one per month, YYYY-MM), as [`Axis::months`].
+    pub fn month_labels(labels: &[String], width: u32, desc: impl Into<String>) -> Axis {
+        let n = labels.len();
+        let slot = text_width("2023-08", TICK_PX) + 14.0;
+        let fit = (plot_width(width, 80) / slot).floor() as usize;
+        let ticks = month_ticks(n, fit.min(10));
+        let shown = ticks.iter().map(|&t| labels[t as usize].clone()).collect();
+        Axis::linear(-0.5, n.max(1) as f64 - 0.5, ticks, shown, desc.into())
+    }
+
     pub fn label_of(&self, v: f64) -> String {
         let tolerance = 1e-9 * (self.hi - self.lo).abs().max(1e-300);
         self.ticks

@@ -21,6 +21,7 @@
 //! - [`end_cash_histogram_svg`]: cash at the horizon, from its [`Histogram`];
 //! - [`insolvency_month_svg`]: the month of first insolvency;
 //! - [`tornado_svg`]: the drivers of a sensitivity analysis;
+//! - [`explain_cash_svg_at`]: the typical cash path of insolvent and surviving paths;
 //! - [`compare_curves_svg`]: several scenarios' curves on one chart;
 //! - [`report_html`]: one self-contained HTML file with the tables and charts;
 //! - [`sparkline`]: a one-line text curve for the terminal.
@@ -30,6 +31,7 @@ mod axis;
 mod cells;
 mod curves;
 mod distribution;
+mod explain;
 mod frame;
 mod html;
 mod text;
@@ -44,6 +46,7 @@ pub use distribution::{
     end_cash_histogram_svg, end_cash_histogram_svg_at, insolvency_month_svg,
     insolvency_month_svg_at,
 };
+pub use explain::explain_cash_svg_at;
 pub use frame::{Size, FONT, HEIGHT, WIDTH};
 pub use html::report_html;
 pub use tornado::{tornado_svg, tornado_svg_at, TORNADO_DRIVERS};
@@ -134,6 +137,20 @@ pub fn tornado_chart(sensitivity: &Sensitivity) -> Chart {
         ),
         svg: tornado_svg_at(sensitivity, Size::WIDE),
         narrow: tornado_svg_at(sensitivity, Size::NARROW),
+    }
+}
+
+/// The typical cash paths of `runway explain` as a [`Chart`] named
+/// `explain_cash`.
+pub fn explain_chart(explanation: &crate::analysis::explain::Explanation) -> Chart {
+    Chart {
+        name: "explain_cash",
+        caption: format!(
+            "Median cash at the end of each month ({}) of the paths that end insolvent by {} and of those that survive, each with its 25–75 % band.",
+            explanation.unit, explanation.horizon
+        ),
+        svg: explain_cash_svg_at(explanation, Size::WIDE),
+        narrow: explain_cash_svg_at(explanation, Size::NARROW),
     }
 }
 
