@@ -10,6 +10,7 @@ mod charts;
 mod cli;
 mod distributions;
 mod engine;
+mod explain;
 mod export;
 mod golden;
 mod golden_tables;

@@ -176,6 +176,12 @@ fn sources(plan: &Plan) -> Vec<(String, Source)> {
     sources
 }
 
+/// Whether `model` has an uncertain per-path input for [`run_explain`] to
+/// look at.
+pub fn has_uncertain_inputs(model: &Model) -> bool {
+    sources(&Plan::new(model)).len() > 1
+}
+
 /// Runs the pass and explains how the model's paths fail. Fails (exit 2)
 /// on a model without uncertain per-path inputs.
 pub fn run_explain(model: &Model, spec: &RunSpec, progress: &Progress) -> Result<Explanation> {

@@ -1,5 +1,5 @@
 //! `runway report`: one HTML file with the summary, charts, the scenario
-//! comparison and the top drivers.
+//! comparison, the top drivers and how the company runs out of money.
 
 use super::{run_info, scenario_chart};
 use crate::cli::config::ReportConfig;
@@ -7,12 +7,15 @@ use crate::cli::engine_calls::execute;
 use crate::cli::progress::with_progress;
 use runway::analysis::check::Check;
 use runway::analysis::compare::{run_compare, Comparison};
+use runway::analysis::explain::{has_uncertain_inputs, run_explain};
 use runway::analysis::histogram::Histogram;
 use runway::analysis::sensitivity::rank_inputs;
 use runway::analysis::summary::Summary;
 use runway::error::Result;
 use runway::model::Comments;
-use runway::output::chart::{report_html, run_charts, tornado_chart, Assumptions};
+use runway::output::chart::{
+    explain_chart, explained_report_html, run_charts, tornado_chart, Assumptions,
+};
 
 /// Runs `runway report`.
 pub fn report(config: ReportConfig) -> Result<()> {
@@ -39,6 +42,16 @@ pub fn report(config: ReportConfig) -> Result<()> {
         rank_inputs(&model, &analysis_spec, p, &tally)
     })?;
     charts.push(tornado_chart(&sensitivity));
+    // How the company runs out of money: one more pass over the same paths
+    // (a model with nothing uncertain has no such section).
+    let mut explanation = None;
+    if has_uncertain_inputs(&model) {
+        let (e, _) = with_progress(spec.paths, quiet, |p| {
+            run_explain(&model, &analysis_spec, p)
+        })?;
+        charts.push(explain_chart(&e));
+        explanation = Some(e);
+    }
     // Scenario comparison, when the file defines scenarios and none was chosen.
     let mut comparison = None;
     if !scenarios.is_empty() {
@@ -54,11 +67,12 @@ pub fn report(config: ReportConfig) -> Result<()> {
         check: &check,
         comments: &comments,
     };
-    let html = report_html(
+    let html = explained_report_html(
         &summary,
         &charts,
         comparison.as_ref(),
         Some(&sensitivity),
+        explanation.as_ref(),
         Some(&assumptions),
     );
     dir.stage(&name, html.as_bytes())?;

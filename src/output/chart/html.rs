@@ -4,6 +4,7 @@ use super::assumptions::{assumptions_section, glossary, Assumptions};
 use super::cells::{cells, table, Cell};
 use super::{escape, sparkline, Chart};
 use crate::analysis::compare::Comparison;
+use crate::analysis::explain::Explanation;
 use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::summary::{EventRate, MoneyStats, Summary};
 use crate::output::number::{money as format_money, probability as format_probability};
@@ -454,6 +455,19 @@ pub fn report_html(
     sensitivity: Option<&Sensitivity>,
     assumptions: Option<&Assumptions<'_>>,
 ) -> String {
+    explained_report_html(summary, charts, comparison, sensitivity, None, assumptions)
+}
+
+/// [`report_html`] with a section on how the company runs out of money
+/// (`explanation`, after the drivers) when given.
+pub fn explained_report_html(
+    summary: &Summary,
+    charts: &[Chart],
+    comparison: Option<&Comparison>,
+    sensitivity: Option<&Sensitivity>,
+    explanation: Option<&Explanation>,
+    assumptions: Option<&Assumptions<'_>>,
+) -> String {
     let s = summary;
     let mut out = String::with_capacity(
         64 * 1024
@@ -513,6 +527,9 @@ pub fn report_html(
     }
     if let Some(sens) = sensitivity {
         sensitivity_section(&mut out, sens);
+    }
+    if let Some(e) = explanation {
+        super::html_explain::explain_section(&mut out, e);
     }
     if let Some(a) = assumptions {
         assumptions_section(&mut out, a);

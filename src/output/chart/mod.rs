@@ -34,6 +34,7 @@ mod distribution;
 mod explain;
 mod frame;
 mod html;
+mod html_explain;
 mod text;
 mod tornado;
 
@@ -48,7 +49,7 @@ pub use distribution::{
 };
 pub use explain::explain_cash_svg_at;
 pub use frame::{Size, FONT, HEIGHT, WIDTH};
-pub use html::report_html;
+pub use html::{explained_report_html, report_html};
 pub use tornado::{tornado_svg, tornado_svg_at, TORNADO_DRIVERS};
 
 use crate::analysis::histogram::Histogram;
