@@ -46,7 +46,15 @@ pub(super) fn explanation(
     let ks: Vec<f64> = (inputs.iter())
         .map(|s| s.insolvent.map_or(0.0, |g| g.ks))
         .collect();
-    let importance = importance(sources, watch, &ks);
+    // On the run's threads (a pool that cannot start: on the shared one);
+    // the result does not depend on them.
+    let importance = match rayon::ThreadPoolBuilder::new()
+        .num_threads(spec.threads.max(1))
+        .build()
+    {
+        Ok(pool) => pool.install(|| importance(sources, watch, &ks)),
+        Err(_) => importance(sources, watch, &ks),
+    };
     inputs.sort_by(|a, b| {
         let ks = |s: &InputShift| s.insolvent.map_or(0.0, |g| g.ks);
         ks(b).total_cmp(&ks(a)).then_with(|| a.input.cmp(&b.input))

@@ -146,12 +146,13 @@ fn a_discrete_input_is_conditioned_on_by_its_ties() {
         .collect();
     let noise: Vec<f64> = (0..4096).map(|_| open01(&mut rng)).collect();
     let effects = shapley_effects(&[x.clone(), noise], &x).unwrap();
-    assert!(
-        (effects.shapley[0].value - 1.0).abs() < 0.01,
-        "{:?}",
-        effects
-    );
-    assert!(effects.shapley[1].value.abs() < 0.01, "{:?}", effects);
+    // Within about two standard errors of the noise input's first-order
+    // estimate (1/√4096 ≈ 0.016), and the exact share of both together.
+    assert!((effects.shapley[0].value - 1.0).abs() < 0.03, "{effects:?}");
+    assert!(effects.shapley[1].value.abs() < 0.03, "{effects:?}");
+    let [lo, hi] = effects.shapley[1].ci95;
+    assert!(lo <= 0.0 && 0.0 <= hi, "{effects:?}");
+    assert_eq!(effects.explained.value, 1.0);
 }
 
 #[test]
