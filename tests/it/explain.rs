@@ -216,3 +216,72 @@ fn a_run_where_no_path_fails_says_there_is_nothing_to_explain() {
     assert!(!json.contains("NaN"));
     assert!(!e.csv().contains("NaN"));
 }
+
+/// Checks that the kept month-end cash of the horizon is each path's end
+/// cash, and counts the blocks it saw.
+struct EndCash(u64);
+
+impl runway::engine::Observer for EndCash {
+    fn observe(&mut self, blocks: &[runway::engine::BlockView<'_>]) -> runway::error::Result<()> {
+        let view = &blocks[0];
+        assert!(view.cash_at_month_end(0).is_none());
+        let last = (1..=1000u32)
+            .take_while(|&t| view.cash_at_month_end(t).is_some())
+            .last()
+            .expect("the plan keeps the monthly cash");
+        let cash = view.cash_at_month_end(last).unwrap();
+        for (j, &c) in cash.iter().enumerate() {
+            assert_eq!(c.to_bits(), view.outcome(j).end_cash.to_bits());
+        }
+        self.0 += 1;
+        Ok(())
+    }
+}
+
+#[test]
+fn keeping_the_monthly_cash_changes_no_result_and_ends_at_each_paths_end_cash() {
+    use runway::engine::{simulate_plans, Plan};
+    let m = model(BUILTIN_MODEL_TEXT, None);
+    let spec = RunSpec {
+        paths: 5_000,
+        seed: 9,
+        threads: 2,
+        fan: true,
+        blocks: None,
+    };
+    let plain = Plan::new(&m);
+    let kept = Plan::new(&m).recording_monthly_cash();
+    let progress = Progress::default();
+    let a = simulate_plans(&[&plain], &spec, &progress, || ()).unwrap();
+    let b = simulate_plans(&[&kept], &spec, &progress, || EndCash(0)).unwrap();
+    assert_eq!(b.observers.iter().map(|o| o.0).sum::<u64>(), 5);
+    assert_eq!(a.into_tally(), b.into_tally());
+}
+
+#[test]
+fn the_report_has_a_section_on_how_the_company_runs_out_of_money() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.html");
+    let out = runway()
+        .args([
+            "report",
+            "--scenario",
+            "article",
+            "-n",
+            "10k",
+            "-q",
+            "--out",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(html.contains("<h2>How the company runs out of money</h2>"));
+    assert!(html.contains("id=\"explain_cash\""));
+    assert!(html.contains("Shapley effects"));
+}
