@@ -175,6 +175,8 @@ pub struct Plan {
     pub(super) correlated: Vec<usize>,
     /// Lower Cholesky factor of the copula's normal-scale correlations.
     pub(super) cholesky: Vec<Vec<f64>>,
+    /// Debt and covenants (empty for a model without them).
+    pub(super) debt: super::debt::DebtPlan,
 }
 
 /// The slot of each input of one list (per-path or monthly), found by the
@@ -376,6 +378,7 @@ impl Plan {
                 .map(|c| c.cholesky.clone())
                 .unwrap_or_default(),
             labels,
+            debt: super::debt::DebtPlan::new(&model.debt, |input| slots.per_path.of(input)),
         };
         plan.tabulate_inverse_cdfs();
         plan
@@ -428,12 +431,16 @@ impl Plan {
     /// one count per month, inflow and shock, and per-month sketches when
     /// `fan`.
     pub fn empty_tally(&self, seed: u64, fan: bool) -> Tally {
-        Tally::new(
+        let mut tally = Tally::new(
             seed,
             self.months as usize,
             self.inflows.len(),
             self.shocks.len(),
             fan,
-        )
+        );
+        if self.debt.any() {
+            tally.failure = Some(crate::stats::FailureTally::new(self.months as usize));
+        }
+        tally
     }
 }

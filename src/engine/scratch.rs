@@ -90,6 +90,8 @@ pub(crate) struct Scratch {
     pub(super) funding: Vec<f64>,
     /// First month below the floor (0 = none yet).
     pub(super) insolvent_month: Vec<u32>,
+    /// Loans, credit lines and covenant breaches (empty without debt).
+    pub(super) debt: super::debt::DebtScratch,
 }
 
 impl Scratch {
@@ -134,6 +136,7 @@ impl Scratch {
             hit_frac: vec![0.0; BLOCK_SIZE],
             uniform: vec![0.0; BLOCK_SIZE],
             insolvent_month: vec![0; BLOCK_SIZE],
+            debt: super::debt::DebtScratch::new(&plan.debt),
         }
     }
 

@@ -395,6 +395,8 @@ pub fn valid_paths(table: &toml::Table) -> Vec<String> {
         (&["funding"][..], fields::funding()),
         (&["shocks"][..], fields::shock()),
         (&["flows"][..], fields::flow()),
+        (&["debt"][..], fields::debt()),
+        (&["covenants"][..], fields::covenant()),
     ] {
         for name in names(section) {
             out.extend(

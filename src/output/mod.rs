@@ -10,6 +10,7 @@ pub mod chart;
 mod check;
 mod check_table;
 mod csv;
+mod failure_table;
 mod json;
 pub mod layout;
 pub mod number;
