@@ -52,10 +52,11 @@ fn cash_after_loan(loan: &str, horizon: u32) -> f64 {
     lo
 }
 
-/// The closed-form cash of a loan of `p` at monthly rate `r`, drawn in
-/// month 1, `io` interest-only months, `m` amortising months, balloon
-/// fraction `b`, maturity `term` months after the draw, after month `t`.
-fn closed_form_cash(
+/// A loan of `p` at monthly rate `r`, drawn in month 1, `io` interest-only
+/// months, `m` amortising months, balloon fraction `b`, maturity `term`
+/// months after the draw, by annuity or straight line.
+#[derive(Clone, Copy)]
+struct Loan {
     p: f64,
     r: f64,
     io: u32,
@@ -63,8 +64,19 @@ fn closed_form_cash(
     b: f64,
     term: u32,
     annuity: bool,
-    t: u32,
-) -> f64 {
+}
+
+/// The closed-form cash of `loan` (1 000 at the start) after month `t`.
+fn closed_form_cash(loan: &Loan, t: u32) -> f64 {
+    let Loan {
+        p,
+        r,
+        io,
+        m,
+        b,
+        term,
+        annuity,
+    } = *loan;
     let balloon = p * b;
     let payment =
         (p - balloon / (1.0 + r).powi(m as i32)) * r / (1.0 - (1.0 + r).powi(-(m as i32)));
@@ -102,7 +114,18 @@ fn an_annuity_loan_pays_interest_and_principal_to_the_closed_form() {
     let loan = "principal = 500\ndraw = \"2025-01\"\nrate = 0.12\nterm = 24\ninterest_only = 3\namortization = \"annuity\"";
     for t in [1, 2, 4, 5, 10, 17, 24, 25, 26, 30] {
         let got = cash_after_loan(loan, t);
-        let want = closed_form_cash(500.0, 0.01, 3, 21, 0.0, 24, true, t);
+        let want = closed_form_cash(
+            &Loan {
+                p: 500.0,
+                r: 0.01,
+                io: 3,
+                m: 21,
+                b: 0.0,
+                term: 24,
+                annuity: true,
+            },
+            t,
+        );
         assert!(
             (got - want).abs() <= 1e-9 * 1500.0,
             "month {t}: {got} vs {want}"
@@ -120,7 +143,18 @@ fn a_straight_line_loan_with_a_balloon_matches_the_closed_form() {
     let loan = "principal = 800\ndraw = \"2025-01\"\nrate = 0.09\nterm = 20\ninterest_only = 2\namortization = \"straight_line\"\namortization_months = 12\nballoon = 0.25";
     for t in [1, 2, 3, 4, 8, 14, 15, 16, 20, 21, 22] {
         let got = cash_after_loan(loan, t);
-        let want = closed_form_cash(800.0, 0.0075, 2, 12, 0.25, 20, false, t);
+        let want = closed_form_cash(
+            &Loan {
+                p: 800.0,
+                r: 0.0075,
+                io: 2,
+                m: 12,
+                b: 0.25,
+                term: 20,
+                annuity: false,
+            },
+            t,
+        );
         assert!(
             (got - want).abs() <= 1e-9 * 1800.0,
             "month {t}: {got} vs {want}"
@@ -129,7 +163,18 @@ fn a_straight_line_loan_with_a_balloon_matches_the_closed_form() {
     let annuity = "principal = 800\ndraw = \"2025-01\"\nrate = 0.09\nterm = 20\ninterest_only = 2\nballoon = 0.25";
     for t in [3, 9, 20, 21, 22] {
         let got = cash_after_loan(annuity, t);
-        let want = closed_form_cash(800.0, 0.0075, 2, 18, 0.25, 20, true, t);
+        let want = closed_form_cash(
+            &Loan {
+                p: 800.0,
+                r: 0.0075,
+                io: 2,
+                m: 18,
+                b: 0.25,
+                term: 20,
+                annuity: true,
+            },
+            t,
+        );
         assert!(
             (got - want).abs() <= 1e-9 * 1800.0,
             "annuity with balloon, month {t}: {got} vs {want}"
@@ -410,4 +455,73 @@ fn check_compare_and_sensitivity_run_the_debt_example_with_its_inputs() {
         .assert()
         .success()
         .stdout(predicates::str::contains("debt.venture_loan.rate"));
+}
+
+#[test]
+fn a_partial_file_of_a_debt_model_carries_its_failure_counts_and_forged_ones_are_refused() {
+    use super::shard::{forge, read_body};
+    let tmp = tempfile::tempdir().unwrap();
+    let parts: Vec<std::path::PathBuf> = (0..2)
+        .map(|k| {
+            let file = tmp.path().join(format!("p{k}.json"));
+            runway_cmd()
+                .args([
+                    "run",
+                    "configs/startup_debt.toml",
+                    "--paths",
+                    "5000",
+                    "-q",
+                    "--shard",
+                    &format!("{k}/2"),
+                    "--partial",
+                ])
+                .arg(&file)
+                .assert()
+                .success();
+            file
+        })
+        .collect();
+    let merged = runway_cmd()
+        .arg("merge")
+        .args(&parts)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(merged.status.success());
+    let merged: serde_json::Value = serde_json::from_slice(&merged.stdout).unwrap();
+    let whole = json(&["run", "configs/startup_debt.toml", "--paths", "5000"]);
+    for key in ["insolvency", "breach", "failure", "shortfall"] {
+        assert_eq!(merged[key], whole[key], "{key}");
+    }
+    let original = read_body(&parts[1]);
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit); 3] = [
+        ("missing", |v| {
+            v["tally"].as_object_mut().unwrap().remove("failure");
+        }),
+        ("too-many", |v| {
+            v["tally"]["failure"]["failure_in_month"][3] = 1_000_000.into()
+        }),
+        ("short-months", |v| {
+            v["tally"]["failure"]["breach_in_month"]
+                .as_array_mut()
+                .unwrap()
+                .pop();
+        }),
+    ];
+    for (name, edit) in cases {
+        let mut forged = original.clone();
+        edit(&mut forged);
+        let path = tmp.path().join(format!("{name}.json"));
+        forge(&path, &forged);
+        let out = runway_cmd()
+            .arg("merge")
+            .arg(&parts[0])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}");
+        assert!(stderr.contains("breach"), "{name}: {stderr}");
+    }
 }
