@@ -525,3 +525,42 @@ fn a_partial_file_of_a_debt_model_carries_its_failure_counts_and_forged_ones_are
         assert!(stderr.contains("breach"), "{name}: {stderr}");
     }
 }
+
+/// The one end cash of a model whose every input is a constant.
+fn constant_end_cash(body: &str, horizon: &str) -> f64 {
+    let text = format!(
+        "[model]\nname = \"c\"\nstart = \"2025-01\"\nhorizon = \"{horizon}\"\nunit = \"USD\"\n\n{body}"
+    );
+    let t = run(&model(&text), 1024, 1);
+    assert_eq!(t.end_cash.min(), t.end_cash.max());
+    t.end_cash.min().unwrap()
+}
+
+#[test]
+fn a_breach_accelerates_a_loan_and_withdraws_a_line_the_month_after() {
+    // Cash 1 400, 1 300, …, 900 in month 6 breaches the 1 000 minimum; in
+    // month 7 the accelerated loan's 500 is due.
+    let loan = |accelerate: bool| {
+        format!("[cash]\ninitial = 1000\nfloor = -1e9\n\n[costs.team]\nmonthly = 100\n\n[debt.loan]\nkind = \"term_loan\"\nprincipal = 500\ndraw = \"2025-01\"\nterm = 24\ninterest_only = 23\naccelerate_on_breach = {accelerate}\n\n[covenants.bank]\nmin_cash = 1000\nfrom = \"2025-03\"\n")
+    };
+    assert_eq!(constant_end_cash(&loan(true), "2025-07"), 300.0);
+    assert_eq!(constant_end_cash(&loan(false), "2025-07"), 800.0);
+    // A line drawn 100 in months 2 and 3; the burn of 100 breaches in month
+    // 3; in month 4 the withdrawn line's 200 is due, and nothing more is drawn.
+    let line = |withdrawn: bool| {
+        format!("[cash]\ninitial = 100\nfloor = -1e9\n\n[costs.team]\nmonthly = 100\n\n[debt.line]\nkind = \"revolver\"\nlimit = 1000\ndraw_below = 0\nwithdrawn_on_breach = {withdrawn}\n\n[covenants.bank]\nmax_monthly_burn = 50\nfrom = \"2025-03\"\n")
+    };
+    assert_eq!(constant_end_cash(&line(true), "2025-05"), -400.0);
+    assert_eq!(constant_end_cash(&line(false), "2025-05"), 0.0);
+}
+
+#[test]
+fn a_trailing_revenue_covenant_breaches_once_its_window_falls_short() {
+    // Revenue 80 × 0.5^t: 40, 20, 10, 5; three months sum to 70 in month 3
+    // and 35 in month 4, below the minimum of 50.
+    let text = "[model]\nname = \"c\"\nstart = \"2025-01\"\nhorizon = \"2025-12\"\nunit = \"USD\"\n\n[cash]\ninitial = 1000\n\n[revenue.sales]\nmonthly = 80\ngrowth = -0.5\n\n[covenants.bank]\nmin_trailing_revenue = { amount = 50, months = 3 }\n";
+    let t = run(&model(text), 1024, 1);
+    let f = t.failure.unwrap();
+    assert_eq!(f.breach_in_month[3], 1024, "{:?}", f.breach_in_month);
+    assert_eq!(f.breach_in_month.iter().sum::<u64>(), 1024);
+}
