@@ -176,6 +176,17 @@ pub struct Summary {
     pub floor: f64,
     /// Insolvency probability and curve.
     pub insolvency: Insolvency,
+    /// A model with debt or covenants: P(first covenant breach), the same
+    /// shape as `insolvency` (absent for a model without them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breach: Option<Insolvency>,
+    /// P(insolvent or in breach, whichever comes first), the same shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Insolvency>,
+    /// The failing paths' shortfall, floor − lowest cash: the money each
+    /// would have needed at its worst.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<MoneyStats>,
     /// Cash at the horizon.
     pub end_cash: MoneyStats,
     /// Lowest cash reached.
@@ -323,6 +334,9 @@ impl Summary {
             horizon: model.horizon(),
             unit: model.unit.clone(),
             floor: model.floor,
+            breach: (tally.failure.as_ref()).map(|f| failure_curve(model, &f.breach_in_month, n)),
+            failure: (tally.failure.as_ref()).map(|f| failure_curve(model, &f.failure_in_month, n)),
+            shortfall: (tally.failure.as_ref()).map(|f| MoneyStats::of(&f.shortfall, None)),
             insolvency: Insolvency {
                 probability: total.probability,
                 ci95: total.ci95,
@@ -376,5 +390,48 @@ impl Summary {
                 .collect(),
             run,
         }
+    }
+}
+
+/// The curve of a failure other than insolvency (a breach, or either),
+/// from its counts of paths by first month: the shape of
+/// [`Summary::insolvency`], without the per-month percentiles.
+fn failure_curve(model: &Model, in_month: &[u64], n: u64) -> Insolvency {
+    let by_month = crate::stats::cumulative(in_month);
+    let total = by_month.last().copied().unwrap_or(0);
+    let reaching = |rank: u64| {
+        (rank > 0)
+            .then(|| by_month.partition_point(|&k| k < rank))
+            .filter(|&i| i < by_month.len())
+            .map(|i| model.month_label(i as u32 + 1))
+    };
+    let peak = (in_month.iter().enumerate())
+        .filter(|(_, &k)| k > 0)
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| model.month_label(i as u32 + 1));
+    let p = Proportion::new(total, n);
+    Insolvency {
+        probability: p.probability,
+        ci95: p.ci95,
+        count: p.count,
+        interval_method: "Wilson score, 95 %",
+        by_month: (in_month.iter().zip(&by_month).enumerate())
+            .map(|(i, (&k, &cumulative))| {
+                let c = Proportion::new(cumulative, n);
+                MonthRow {
+                    month: model.month_label(i as u32 + 1),
+                    cumulative_probability: c.probability,
+                    cumulative_ci95: c.ci95,
+                    cumulative_count: cumulative,
+                    probability_in_month: if n == 0 { 0.0 } else { k as f64 / n as f64 },
+                    count_in_month: k,
+                    cash: None,
+                    revenue: None,
+                    cost: None,
+                }
+            })
+            .collect(),
+        median_month: reaching(total.div_ceil(2)),
+        peak_month: peak,
     }
 }

@@ -70,6 +70,9 @@ fn simulate_block_body(
     start_inflows(plan, seed, block, &inputs, s);
     start_cash(plan, &inputs, s);
     start_shocks(plan, &inputs, s);
+    if plan.debt.any() {
+        super::debt::start_debt(plan, seed, block, &inputs, s);
+    }
     // 3. Month by month.
     step_months(plan, &inputs, s, fan);
     s.inputs = inputs;
@@ -103,6 +106,9 @@ fn tally_block(
         if month > 0 {
             tally.insolvent_in_month[month as usize - 1] += 1;
         }
+    }
+    if let Some(failure) = tally.failure.as_mut() {
+        super::debt::tally_failures(plan, s, n, failure);
     }
     tally.end_cash_sum.add_all(cash);
     tally.funding_sum.add_all(funding);

@@ -81,7 +81,7 @@ pub(super) fn close_month(
 
 /// Ends a month for one path: new cash, lowest cash, first insolvency month.
 #[inline(always)]
-fn step_cash(
+pub(super) fn step_cash(
     new_cash: f64,
     t: u32,
     floor: f64,

@@ -93,8 +93,14 @@ pub(super) fn triggers(
         {
             let (thr, wait) = (part(&inputs[threshold], r), &s.wait[i][r.clone()]);
             let arrival = &mut s.arrival[i][r.clone()];
+            // Cash, or cash and undrawn credit where a line counts as liquidity.
+            let cash = if plan.debt.liquidity {
+                &s.debt.liquidity
+            } else {
+                &s.cash
+            };
             let (cash, revenue, flow) = (
-                &s.cash[r.clone()],
+                &cash[r.clone()],
                 &s.revenue[r.clone()],
                 &s.net_flow[r.clone()],
             );

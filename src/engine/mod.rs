@@ -33,6 +33,8 @@
 mod block;
 mod cash;
 mod costs;
+mod covenants;
+mod debt;
 mod draws;
 mod driver;
 mod funding;

@@ -4,6 +4,8 @@
 
 use super::cash::{close_month, flows_month};
 use super::costs::costs_month;
+use super::covenants::covenants_month;
+use super::debt::close_month_with_debt;
 use super::draws::draw_monthly;
 use super::funding::triggers;
 use super::plan::{Plan, TimingPlan};
@@ -54,6 +56,7 @@ fn simulate_months(
     let has_hits = plan.shocks.iter().any(|sh| sh.hit.is_some());
     let has_triggers =
         (plan.inflows.iter()).any(|f| matches!(f.timing, TimingPlan::Trigger { .. }));
+    let (has_debt, has_covenants) = (plan.debt.has_debt(), !plan.debt.covenants.is_empty());
     for t in 1..=plan.months {
         let cal = plan.calendar[t as usize - 1];
         draw_monthly(plan, s, &r);
@@ -89,7 +92,14 @@ fn simulate_months(
         shocks_month(plan, inputs, s, &r, t, has_hits);
         costs_month(plan, s, &r, t, has_credits);
         flows_month(plan, inputs, s, &r, t);
-        close_month(plan, s, &r, t, has_credits, has_other);
+        if has_debt {
+            close_month_with_debt(plan, inputs, s, &r, t, has_credits, has_other);
+        } else {
+            close_month(plan, s, &r, t, has_credits, has_other);
+        }
+        if has_covenants {
+            covenants_month(plan, s, &r, t, has_credits, has_other);
+        }
         if has_triggers {
             triggers(plan, inputs, s, &r, t, has_credits, has_other);
         }

@@ -178,6 +178,8 @@ pub struct Plan {
     /// Keep each path's cash at the end of every month for observers (see
     /// [`Plan::recording_monthly_cash`]); off for a plain run.
     pub(super) record_cash: bool,
+    /// Debt and covenants (empty for a model without them).
+    pub(super) debt: super::debt::DebtPlan,
 }
 
 /// The slot of each input of one list (per-path or monthly), found by the
@@ -380,6 +382,7 @@ impl Plan {
                 .unwrap_or_default(),
             labels,
             record_cash: false,
+            debt: super::debt::DebtPlan::new(&model.debt, |input| slots.per_path.of(input)),
         };
         plan.tabulate_inverse_cdfs();
         plan
@@ -441,12 +444,16 @@ impl Plan {
     /// one count per month, inflow and shock, and per-month sketches when
     /// `fan`.
     pub fn empty_tally(&self, seed: u64, fan: bool) -> Tally {
-        Tally::new(
+        let mut tally = Tally::new(
             seed,
             self.months as usize,
             self.inflows.len(),
             self.shocks.len(),
             fan,
-        )
+        );
+        if self.debt.any() {
+            tally.failure = Some(crate::stats::FailureTally::new(self.months as usize));
+        }
+        tally
     }
 }

@@ -93,6 +93,8 @@ pub(crate) struct Scratch {
     /// Cash at the end of each month, by month (empty unless the plan
     /// records it: [`Plan::recording_monthly_cash`]).
     pub(super) cash_by_month: Vec<Vec<f64>>,
+    /// Loans, credit lines and covenant breaches (empty without debt).
+    pub(super) debt: super::debt::DebtScratch,
 }
 
 impl Scratch {
@@ -142,6 +144,7 @@ impl Scratch {
             } else {
                 0
             }),
+            debt: super::debt::DebtScratch::new(&plan.debt),
         }
     }
 

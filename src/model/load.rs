@@ -362,7 +362,11 @@ fn merge(
                     merge(b, o, &here, changed)?;
                 }
             }
-            None if overlay_is_section => return Err((here, base.keys().cloned().collect())),
+            // A whole credit line, loan or covenant is a what-if a scenario
+            // may add (it must then be complete: `kind` and its fields).
+            None if overlay_is_section && !adds_debt(prefix, key) => {
+                return Err((here, base.keys().cloned().collect()))
+            }
             _ => {
                 base.insert(key.clone(), value.clone());
                 changed.push(here);
@@ -370,6 +374,13 @@ fn merge(
         }
     }
     Ok(())
+}
+
+/// Whether a scenario's new section `key` under `prefix` is a `[debt]` or
+/// `[covenants]` section, or a named entry of one.
+fn adds_debt(prefix: &str, key: &str) -> bool {
+    let sections = ["debt", "covenants"];
+    (prefix.is_empty() && sections.contains(&key)) || sections.contains(&prefix)
 }
 
 /// Every field path a `--set` may name in this model.
@@ -395,6 +406,8 @@ pub fn valid_paths(table: &toml::Table) -> Vec<String> {
         (&["funding"][..], fields::funding()),
         (&["shocks"][..], fields::shock()),
         (&["flows"][..], fields::flow()),
+        (&["debt"][..], fields::debt()),
+        (&["covenants"][..], fields::covenant()),
     ] {
         for name in names(section) {
             out.extend(

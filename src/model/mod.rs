@@ -6,6 +6,7 @@
 //! so it never has to handle a bad parameter.
 
 pub mod comments;
+mod debt;
 mod load;
 mod month;
 pub mod schema;
@@ -15,6 +16,7 @@ mod validate;
 mod words;
 
 pub use comments::Comments;
+pub use debt::{Amortization, Covenant, Debt, Revolver, TermLoan};
 pub use load::{
     load_file, load_str, LoadOptions, ModelSource, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
 };
@@ -225,6 +227,8 @@ pub struct Model {
     pub sampling: Sampling,
     /// Rank correlation between per-path inputs, if any.
     pub correlation: Option<Correlation>,
+    /// Credit lines, term loans and covenants (empty when the file has none).
+    pub debt: Debt,
 }
 
 /// How per-path inputs are drawn.
@@ -347,6 +351,7 @@ impl Model {
         for flow in self.flows.iter().filter(|f| !f.each_month) {
             out.push(&flow.amount);
         }
+        out.extend(self.debt.path_inputs());
         out
     }
 

@@ -26,6 +26,12 @@ pub struct RawModel {
     pub shocks: IndexMap<String, RawShock>,
     #[serde(default)]
     pub flows: IndexMap<String, RawFlow>,
+    /// `[debt.NAME]`: credit lines and term loans; `[covenants.NAME]`: the
+    /// lenders' conditions, whose breach is a failure of its own.
+    #[serde(default)]
+    pub debt: IndexMap<String, RawDebt>,
+    #[serde(default)]
+    pub covenants: IndexMap<String, RawCovenant>,
     /// Named scenarios; applied before deserialising, kept here only so that
     /// the key is accepted.
     #[serde(default)]
@@ -150,6 +156,53 @@ pub struct RawFlow {
     pub until: Option<String>,
 }
 
+/// `[debt.NAME]`: a revolving credit line (`kind = "revolver"`) or a term
+/// loan (`kind = "term_loan"`); which fields a kind takes is checked when
+/// the model is validated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDebt {
+    pub kind: String,
+    pub limit: Option<RawValue>,
+    pub principal: Option<RawValue>,
+    pub rate: Option<RawValue>,
+    pub commitment_fee: Option<RawValue>,
+    pub probability: Option<RawValue>,
+    pub from: Option<String>,
+    pub draw: Option<String>,
+    pub maturity: Option<String>,
+    pub term: Option<RawValue>,
+    pub interest_only: Option<RawValue>,
+    pub amortization: Option<String>,
+    pub amortization_months: Option<RawValue>,
+    pub balloon: Option<RawValue>,
+    pub draw_below: Option<RawValue>,
+    pub repay_above: Option<RawValue>,
+    pub withdrawn_on_breach: Option<bool>,
+    pub accelerate_on_breach: Option<bool>,
+    pub counts_as_liquidity: Option<bool>,
+}
+
+/// `[covenants.NAME]`: conditions checked at the end of each month from
+/// `from` to `until`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCovenant {
+    pub min_cash: Option<RawValue>,
+    pub min_trailing_revenue: Option<RawTrailing>,
+    pub max_monthly_burn: Option<RawValue>,
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+/// `min_trailing_revenue = { amount = 1.5, months = 3 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrailing {
+    pub amount: RawValue,
+    pub months: RawValue,
+}
+
 /// A name or a list of names (`credit_for = "compute"` or `["a", "b"]`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -230,6 +283,25 @@ pub mod fields {
     /// `[flows.NAME]`.
     pub fn flow() -> Vec<String> {
         names::<RawFlow>()
+    }
+
+    /// `[debt.NAME]`.
+    pub fn debt() -> Vec<String> {
+        names::<super::RawDebt>()
+    }
+
+    /// `[covenants.NAME]`, with the trailing-revenue condition's fields.
+    pub fn covenant() -> Vec<String> {
+        let mut out = Vec::new();
+        for field in names::<super::RawCovenant>() {
+            let is_trailing = field == "min_trailing_revenue";
+            out.push(field.clone());
+            if is_trailing {
+                let inner = names::<super::RawTrailing>();
+                out.extend(inner.iter().map(|f| format!("{field}.{f}")));
+            }
+        }
+        out
     }
 
     /// The field names of `T`, a struct of this schema, in declaration order.

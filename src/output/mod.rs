@@ -12,6 +12,7 @@ mod check_table;
 mod csv;
 mod explain;
 mod explain_table;
+mod failure_table;
 mod json;
 pub mod layout;
 pub mod number;

@@ -146,6 +146,27 @@ pub(crate) fn summary_rows(s: &Summary) -> Vec<SummaryRow> {
         let metric = format!("strikes:{}", e.name);
         rows.push(SummaryRow::probability(&metric, p.probability, p.ci95));
     }
+    // A model with debt or covenants: breach, failure and shortfall.
+    if let (Some(b), Some(f), Some(short)) = (&s.breach, &s.failure, &s.shortfall) {
+        for (name, r) in [("breach", b), ("failure", f)] {
+            rows.push(SummaryRow::probability(
+                &format!("{name}_probability"),
+                r.probability,
+                r.ci95,
+            ));
+            rows.push(SummaryRow::count(
+                &format!("{name}_paths"),
+                r.count,
+                "paths",
+                Kind::Paths,
+            ));
+            rows.push(SummaryRow::month(
+                &format!("median_{name}_month"),
+                r.median_month,
+            ));
+        }
+        money_rows(&mut rows, "shortfall", short, &s.unit);
+    }
     rows
 }
 

@@ -57,6 +57,7 @@ pub fn render_table(s: &Summary, width: usize) -> String {
     run_header(&mut out, s, width);
     insolvency_by_month(&mut out, s, width);
     when_insolvent(&mut out, s, width);
+    super::failure_table::failure_rows(&mut out, s, width);
     cash_percentiles(&mut out, s, width);
     event_rows(
         &mut out,

@@ -4,6 +4,7 @@
 //! the per-run tally the engine fills with its cumulative insolvency curve.
 
 mod exact;
+mod failure;
 mod forecast;
 mod proportion;
 mod rank;
@@ -11,6 +12,7 @@ mod sketch;
 mod tally;
 
 pub use exact::{ExactSquareSum, ExactSum};
+pub use failure::{cumulative, FailureTally, FailureWire};
 pub use forecast::{
     brier_score, ks_critical_value, ks_uniform_statistic, log_score, KS_ALPHA, LOG_SCORE_CLAMP,
 };

@@ -7,7 +7,7 @@
 //! change in its last bits with the merge order, and a fixed-point one
 //! cannot hold every finite amount.
 
-use super::{ExactSum, Sketch, SketchWire};
+use super::{ExactSum, FailureTally, FailureWire, Sketch, SketchWire};
 use serde::{Deserialize, Serialize};
 
 /// Per-month sketches of cash, revenue and cost (the fan chart's data).
@@ -73,6 +73,8 @@ pub struct Tally {
     pub shock_struck: Vec<u64>,
     /// Per-month sketches, when asked for.
     pub fan: Option<Fan>,
+    /// Breach and failure counts, for a model with debt or covenants.
+    pub failure: Option<FailureTally>,
 }
 
 impl Tally {
@@ -89,6 +91,7 @@ impl Tally {
             inflow_arrived: vec![0; inflows],
             shock_struck: vec![0; shocks],
             fan: with_fan.then(|| Fan::new(months)),
+            failure: None,
         }
     }
 
@@ -113,6 +116,11 @@ impl Tally {
         match (&mut self.fan, &other.fan) {
             (Some(a), Some(b)) => a.merge(b),
             (None, Some(b)) => self.fan = Some(b.clone()),
+            _ => {}
+        }
+        match (&mut self.failure, &other.failure) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, Some(b)) => self.failure = Some(b.clone()),
             _ => {}
         }
     }
@@ -179,6 +187,10 @@ pub struct TallyWire {
     pub shock_struck: Vec<u64>,
     /// Per-month sketches: cash, revenue, cost, users.
     pub fan: Option<FanWire>,
+    /// Breach and failure counts (a model with debt or covenants only: the
+    /// key is absent otherwise, so such partial files are as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureWire>,
 }
 
 /// The serialised form of a [`Fan`].
@@ -213,6 +225,7 @@ impl From<&Tally> for TallyWire {
                 cost: wires(&f.cost),
                 users: wires(&f.users),
             }),
+            failure: t.failure.as_ref().map(FailureWire::from),
         }
     }
 }
@@ -251,6 +264,7 @@ impl TallyWire {
             inflow_arrived: self.inflow_arrived,
             shock_struck: self.shock_struck,
             fan,
+            failure: self.failure.map(FailureWire::into_tally).transpose()?,
         })
     }
 }

@@ -196,7 +196,16 @@ fn compare_prints_every_scenario_in_each_format_and_refuses_unknown_ones() {
         .iter()
         .map(|s| s["scenario"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["baseline", "article", "marcus", "pessimistic"]);
+    assert_eq!(
+        names,
+        [
+            "baseline",
+            "article",
+            "marcus",
+            "pessimistic",
+            "revolver_2024"
+        ]
+    );
     assert_eq!(v["scenarios"][0]["difference"]["probability"], 0.0);
     let csv = Command::cargo_bin("runway")
         .unwrap()

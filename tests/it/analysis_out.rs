@@ -268,7 +268,16 @@ fn compare_measures_every_scenario_against_the_model_as_written() {
 #[test]
 fn a_scenario_that_changes_nothing_is_the_reference_row_under_its_own_name() {
     let (names, _) = compare_rows(&[]);
-    assert_eq!(names, ["baseline", "article", "marcus", "pessimistic"]);
+    assert_eq!(
+        names,
+        [
+            "baseline",
+            "article",
+            "marcus",
+            "pessimistic",
+            "revolver_2024"
+        ]
+    );
 }
 
 #[test]

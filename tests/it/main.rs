@@ -8,6 +8,7 @@ mod bad_input;
 mod chart_layout;
 mod charts;
 mod cli;
+mod debt;
 mod distributions;
 mod engine;
 mod explain;

@@ -193,6 +193,19 @@ pub(super) fn check_tally(path: &Path, p: &Partial, t: &Tally, model: &Model) ->
             t.paths
         ));
     }
+    if let Some(f) = &t.failure {
+        let total = |v: &[u64]| v.iter().try_fold(0u64, |a, &b| a.checked_add(b));
+        let (breached, failed) = (total(&f.breach_in_month), total(&f.failure_in_month));
+        let ok = breached
+            .zip(failed)
+            .zip(insolvent)
+            .is_some_and(|((b, f_), i)| f_ <= t.paths && b <= f_ && i <= f_);
+        if !ok || f.shortfall.count() != failed.unwrap_or(0) {
+            return refuse(
+                "has breach and failure counts that do not fit its paths (failures at most paths, at least the breaches and the insolvencies, one shortfall each)".into(),
+            );
+        }
+    }
     let sketches_hold = |s: &crate::stats::Sketch| s.count() == t.paths;
     // Users are tallied only for models with a users × arpu line.
     let user_paths = if model.revenues.iter().any(|r| r.arpu.is_some()) {
@@ -265,6 +278,20 @@ pub(super) fn check_shape(path: &Path, t: &TallyWire, model: &Model) -> Result<(
             model.inflows.len(),
             model.shocks.len()
         ));
+    }
+    // Breach and failure counts: exactly when the model has debt or covenants.
+    match (&t.failure, model.debt.is_empty()) {
+        (None, true) => {}
+        (Some(f), false)
+            if f.breach_in_month.len() == months && f.failure_in_month.len() == months => {}
+        (Some(_), true) => {
+            return refuse("has breach counts, but its model has no debt or covenants".into())
+        }
+        _ => {
+            return refuse(format!(
+                "does not have the breach and failure counts of its model's debt and covenants, {months} months each"
+            ))
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 
 mod correlation;
 mod costs;
+mod debt;
 mod family;
 mod flows;
 mod funding;
@@ -293,6 +294,7 @@ pub(crate) fn validate(
     c.check_shared_credits(&inflows)?;
     let shocks = c.shocks(&raw.shocks)?;
     let flows = c.flows(&raw.flows)?;
+    let debt = c.debt(&raw.debt, &raw.covenants, floor)?;
     let scenarios = scenario_descriptions(&raw.scenarios);
     let sampling = c.sampling(raw.model.sampling.as_deref())?;
     let (start, months) = (c.start, c.months);
@@ -314,6 +316,7 @@ pub(crate) fn validate(
         source,
         sampling,
         correlation: None,
+        debt,
     };
     if let Some(c) = raw.correlation {
         model.correlation = Some(correlation::check_correlation(&model, c, &file)?);
