@@ -372,3 +372,18 @@ fn check_set_scenarios_compare_and_sensitivity_take_metalog_inputs() {
         assert!(!out.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn a_metalog_batch_holds_the_same_bits_as_draws_one_at_a_time() {
+    for (i, (q, min, max)) in cases().into_iter().enumerate() {
+        let dist = metalog(&q, min, max, None);
+        let key = stream_key("metalog batch");
+        let mut batch = vec![f64::NAN; 1000];
+        dist.fill(&mut stream(9, i as u64, key), &mut batch);
+        let mut rng = stream(9, i as u64, key);
+        for (k, &x) in batch.iter().enumerate() {
+            let one = dist.sample(&mut rng);
+            assert_eq!(x.to_bits(), one.to_bits(), "{}: draw {k}", dist.label());
+        }
+    }
+}
