@@ -41,7 +41,11 @@ pub(super) fn metalog(p: &Params) -> Result<Dist, Rule> {
     let terms = match p.get("terms")? {
         None => None,
         Some(t) if t == t.trunc() && (0.0..=1e6).contains(&t) => Some(t as usize),
-        Some(t) => return Err(format!("`metalog.terms` must be a whole number, got {t}")),
+        Some(t) => {
+            return Err(format!(
+                "`metalog.terms` must be a whole number from 2 to the number of quantiles, got {t}"
+            ))
+        }
     };
     let (min, max) = (p.get("min")?, p.get("max")?);
     p.made(Dist::metalog(&quantiles, min, max, terms))
