@@ -387,3 +387,31 @@ fn a_metalog_batch_holds_the_same_bits_as_draws_one_at_a_time() {
         }
     }
 }
+
+#[test]
+fn check_lists_each_given_quantile_beside_the_fitted_one_within_80_columns() {
+    let out = runway().args(["check", FIXTURE]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let section = text
+        .split("Inputs given by quantiles:")
+        .nth(1)
+        .expect("a section of inputs given by quantiles");
+    // 3 + 5 + 3 + 2 + 3 + 3 quantiles in the fixture, one row each.
+    assert_eq!(
+        section
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .count(),
+        19
+    );
+    assert!(section.contains("cash.initial") && section.contains("revenue.sales.churn"));
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+}
