@@ -246,6 +246,7 @@ impl Metalog {
             mean: f64::NAN,
             sd: f64::NAN,
         };
+        law.check_precision()?;
         (law.mean, law.sd) = metalog_fit::moments(&a, &b, bounds)?;
         Ok(law)
     }
@@ -261,6 +262,33 @@ impl Metalog {
     #[inline(always)]
     fn at(&self, y: f64) -> f64 {
         self.bounds.value(self.m(y))
+    }
+
+    /// Refuses a fit whose values the fast exponential cannot reproduce at
+    /// the given probabilities (it saturates below e^−708: bounds some
+    /// 10³⁰⁸ wide around tiny values): each must agree with the same value
+    /// computed by the standard library to 10⁻⁹.
+    fn check_precision(&self) -> Result<(), MetalogError> {
+        for &(p, x) in &self.quantiles {
+            let m = self.m(p);
+            let exact = match self.bounds {
+                MetalogBounds::Unbounded => m,
+                MetalogBounds::Lower(lo) => lo + m.exp(),
+                MetalogBounds::Upper(hi) => hi - (-m).exp(),
+                MetalogBounds::Bounded(lo, hi) => lo + (hi - lo) / (1.0 + (-m).exp()),
+            };
+            let fast = self.at(p);
+            let scale = x.abs().max(exact.abs()).max(f64::MIN_POSITIVE);
+            if !((fast - exact).abs() <= 1e-9 * scale) {
+                return Err(MetalogError::Quantiles(format!(
+                    "the quantile at {p} ({}) cannot be computed precisely in a range this \
+                     wide (it lies within 10⁻³⁰⁷ of the range's width from a bound); narrow \
+                     `min`/`max`",
+                    fmt_num(x)
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The fitted coefficients a1 … a_k, in the metalog's term order.

@@ -98,7 +98,10 @@ pub(super) fn check_quantiles(
         if !(p > 0.0 && p < 1.0) {
             return Err(rule(
                 i,
-                format!("the probability must lie strictly between 0 and 1, got {p}"),
+                format!(
+                    "the probability must lie strictly between 0 and 1, got {}",
+                    written(p)
+                ),
             ));
         }
         if !x.is_finite() {
@@ -124,16 +127,23 @@ pub(super) fn check_quantiles(
             if !(p > p0) {
                 return Err(rule(
                     i,
-                    format!("probabilities must increase, but {p} follows {p0}"),
+                    format!(
+                        "probabilities must increase, but {} follows {}",
+                        written(p),
+                        written(p0)
+                    ),
                 ));
             }
             if !(x > x0) {
                 return Err(rule(
                     i,
                     format!(
-                    "values must increase with the probability, but {} at {p} follows {} at {p0}",
-                    fmt_num(x), fmt_num(x0)
-                ),
+                        "values must increase with the probability, but {} at {} follows {} at {}",
+                        fmt_num(x),
+                        written(p),
+                        fmt_num(x0),
+                        written(p0)
+                    ),
                 ));
             }
         }
@@ -142,8 +152,17 @@ pub(super) fn check_quantiles(
 }
 
 /// `[p, x]` as a model file writes it.
-fn pair((p, x): (f64, f64)) -> String {
-    format!("[{p}, {x}]")
+pub(super) fn pair((p, x): (f64, f64)) -> String {
+    format!("[{}, {}]", written(p), written(x))
+}
+
+/// A number as TOML would write it: `5`, `0.1`, `1e-300`.
+fn written(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// Term j (1-based) of the metalog basis at probability y.

@@ -8,7 +8,7 @@
 //! bounds. Triangular and PERT are refused: their `min` and `max` are the
 //! bounds themselves, which interior quantiles do not pin down.
 
-use super::metalog_fit::check_quantiles;
+use super::metalog_fit::{check_quantiles, pair};
 use super::{
     fmt_num, Beta, Dist, Gamma, Kind, Law, LogNormal, Normal, ParamError, Uniform, MAX_BETA_SHAPE,
     MAX_GAMMA_SHAPE, MAX_METALOG_TERMS, MIN_SHAPE,
@@ -81,6 +81,7 @@ pub fn fit_quantiles(
         }
         Kind::Gamma => {
             check(quantiles, 2, Some((0.0, "0 (a gamma is positive)")), None)?;
+            searchable_probabilities(quantiles)?;
             fit_gamma(quantiles)?.into()
         }
         Kind::Beta => {
@@ -91,6 +92,7 @@ pub fn fit_quantiles(
             );
             Beta::new(1.0, 1.0, lo, hi)?;
             check(quantiles, 2, Some((lo, &min_text)), Some((hi, &max_text)))?;
+            searchable_probabilities(quantiles)?;
             fit_beta(quantiles, lo, hi)?.into()
         }
         Kind::Triangular | Kind::Pert => {
@@ -125,6 +127,22 @@ fn check(
         });
     }
     check_quantiles(quantiles, lo, hi).map_err(FitError::Quantiles)
+}
+
+/// The searched fits (gamma, beta) evaluate the family's inverse CDF, which
+/// is trustworthy for probabilities from 10⁻⁶ to 1 − 10⁻⁶.
+fn searchable_probabilities(quantiles: &[(f64, f64)]) -> Result<(), FitError> {
+    match quantiles
+        .iter()
+        .position(|&(p, _)| !(1e-6..=1.0 - 1e-6).contains(&p))
+    {
+        Some(i) => Err(FitError::Quantiles(format!(
+            "`quantiles[{i}]` = {}: a fitted gamma or beta takes probabilities from \
+             0.000001 to 0.999999",
+            pair(quantiles[i])
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The standard normal quantile.
@@ -186,7 +204,7 @@ fn fit_gamma(quantiles: &[(f64, f64)]) -> Result<Gamma, FitError> {
     let (a, b) = (grid[best.saturating_sub(1)], grid[(best + 1).min(steps)]);
     let shape = golden(&cost, a, b);
     let edge = 1e-3 * (hi - lo);
-    if shape < lo + edge || shape > hi - edge {
+    if shape < lo + edge || shape > hi - edge || !cost(shape).is_finite() {
         return Err(no_fit("gamma", "its shape", MIN_SHAPE, MAX_GAMMA_SHAPE));
     }
     at(shape)
@@ -219,7 +237,7 @@ fn fit_beta(quantiles: &[(f64, f64)], lo: f64, hi: f64) -> Result<Beta, FitError
     let step = (max_log - min_log) / steps as f64;
     let v = nelder_mead(&cost, best.0, step).map(|s| s.clamp(min_log, max_log));
     let edge = 1e-3 * (max_log - min_log);
-    if v.iter().any(|&s| s < min_log + edge || s > max_log - edge) {
+    if v.iter().any(|&s| s < min_log + edge || s > max_log - edge) || !cost(v).is_finite() {
         return Err(no_fit("beta", "its shapes", MIN_SHAPE, MAX_BETA_SHAPE));
     }
     law(v).ok_or_else(|| no_fit("beta", "its shapes", MIN_SHAPE, MAX_BETA_SHAPE))
@@ -228,7 +246,7 @@ fn fit_beta(quantiles: &[(f64, f64)], lo: f64, hi: f64) -> Result<Beta, FitError
 fn no_fit(family: &str, what: &str, lo: f64, hi: f64) -> FitError {
     FitError::NoFit(format!(
         "no {family} fits these quantiles: the best fit puts {what} at the edge of its range \
-         ({} to {}); use `metalog` for this shape",
+         ({} to {}), or misses them by far more than their spread; use `metalog` for this shape",
         fmt_num(lo),
         fmt_num(hi)
     ))

@@ -172,6 +172,13 @@ fn infeasible_or_malformed_quantiles_are_refused_with_the_rule() {
         (&three[..], Some(6.0), None, None, "above `min` (6)"),
         (&three[..], None, Some(30.0), None, "below `max` (30)"),
         (
+            &[(0.1, 1.0), (0.5, 2.0), (0.9, 3.0)][..],
+            Some(0.0),
+            Some(1e308),
+            None,
+            "this wide",
+        ),
+        (
             &[(0.1, 5.0), (0.1, 6.0)][..],
             None,
             None,
