@@ -35,6 +35,21 @@ pub struct InputSpread<'a> {
     pub median: f64,
     /// The 95th percentile.
     pub p95: f64,
+    /// The quantiles the input was given by (a metalog, a `quantiles`
+    /// fit), each with the fitted distribution's value there; empty for
+    /// an input given by its parameters.
+    pub fit: Vec<FittedQuantile>,
+}
+
+/// A quantile an input was given by, and where its distribution puts it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FittedQuantile {
+    /// The probability.
+    pub probability: f64,
+    /// The value given.
+    pub given: f64,
+    /// The fitted distribution's quantile at that probability.
+    pub fitted: f64,
 }
 
 impl<'a> Check<'a> {
@@ -53,12 +68,20 @@ impl<'a> Check<'a> {
                     Some(v) => (v, v, v),
                     None => (d.quantile(0.05), d.quantile(0.5), d.quantile(0.95)),
                 };
+                let fit = (d.fitted_to().unwrap_or_default().iter())
+                    .map(|&(probability, given)| FittedQuantile {
+                        probability,
+                        given,
+                        fitted: d.quantile(probability),
+                    })
+                    .collect();
                 InputSpread {
                     input,
                     drawn,
                     p5,
                     median,
                     p95,
+                    fit,
                 }
             })
             .collect();

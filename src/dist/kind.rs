@@ -26,11 +26,13 @@ pub enum Kind {
     DiscreteUniform,
     /// `discrete`.
     Discrete,
+    /// `metalog`: a distribution through given quantiles.
+    Metalog,
 }
 
 impl Kind {
     /// Every family, in the order the documentation lists them.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Constant,
         Kind::Uniform,
         Kind::Normal,
@@ -42,6 +44,7 @@ impl Kind {
         Kind::Bernoulli,
         Kind::DiscreteUniform,
         Kind::Discrete,
+        Kind::Metalog,
     ];
 
     /// The name a model file writes.
@@ -58,6 +61,7 @@ impl Kind {
             Kind::Bernoulli => "bernoulli",
             Kind::DiscreteUniform => "discrete_uniform",
             Kind::Discrete => "discrete",
+            Kind::Metalog => "metalog",
         }
     }
 
@@ -71,15 +75,17 @@ impl Kind {
     pub fn parameters(self) -> &'static [&'static str] {
         match self {
             Kind::Constant => &["value"],
-            Kind::Uniform | Kind::DiscreteUniform => &["min", "max"],
-            Kind::Normal => &["mean", "sd", "p5", "p95"],
-            Kind::LogNormal => &["median", "log_sd", "p5", "p95"],
-            Kind::Triangular => &["min", "mode", "max"],
-            Kind::Pert => &["min", "mode", "max", "lambda"],
-            Kind::Beta => &["alpha", "beta", "min", "max"],
-            Kind::Gamma => &["shape", "scale"],
+            Kind::Uniform => &["min", "max", "quantiles"],
+            Kind::DiscreteUniform => &["min", "max"],
+            Kind::Normal => &["mean", "sd", "p5", "p95", "quantiles"],
+            Kind::LogNormal => &["median", "log_sd", "p5", "p95", "quantiles"],
+            Kind::Triangular => &["min", "mode", "max", "quantiles"],
+            Kind::Pert => &["min", "mode", "max", "lambda", "quantiles"],
+            Kind::Beta => &["alpha", "beta", "min", "max", "quantiles"],
+            Kind::Gamma => &["shape", "scale", "quantiles"],
             Kind::Bernoulli => &["p"],
             Kind::Discrete => &["values", "weights"],
+            Kind::Metalog => &["quantiles", "min", "max", "terms"],
         }
     }
 
@@ -97,6 +103,7 @@ impl Kind {
             Kind::Bernoulli => "{ bernoulli = { p = 0.3 } }",
             Kind::DiscreteUniform => "{ discrete_uniform = { min = 1, max = 17 } }",
             Kind::Discrete => "{ discrete = { values = [0, 1], weights = [3, 1] } }",
+            Kind::Metalog => "{ metalog = { quantiles = [[0.1, 5], [0.5, 10], [0.9, 30]] } }",
         }
     }
 
@@ -152,7 +159,7 @@ mod tests {
     fn messages_list_every_family_but_constant() {
         assert_eq!(
             Kind::listed(),
-            "uniform, normal, lognormal, triangular, pert, beta, gamma, bernoulli, discrete_uniform, discrete"
+            "uniform, normal, lognormal, triangular, pert, beta, gamma, bernoulli, discrete_uniform, discrete, metalog"
         );
     }
 }

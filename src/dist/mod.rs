@@ -22,8 +22,11 @@ mod gamma;
 mod inverse;
 mod kind;
 mod lognormal;
+mod metalog;
+mod metalog_fit;
 mod normal;
 mod pert;
+mod quantile_fit;
 mod quantile_table;
 mod rules;
 mod triangular;
@@ -38,8 +41,10 @@ pub use discrete_uniform::{DiscreteUniform, DiscreteUniformError};
 pub use gamma::{Gamma, GammaError, MAX_GAMMA_SHAPE};
 pub use kind::Kind;
 pub use lognormal::{LogNormal, LogNormalError};
+pub use metalog::{Metalog, MetalogBounds, MetalogError, MAX_METALOG_TERMS};
 pub use normal::{Normal, NormalError, NormalScoreMap, Z95};
 pub use pert::{Pert, PertError};
+pub use quantile_fit::{fit_quantiles, FitError};
 pub use quantile_table::QuantileTable;
 pub use triangular::{Triangular, TriangularError};
 pub use truncate::TruncateError;
@@ -84,6 +89,8 @@ param_error_from!(
     DiscreteUniformError,
     DiscreteError,
     TruncateError,
+    MetalogError,
+    FitError,
 );
 
 /// The probability law of one family: what every family file implements
@@ -145,6 +152,9 @@ pub enum Family {
     DiscreteUniform(DiscreteUniform),
     /// One of a list of values, with weights.
     Discrete(Discrete),
+    /// A metalog through given quantiles (boxed: its coefficients would
+    /// double the size of every distribution).
+    Metalog(Box<Metalog>),
 }
 
 /// `$body` with `$law` bound to the family's struct, whichever it is.
@@ -161,6 +171,7 @@ macro_rules! with_law {
             Family::Bernoulli($law) => $body,
             Family::DiscreteUniform($law) => $body,
             Family::Discrete($law) => $body,
+            Family::Metalog($law) => $body,
         }
     };
 }
@@ -190,6 +201,17 @@ dist_from!(
     Discrete => Discrete,
 );
 
+impl From<Metalog> for Dist {
+    /// The metalog, with the quantiles it was fitted to.
+    fn from(law: Metalog) -> Dist {
+        let label = law.label();
+        let given = law.given().into();
+        let mut dist = Dist::plain(Family::Metalog(Box::new(law)), label);
+        dist.fitted_to = Some(given);
+        dist
+    }
+}
+
 impl From<Pert> for Dist {
     /// The scaled beta PERT derives, labelled with what the user wrote.
     fn from(pert: Pert) -> Dist {
@@ -205,6 +227,9 @@ pub struct Dist {
     truncation: Option<Truncation>,
     /// Short description for reports, e.g. `pert(min 0, mode 0.3, max 0.7)`.
     label: String,
+    /// The quantiles (probability, value) the distribution was fitted to,
+    /// when it was given by them (a metalog, a `quantiles` fit).
+    fitted_to: Option<Box<[(f64, f64)]>>,
 }
 
 impl Dist {
@@ -280,7 +305,25 @@ impl Dist {
             family,
             truncation: None,
             label,
+            fitted_to: None,
         }
+    }
+
+    /// A metalog through `quantiles` ((probability, value) pairs) with
+    /// optional bounds and number of terms (default: one per quantile).
+    pub fn metalog(
+        quantiles: &[(f64, f64)],
+        min: Option<f64>,
+        max: Option<f64>,
+        terms: Option<usize>,
+    ) -> Result<Dist, ParamError> {
+        Ok(Metalog::new(quantiles, MetalogBounds::new(min, max), terms)?.into())
+    }
+
+    /// The quantiles (probability, value) the distribution was fitted to,
+    /// when it was given by them; `check` shows the fitted ones beside them.
+    pub fn fitted_to(&self) -> Option<&[(f64, f64)]> {
+        self.fitted_to.as_deref()
     }
 
     /// Short human description, e.g. `pert(0, 0.3, 0.7)`.
@@ -315,6 +358,12 @@ impl Dist {
             Family::LogNormal(l) => Some(l.score_map()),
             _ => None,
         }
+    }
+
+    /// True when the variance is infinite (a metalog bounded on one side
+    /// whose open tail grows like (tail probability)^−b with ½ ≤ b < 1).
+    pub fn has_infinite_variance(&self) -> bool {
+        matches!(&self.family, Family::Metalog(m) if m.sd() == f64::INFINITY)
     }
 
     /// True for families whose values are whole numbers or a finite list.

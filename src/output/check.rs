@@ -1,7 +1,7 @@
 //! `runway check --format json|csv`: the [`Check`] of a model as JSON (its
 //! shape and every input) and as CSV (one row per input).
 
-use crate::analysis::check::{Check, Drawn};
+use crate::analysis::check::{Check, Drawn, FittedQuantile};
 use crate::output::csv_number as num;
 use serde::Serialize;
 
@@ -47,6 +47,26 @@ struct InputJson<'a> {
     median: f64,
     p95: f64,
     distribution: &'a str,
+    /// The quantiles an input was given by, with the fitted ones.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fit: Vec<FitJson>,
+}
+
+#[derive(Serialize)]
+struct FitJson {
+    probability: f64,
+    given: f64,
+    fitted: f64,
+}
+
+impl From<&FittedQuantile> for FitJson {
+    fn from(q: &FittedQuantile) -> FitJson {
+        FitJson {
+            probability: q.probability,
+            given: q.given,
+            fitted: q.fitted,
+        }
+    }
 }
 
 /// How often an input is drawn, as the JSON and CSV write it.
@@ -94,6 +114,7 @@ pub fn render_check_json(check: &Check<'_>) -> String {
                 median: row.median,
                 p95: row.p95,
                 distribution: row.input.dist.label(),
+                fit: row.fit.iter().map(FitJson::from).collect(),
             })
             .collect(),
     };

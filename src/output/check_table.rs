@@ -52,7 +52,41 @@ pub fn render_check(check: &Check<'_>, width: usize) -> String {
             inputs(&mut out, title, &rows, width);
         }
     }
+    fits(&mut out, &check.inputs, width);
     out
+}
+
+/// The inputs given by quantiles: each quantile given beside the fitted
+/// distribution's value at its probability.
+fn fits(out: &mut String, rows: &[InputSpread<'_>], width: usize) {
+    let rows: Vec<&InputSpread<'_>> = rows.iter().filter(|r| !r.fit.is_empty()).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let mut t = Table::new(2)
+        .column("Inputs given by quantiles:", Align::Left, 0)
+        .column("probability", Align::Right, 2)
+        .column("given", Align::Right, 2)
+        .column("fitted", Align::Right, 2);
+    for row in rows {
+        let format = Money::column(row.fit.iter().flat_map(|q| [q.given, q.fitted]));
+        for (i, q) in row.fit.iter().enumerate() {
+            let name = if i == 0 {
+                row.input.path.clone()
+            } else {
+                String::new()
+            };
+            t.row(vec![
+                name,
+                super::number::probability(q.probability),
+                format.fmt(q.given),
+                format.fmt(q.fitted),
+            ]);
+        }
+    }
+    t.fit(0, width, 20);
+    let _ = writeln!(out);
+    out.push_str(&t.render());
 }
 
 /// One group of inputs: name, p5, median, p95 and distribution; the

@@ -17,6 +17,7 @@ mod golden;
 mod golden_tables;
 mod locations;
 mod merge_identity;
+mod metalog;
 mod properties;
 mod rand_distr_oracle;
 mod sampling;

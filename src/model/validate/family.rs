@@ -1,6 +1,7 @@
 //! A number or a distribution table → a checked [`Dist`]: the family's
 //! parameters by [`Kind`], then the optional `truncate`.
 
+use super::quantiles::{fit_by_quantiles, metalog};
 use super::values::{check_finite_values, describe_value};
 use crate::dist::{
     Bernoulli, Beta, Constant, Discrete, DiscreteUniform, Dist, Gamma, Kind, LogNormal, Normal,
@@ -22,7 +23,7 @@ pub(crate) fn parse_dist(value: &toml::Value) -> Result<Dist, Rule> {
 }
 
 /// A TOML integer or float as a number.
-fn number(value: &toml::Value) -> Option<f64> {
+pub(super) fn number(value: &toml::Value) -> Option<f64> {
     match value {
         toml::Value::Integer(i) => Some(*i as f64),
         toml::Value::Float(f) => Some(*f),
@@ -70,6 +71,16 @@ fn parse_family(value: &toml::Value) -> Result<Dist, Rule> {
         table: params,
     };
     params.allow_only_its_parameters()?;
+    if params.kind != Kind::Metalog && params.has(QUANTILES) {
+        let dist = fit_by_quantiles(&params)?;
+        if table.contains_key(TRUNCATE) {
+            return Err(format!(
+                "`{name}` fitted to `quantiles` takes no `truncate`: truncating moves the fitted \
+                 quantiles; for bounded quantiles use `metalog` with `min` and/or `max`"
+            ));
+        }
+        return Ok(dist);
+    }
     let dist = build(&params)?;
     truncate(dist, table.get(TRUNCATE))
 }
@@ -95,19 +106,22 @@ fn family_name(table: &toml::Table) -> Result<&str, Rule> {
     Ok(families[0].as_str())
 }
 
+/// The key of a list of (probability, value) pairs.
+pub(super) const QUANTILES: &str = "quantiles";
+
 /// A family's table of parameters.
-struct Params<'a> {
-    kind: Kind,
-    table: &'a toml::Table,
+pub(super) struct Params<'a> {
+    pub(super) kind: Kind,
+    pub(super) table: &'a toml::Table,
 }
 
 impl Params<'_> {
-    fn has(&self, key: &str) -> bool {
+    pub(super) fn has(&self, key: &str) -> bool {
         self.table.contains_key(key)
     }
 
     /// An optional number.
-    fn get(&self, key: &str) -> Result<Option<f64>, Rule> {
+    pub(super) fn get(&self, key: &str) -> Result<Option<f64>, Rule> {
         match self.table.get(key) {
             None => Ok(None),
             Some(v) => number(v).map(Some).ok_or_else(|| {
@@ -125,7 +139,7 @@ impl Params<'_> {
         self.get(key)?.ok_or_else(|| self.missing(key))
     }
 
-    fn missing(&self, key: &str) -> Rule {
+    pub(super) fn missing(&self, key: &str) -> Rule {
         format!(
             "`{}` needs `{key}`, e.g. {}",
             self.kind.name(),
@@ -181,7 +195,7 @@ impl Params<'_> {
     }
 
     /// A family's struct as a [`Dist`], or its error as the rule broken.
-    fn made<T: Into<Dist>, E: Display>(&self, law: Result<T, E>) -> Result<Dist, Rule> {
+    pub(super) fn made<T: Into<Dist>, E: Display>(&self, law: Result<T, E>) -> Result<Dist, Rule> {
         law.map(Into::into)
             .map_err(|e| format!("{}: {e}", self.kind.name()))
     }
@@ -231,6 +245,7 @@ fn build(p: &Params) -> Result<Dist, Rule> {
             let weights = p.list("weights")?;
             p.made(Discrete::new(&values, weights.as_deref()))
         }
+        Kind::Metalog => metalog(p),
     }
 }
 

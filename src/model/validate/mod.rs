@@ -14,6 +14,7 @@ mod family;
 mod flows;
 mod funding;
 mod months;
+mod quantiles;
 mod revenue;
 mod shocks;
 mod values;

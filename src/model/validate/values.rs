@@ -13,7 +13,11 @@ pub(super) fn check_finite_values(dist: &Dist) -> std::result::Result<(), String
     }
     let values = [
         ("mean", dist.mean()),
-        ("standard deviation", dist.sd()),
+        // A metalog's heavy tail may make it infinite: a fact, not an overflow.
+        (
+            "standard deviation",
+            dist.sd().filter(|_| !dist.has_infinite_variance()),
+        ),
         ("5th percentile", Some(dist.quantile(0.05))),
         ("median", Some(dist.quantile(0.5))),
         ("95th percentile", Some(dist.quantile(0.95))),
