@@ -36,10 +36,12 @@ mod costs;
 mod draws;
 mod driver;
 mod funding;
+mod headcount;
 mod months;
 mod observe;
 mod plan;
 mod revenue;
+mod schedule;
 mod scratch;
 mod shocks;
 

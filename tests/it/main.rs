@@ -15,6 +15,7 @@ mod golden;
 mod golden_tables;
 mod locations;
 mod merge_identity;
+mod plans;
 mod properties;
 mod rand_distr_oracle;
 mod sampling;
