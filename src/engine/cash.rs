@@ -3,6 +3,7 @@
 
 use super::months::part;
 use super::plan::{FlowAmount, Plan};
+use super::schedule::factor_at;
 use super::scratch::Scratch;
 use std::ops::Range;
 
@@ -35,6 +36,12 @@ pub(super) fn flows_month(
             FlowAmount::Monthly(i) => &s.monthly[i][r.clone()],
         };
         let net_flow = &mut s.net_flow[r.clone()];
+        if let Some(k) = factor_at(&f.schedule, t) {
+            for j in 0..n {
+                net_flow[j] += amount[j] * k;
+            }
+            continue;
+        }
         for j in 0..n {
             net_flow[j] += amount[j];
         }

@@ -1,8 +1,10 @@
 //! Cost lines: each path's starting level and monthly factor (demand growth
 //! × efficiency), each month's cost, and the part of it that credits pay.
 
+use super::headcount::{start_headcounts, Headcount};
 use super::months::{monthly_decay, part};
 use super::plan::{CostPlan, Plan};
+use super::schedule::factor_at;
 use super::scratch::Scratch;
 use super::BLOCK_SIZE;
 use std::ops::Range;
@@ -72,6 +74,7 @@ pub(super) fn start_costs(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
             }
         }
     }
+    start_headcounts(plan, inputs, s);
 }
 
 /// A month after the first of a cost line whose growth decays: the growth
@@ -98,6 +101,30 @@ pub(super) fn costs_month(
     t: u32,
     has_credits: bool,
 ) {
+    // Lines with a schedule or a hiring plan take a version of their own,
+    // so that a model without them runs the loops it always ran.
+    if (plan.costs.iter()).any(|c| c.schedule.is_some() || c.hiring.is_some()) {
+        for (c, heads) in plan.costs.iter().zip(s.headcount.iter_mut()) {
+            if let Some(h) = &c.hiring {
+                heads.month(&h.planned, r, t);
+            }
+        }
+        costs_month_body::<true>(plan, s, r, t, has_credits);
+    } else {
+        costs_month_body::<false>(plan, s, r, t, has_credits);
+    }
+}
+
+/// [`costs_month`], with `SCALED` false when no line has a schedule or a
+/// hiring plan.
+#[inline(always)]
+fn costs_month_body<const SCALED: bool>(
+    plan: &Plan,
+    s: &mut Scratch,
+    r: &Range<usize>,
+    t: u32,
+    has_credits: bool,
+) {
     let mut assign = true;
     for (i, c) in plan.costs.iter().enumerate() {
         if t < c.active.0 || t > c.active.1 {
@@ -117,11 +144,21 @@ pub(super) fn costs_month(
         let level = &mut s.cost_level[i][r.clone()];
         let factor = &s.cost_factor[i][r.clone()];
         let cost = &mut s.cost[r.clone()];
-        match (persistent, assign) {
-            (true, true) => cost_pass::<true, true>(level, factor, now, inv, noise, cost),
-            (true, false) => cost_pass::<true, false>(level, factor, now, inv, noise, cost),
-            (false, true) => cost_pass::<false, true>(level, factor, now, inv, noise, cost),
-            (false, false) => cost_pass::<false, false>(level, factor, now, inv, noise, cost),
+        let args = (level, factor, now, inv, noise, cost);
+        let scaled = if SCALED {
+            scaling(c, t, &s.headcount[i], &s.ones, r)
+        } else {
+            None
+        };
+        match (persistent, assign, scaled) {
+            (true, true, None) => pass::<true, true, false>(args, 1.0, now),
+            (true, false, None) => pass::<true, false, false>(args, 1.0, now),
+            (false, true, None) => pass::<false, true, false>(args, 1.0, now),
+            (false, false, None) => pass::<false, false, false>(args, 1.0, now),
+            (true, true, Some((k, h))) => pass::<true, true, true>(args, k, h),
+            (true, false, Some((k, h))) => pass::<true, false, true>(args, k, h),
+            (false, true, Some((k, h))) => pass::<false, true, true>(args, k, h),
+            (false, false, Some((k, h))) => pass::<false, false, true>(args, k, h),
         }
         assign = false;
     }
@@ -129,7 +166,7 @@ pub(super) fn costs_month(
         s.cost[r.clone()].fill(0.0);
     }
     if has_credits {
-        spend_credits(plan, s, r, t);
+        spend_credits::<SCALED>(plan, s, r, t);
     }
 }
 
@@ -137,7 +174,7 @@ pub(super) fn costs_month(
 /// spends credits (in line order). Recomputed per line from the level, so
 /// credits apply line by line.
 #[inline(always)]
-fn spend_credits(plan: &Plan, s: &mut Scratch, r: &Range<usize>, t: u32) {
+fn spend_credits<const SCALED: bool>(plan: &Plan, s: &mut Scratch, r: &Range<usize>, t: u32) {
     let n = r.len();
     s.cost_cash[r.clone()].copy_from_slice(&s.cost[r.clone()]);
     for (i, c) in plan.costs.iter().enumerate() {
@@ -150,6 +187,20 @@ fn spend_credits(plan: &Plan, s: &mut Scratch, r: &Range<usize>, t: u32) {
         let (now, inv, noise) = (part(now, r), part(inv, r), part(noise, r));
         let (level, pool) = (&s.cost_level[i][r.clone()], &mut s.credit[p][r.clone()]);
         let cost_cash = &mut s.cost_cash[r.clone()];
+        let scaled = if SCALED {
+            scaling(c, t, &s.headcount[i], &s.ones, r)
+        } else {
+            None
+        };
+        if let Some((k, heads)) = scaled {
+            for j in 0..n {
+                let amount = line_amount(level[j], now[j], inv[j], noise[j], persistent);
+                let used = pool[j].min(amount * k * heads[j]);
+                pool[j] -= used;
+                cost_cash[j] -= used;
+            }
+            continue;
+        }
         for j in 0..n {
             let amount = line_amount(level[j], now[j], inv[j], noise[j], persistent);
             let used = pool[j].min(amount);
@@ -199,16 +250,63 @@ fn line_amount(level: f64, now: f64, inv_start: f64, noise: f64, persistent: boo
     }
 }
 
-/// One month of one cost line over a block: the level moves by its factor
-/// (and persistent noise); the month's cost is written to or added into `out`.
+/// What multiplies a line's amount in month `t`, for paths `r`: its
+/// schedule's factor and its headcount (ones without a hiring plan);
+/// `None` for a line with neither.
 #[inline(always)]
-fn cost_pass<const PERSISTENT: bool, const ASSIGN: bool>(
+fn scaling<'a>(
+    c: &CostPlan,
+    t: u32,
+    heads: &'a Headcount,
+    ones: &'a [f64],
+    r: &Range<usize>,
+) -> Option<(f64, &'a [f64])> {
+    let k = factor_at(&c.schedule, t);
+    if k.is_none() && c.hiring.is_none() {
+        return None;
+    }
+    let heads = match c.hiring {
+        Some(_) => &heads.heads[r.clone()],
+        None => &ones[..r.len()],
+    };
+    Some((k.unwrap_or(1.0), heads))
+}
+
+/// A cost line's arrays for one month: level, factor, the followed line's
+/// level and 1 / its start, noise, and the cost total it adds into.
+type CostArgs<'a> = (
+    &'a mut [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a mut [f64],
+);
+
+/// [`cost_pass`] with its arrays unpacked.
+#[inline(always)]
+fn pass<const PERSISTENT: bool, const ASSIGN: bool, const SCALED: bool>(
+    (level, factor, now, inv_start, noise, out): CostArgs<'_>,
+    k: f64,
+    heads: &[f64],
+) {
+    cost_pass::<PERSISTENT, ASSIGN, SCALED>(level, factor, now, inv_start, noise, out, k, heads);
+}
+
+/// One month of one cost line over a block: the level moves by its factor
+/// (and persistent noise); the month's cost (× the schedule's factor `k`
+/// and the headcount, when `SCALED`) is written to or added into `out`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn cost_pass<const PERSISTENT: bool, const ASSIGN: bool, const SCALED: bool>(
     level: &mut [f64],
     factor: &[f64],
     now: &[f64],
     inv_start: &[f64],
     noise: &[f64],
     out: &mut [f64],
+    k: f64,
+    heads: &[f64],
 ) {
     let n = level.len();
     let (factor, now, inv_start, noise, out) = (
@@ -218,6 +316,7 @@ fn cost_pass<const PERSISTENT: bool, const ASSIGN: bool>(
         &noise[..n],
         &mut out[..n],
     );
+    let heads = if SCALED { &heads[..n] } else { heads };
     for j in 0..n {
         level[j] *= if PERSISTENT {
             factor[j] * noise[j]
@@ -225,6 +324,11 @@ fn cost_pass<const PERSISTENT: bool, const ASSIGN: bool>(
             factor[j]
         };
         let amount = line_amount(level[j], now[j], inv_start[j], noise[j], PERSISTENT);
+        let amount = if SCALED {
+            amount * k * heads[j]
+        } else {
+            amount
+        };
         if ASSIGN {
             out[j] = amount;
         } else {

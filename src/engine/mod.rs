@@ -23,8 +23,8 @@
 //! The code, in the order a block runs: `plan` (the model compiled to
 //! slots), `scratch` (a worker's memory), `block` (one block: draw, step,
 //! tally), `draws` (its random inputs), `months` (the monthly step, by concern: `revenue`, `costs`,
-//! `funding`, `shocks`, `cash`), `observe` (what observers see) and `driver`
-//! (blocks on threads).
+//! `funding`, `shocks`, `cash`; `schedule` and `headcount` for lines with a
+//! plan), `observe` (what observers see) and `driver` (blocks on threads).
 
 // Per-path loops index several parallel arrays at once (structure of
 // arrays); an index loop is the clearest way to write that.
@@ -38,10 +38,12 @@ mod debt;
 mod draws;
 mod driver;
 mod funding;
+mod headcount;
 mod months;
 mod observe;
 mod plan;
 mod revenue;
+mod schedule;
 mod scratch;
 mod shocks;
 

@@ -7,6 +7,8 @@
 //! columns of `paths.csv` all follow. The plan finds an input's slot by the
 //! input itself, so it never repeats that order.
 
+use super::headcount::HiringPlan;
+use super::schedule::month_factors;
 use crate::dist::Dist;
 use crate::model::{
     CostLine, Flow, Inflow, Input, Model, Noise, NoiseMode, RevenueLine, Sampling, Shock, Timing,
@@ -73,6 +75,8 @@ pub(super) struct RevenuePlan {
     pub(super) noise: Option<NoisePlan>,
     pub(super) seasonal: [f64; 12],
     pub(super) first: u32,
+    /// The schedule's factor of each month (amount or price), if any.
+    pub(super) schedule: Option<Vec<f64>>,
 }
 
 /// A cost line: slots of its monthly amount, growth and efficiency gain; the
@@ -88,6 +92,10 @@ pub(super) struct CostPlan {
     pub(super) noise: Option<NoisePlan>,
     pub(super) active: (u32, u32),
     pub(super) credit_pool: Option<usize>,
+    /// The schedule's factor of each month, if any.
+    pub(super) schedule: Option<Vec<f64>>,
+    /// The hiring plan whose headcount multiplies the amount, if any.
+    pub(super) hiring: Option<HiringPlan>,
 }
 
 /// When an inflow arrives: a drawn month, or a trigger with its threshold
@@ -137,6 +145,8 @@ pub(super) enum FlowAmount {
 pub(super) struct FlowPlan {
     pub(super) amount: FlowAmount,
     pub(super) active: (u32, u32),
+    /// The schedule's factor of each month, if any.
+    pub(super) schedule: Option<Vec<f64>>,
 }
 
 /// A model compiled for the engine: slots, plans and per-month calendar.
@@ -206,10 +216,11 @@ impl SlotOf {
     }
 }
 
-/// The slots of both lists.
+/// The slots of both lists, and the model's months (for schedules).
 struct Slots {
     per_path: SlotOf,
     monthly: SlotOf,
+    months: u32,
 }
 
 impl Slots {
@@ -231,6 +242,7 @@ impl Slots {
             noise: r.noise.as_ref().map(|n| self.noise(n)),
             seasonal: r.seasonal,
             first: r.first_month,
+            schedule: month_factors(r.schedule.as_ref(), self.months),
         }
     }
 
@@ -245,6 +257,8 @@ impl Slots {
             noise: c.noise.as_ref().map(|n| self.noise(n)),
             active: c.active,
             credit_pool,
+            schedule: month_factors(c.schedule.as_ref(), self.months),
+            hiring: (c.hiring.as_ref()).map(|h| HiringPlan::new(h, |i| self.per_path.of(i))),
         }
     }
 
@@ -291,6 +305,7 @@ impl Slots {
                 FlowAmount::PerPath(self.per_path.of(&f.amount))
             },
             active: f.active,
+            schedule: month_factors(f.schedule.as_ref(), self.months),
         }
     }
 }
@@ -335,6 +350,7 @@ impl Plan {
         let slots = Slots {
             per_path: SlotOf::new(&per_path),
             monthly: SlotOf::new(&monthly),
+            months: model.months,
         };
         let (pool_of, credit_pools) = credit_pools(model);
         let revenues: Vec<RevenuePlan> = model.revenues.iter().map(|r| slots.revenue(r)).collect();

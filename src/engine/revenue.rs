@@ -3,6 +3,7 @@
 
 use super::months::{monthly_decay, part};
 use super::plan::Plan;
+use super::schedule::factor_at;
 use super::scratch::Scratch;
 use super::BLOCK_SIZE;
 use std::ops::Range;
@@ -77,7 +78,10 @@ pub(super) fn revenue_month(
             &s.rev_factor[i][r.clone()],
             arpu,
             noise,
-            rp.seasonal[cal],
+            match factor_at(&rp.schedule, t) {
+                Some(k) => rp.seasonal[cal] * k,
+                None => rp.seasonal[cal],
+            },
             &mut s.revenue[r.clone()],
         );
         match (persistent, assign) {
@@ -106,7 +110,9 @@ type RevenueArgs<'a> = (
 
 /// One month of one revenue line over a block: the level moves by its
 /// factor (and persistent noise); the month's revenue is level × arpu ×
-/// season (× transient noise), written to or added into `out`.
+/// season (× transient noise), written to or added into `out`. A line's
+/// schedule comes in through `season`: the seasonal factor × the
+/// schedule's factor of the month.
 #[inline(always)]
 fn revenue_pass<const PERSISTENT: bool, const ASSIGN: bool>(
     (level, factor, arpu, noise, season, out): RevenueArgs<'_>,

@@ -1,6 +1,7 @@
 //! A worker's reusable memory: one array of [`BLOCK_SIZE`] per quantity,
 //! allocated once per worker and overwritten by every block it runs.
 
+use super::headcount::Headcount;
 use super::plan::Plan;
 use super::{PathOutcome, BLOCK_SIZE, NEVER};
 use crate::sampling::rng::{stream, StreamRng};
@@ -70,6 +71,9 @@ pub(crate) struct Scratch {
     pub(super) cost_efficiency: Vec<Vec<f64>>,
     /// Ones, for a factor that is absent.
     pub(super) ones: Vec<f64>,
+    /// Headcount of each cost line (empty arrays for lines without a
+    /// hiring plan).
+    pub(super) headcount: Vec<Headcount>,
 
     // The month's money and the path's state.
     /// This month's revenue.
@@ -133,6 +137,9 @@ impl Scratch {
             cost_cash: vec![0.0; BLOCK_SIZE],
             inv_level0: f(plan.revenues.len()),
             ones: vec![1.0; BLOCK_SIZE],
+            headcount: (plan.costs.iter())
+                .map(|c| Headcount::new(c.hiring.is_some()))
+                .collect(),
             net_flow: vec![0.0; BLOCK_SIZE],
             one_off: vec![0.0; BLOCK_SIZE],
             hit_until: vec![0; BLOCK_SIZE],

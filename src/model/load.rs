@@ -3,7 +3,7 @@
 use super::schema::RawModel;
 use super::span::{locate, Part};
 use super::suggest::{did_you_mean, edit_distance};
-use super::validate::{render_value, validate, BETWEEN, TRUNCATE};
+use super::validate::{is_plan_key, render_value, validate, BETWEEN, TRUNCATE};
 use super::words::user_words;
 use super::Model;
 use crate::dist::Kind;
@@ -259,7 +259,7 @@ fn syntax_error(label: &str, text: &str, e: &toml::de::Error) -> Error {
 /// Whether `key` marks a TOML table as a value (a distribution, a
 /// truncation or a month drawn `between` two) rather than a section.
 fn is_value_key(key: &str) -> bool {
-    Kind::parse(key).is_some() || key == TRUNCATE || key == BETWEEN
+    Kind::parse(key).is_some() || key == TRUNCATE || key == BETWEEN || is_plan_key(key)
 }
 
 fn is_value(v: &toml::Value) -> bool {

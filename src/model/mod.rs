@@ -9,6 +9,7 @@ pub mod comments;
 mod debt;
 mod load;
 mod month;
+mod schedule;
 pub mod schema;
 mod span;
 pub(crate) mod suggest;
@@ -21,6 +22,7 @@ pub use load::{
     load_file, load_str, LoadOptions, ModelSource, BUILTIN_MODEL_NAME, BUILTIN_MODEL_TEXT,
 };
 pub use month::Month;
+pub use schedule::{Hiring, Schedule, ScheduleShape};
 
 use crate::dist::Dist;
 
@@ -82,6 +84,12 @@ pub struct CostLine {
     pub noise: Option<Noise>,
     /// First and last month number (1-based, inclusive) the cost is paid.
     pub active: (u32, u32),
+    /// A month-by-month plan the amount is multiplied by (`monthly` is
+    /// then a multiplier, 1 unless given).
+    pub schedule: Option<Schedule>,
+    /// A hiring plan: the amount is `monthly` (the cost of one head) times
+    /// the path's headcount.
+    pub hiring: Option<Hiring>,
 }
 
 /// A revenue line: users × revenue per user, or a plain monthly amount.
@@ -105,6 +113,10 @@ pub struct RevenueLine {
     pub seasonal: [f64; 12],
     /// First month number (1-based) with revenue.
     pub first_month: u32,
+    /// A month-by-month plan the month's revenue is multiplied by: the
+    /// amount's (`schedule`, plain lines) or the price's (`arpu_schedule`,
+    /// lines with users).
+    pub schedule: Option<Schedule>,
 }
 
 /// When money of an inflow arrives.
@@ -187,6 +199,8 @@ pub struct Flow {
     pub each_month: bool,
     /// First and last month number (inclusive).
     pub active: (u32, u32),
+    /// A month-by-month plan the amount is multiplied by.
+    pub schedule: Option<Schedule>,
 }
 
 /// A checked model, ready to run.
@@ -325,6 +339,7 @@ impl Model {
             out.push(&line.growth);
             out.extend(line.growth_half_life.iter());
             out.push(&line.efficiency_gain);
+            out.extend(line.hiring.iter().flat_map(|h| h.inputs()));
         }
         for inflow in &self.inflows {
             if let Some(p) = &inflow.probability {

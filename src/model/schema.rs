@@ -87,7 +87,7 @@ pub struct RawTranche {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCost {
-    pub monthly: RawValue,
+    pub monthly: Option<RawValue>,
     pub growth: Option<RawValue>,
     pub growth_half_life: Option<RawValue>,
     pub efficiency_gain: Option<RawValue>,
@@ -96,6 +96,20 @@ pub struct RawCost {
     pub noise_mode: Option<String>,
     pub from: Option<String>,
     pub until: Option<String>,
+    pub schedule: Option<RawValue>,
+    pub schedule_shape: Option<String>,
+    pub hiring: Option<RawHiring>,
+}
+
+/// `[costs.NAME.hiring]`: a hiring plan the line's headcount follows.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHiring {
+    pub start: Option<RawValue>,
+    pub hires: RawValue,
+    pub slip: Option<RawValue>,
+    pub fill_rate: Option<RawValue>,
+    pub attrition: Option<RawValue>,
 }
 
 /// `[revenue.NAME]`: a revenue line, user-driven or a plain amount.
@@ -112,6 +126,9 @@ pub struct RawRevenue {
     pub noise_mode: Option<String>,
     pub seasonal: Option<Vec<RawValue>>,
     pub from: Option<String>,
+    pub schedule: Option<RawValue>,
+    pub arpu_schedule: Option<RawValue>,
+    pub schedule_shape: Option<String>,
 }
 
 /// `[funding.NAME]`: money that may arrive.
@@ -150,10 +167,12 @@ pub struct RawShock {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFlow {
-    pub amount: RawValue,
+    pub amount: Option<RawValue>,
     pub each_month: Option<bool>,
     pub from: Option<String>,
     pub until: Option<String>,
+    pub schedule: Option<RawValue>,
+    pub schedule_shape: Option<String>,
 }
 
 /// `[debt.NAME]`: a revolving credit line (`kind = "revolver"`) or a term
@@ -228,8 +247,8 @@ impl OneOrMany {
 /// each name is written once.
 pub mod fields {
     use super::{
-        RawCash, RawCost, RawFlow, RawFunding, RawMeta, RawRevenue, RawShock, RawTranche,
-        RawTrigger,
+        RawCash, RawCost, RawFlow, RawFunding, RawHiring, RawMeta, RawRevenue, RawShock,
+        RawTranche, RawTrigger,
     };
     use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
     use std::fmt;
@@ -252,9 +271,17 @@ pub mod fields {
         names::<RawTranche>()
     }
 
-    /// `[costs.NAME]`.
+    /// `[costs.NAME]`, with the hiring plan's own fields after `hiring`.
     pub fn cost() -> Vec<String> {
-        names::<RawCost>()
+        let mut out = Vec::new();
+        for field in names::<RawCost>() {
+            let is_hiring = field == "hiring";
+            out.push(field);
+            if is_hiring {
+                out.extend(names::<RawHiring>().iter().map(|f| format!("hiring.{f}")));
+            }
+        }
+        out
     }
 
     /// `[revenue.NAME]`.
@@ -387,7 +414,15 @@ pub mod fields {
                     "noise",
                     "noise_mode",
                     "from",
-                    "until"
+                    "until",
+                    "schedule",
+                    "schedule_shape",
+                    "hiring",
+                    "hiring.start",
+                    "hiring.hires",
+                    "hiring.slip",
+                    "hiring.fill_rate",
+                    "hiring.attrition"
                 ]
             );
             assert_eq!(
@@ -402,7 +437,10 @@ pub mod fields {
                     "noise",
                     "noise_mode",
                     "seasonal",
-                    "from"
+                    "from",
+                    "schedule",
+                    "arpu_schedule",
+                    "schedule_shape"
                 ]
             );
             assert_eq!(
@@ -429,7 +467,17 @@ pub mod fields {
                     "funding_delay"
                 ]
             );
-            assert_eq!(flow(), ["amount", "each_month", "from", "until"]);
+            assert_eq!(
+                flow(),
+                [
+                    "amount",
+                    "each_month",
+                    "from",
+                    "until",
+                    "schedule",
+                    "schedule_shape"
+                ]
+            );
         }
     }
 }

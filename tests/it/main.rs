@@ -18,6 +18,7 @@ mod golden_tables;
 mod locations;
 mod merge_identity;
 mod metalog;
+mod plans;
 mod properties;
 mod rand_distr_oracle;
 mod sampling;

@@ -1,6 +1,7 @@
 //! A sharded run, merged, is the single run: for generated models (with
 //! and without a users line, with funding by month and by trigger, shocks,
-//! flows, correlation, Latin hypercube sampling) and several seeds, merging
+//! flows, correlation, schedules and a hiring plan, Latin hypercube
+//! sampling) and several seeds, merging
 //! M ∈ {2, 3, 7, 13} shards gives JSON (minus the timing) and `--out` files
 //! byte-identical to the unsharded run's.
 
@@ -20,6 +21,7 @@ enum Feature {
     Shocks,
     Flows,
     Correlation,
+    Plans,
 }
 
 fn model_text(features: &[Feature], scale: f64) -> String {
@@ -126,6 +128,30 @@ each_month = true
 "#,
             hi = 5.0 * scale,
             sd = 8.0 * scale
+        );
+    }
+    if has(Feature::Plans) {
+        text += &format!(
+            r#"
+[costs.team]
+monthly = {{ normal = {{ mean = {c}, sd = {d} }}, truncate = {{ min = 0 }} }}
+schedule = {{ "2024-01" = 1, "2024-09" = 1.1 }}
+[costs.team.hiring]
+start = {{ uniform = {{ min = 3, max = 6 }} }}
+hires = {{ "2024-03" = 2, "2024-Q3" = 3, "2025-02" = 1 }}
+slip = {{ discrete_uniform = {{ min = 0, max = 4 }} }}
+fill_rate = {{ beta = {{ alpha = 8, beta = 2 }} }}
+attrition = {{ uniform = {{ min = 0, max = 0.03 }} }}
+
+[costs.ads]
+schedule = {{ "2024-01" = {a}, "2024-12" = {b} }}
+schedule_shape = "linear"
+monthly = {{ uniform = {{ min = 0.8, max = 1.2 }} }}
+"#,
+            a = 5.0 * scale,
+            b = 25.0 * scale,
+            c = 10.0 * scale,
+            d = 2.0 * scale,
         );
     }
     if has(Feature::Correlation) {
@@ -246,6 +272,13 @@ fn every_feature_with_correlation_and_latin_hypercube_merges_into_the_single_run
     ];
     check_merges_equal_the_single_run(&all, 1.0, 11, true);
     check_merges_equal_the_single_run(&all, 1.0, 5, false);
+}
+
+#[test]
+fn a_model_with_schedules_and_a_hiring_plan_merges_into_the_single_run() {
+    let features = [Feature::Users, Feature::Plans, Feature::Correlation];
+    check_merges_equal_the_single_run(&features, 1.0, 19, false);
+    check_merges_equal_the_single_run(&[Feature::Plans], 1.0, 4, true);
 }
 
 #[test]

@@ -22,7 +22,25 @@ fn model_of(path: &Path, p: &Partial) -> Result<Model> {
         path.display(),
         p.model_file
     );
-    let mut model = load_str(&p.model_text, &label, &options)?;
+    // Loaded under the model file's own name, so that plan files (CSV
+    // schedules) are read relative to it, as in the shards' runs; an error
+    // still names the partial file.
+    let mut model = load_str(&p.model_text, &p.model_file, &options).map_err(|e| match e {
+        Error::Field {
+            file,
+            path,
+            value,
+            rule,
+            at,
+        } if file.starts_with(&p.model_file) => Error::Field {
+            file: file.replacen(&p.model_file, &label, 1),
+            path,
+            value,
+            rule,
+            at,
+        },
+        e => e,
+    })?;
     model.source.label = p.model_file.clone();
     if let Some(sampling) = Sampling::from_description(&p.sampling) {
         model.sampling = sampling;

@@ -1,6 +1,7 @@
 //! `[costs.NAME]`: monthly cost lines, on their own growth or following a
 //! revenue line's demand.
 
+use super::schedule::Points;
 use super::{unknown_name, Checker, Domain};
 use crate::error::Result;
 use crate::model::schema::{RawCost, RawRevenue};
@@ -50,9 +51,27 @@ impl Checker<'_> {
             }
         }
         self.noise_mode_needs_noise(&p, k.noise.as_ref(), k.noise_mode.as_ref())?;
+        let monthly = match (&k.monthly, &k.schedule, &k.hiring) {
+            (None, _, Some(_)) => Err(self.err(
+                &format!("{p}.monthly"),
+                None,
+                "a line with a hiring plan needs `monthly`: the cost of one head per month",
+            )),
+            (None, None, None) => Err(self.err(
+                &p,
+                None,
+                "missing field `monthly` (the amount per month), or give a `schedule`",
+            )),
+            _ => self.optional(
+                &format!("{p}.monthly"),
+                k.monthly.as_ref(),
+                1.0,
+                Domain::NonNegative,
+            ),
+        }?;
         Ok(CostLine {
             name: name.to_string(),
-            monthly: self.input(&format!("{p}.monthly"), &k.monthly, Domain::NonNegative)?,
+            monthly,
             growth: self.optional(&format!("{p}.growth"), k.growth.as_ref(), 0.0, Domain::Any)?,
             growth_half_life: self.half_life(&p, k.growth_half_life.as_ref())?,
             efficiency_gain: self.optional(
@@ -64,6 +83,14 @@ impl Checker<'_> {
             follows,
             noise: self.noise(&p, k.noise.as_ref(), k.noise_mode.as_ref())?,
             active: self.range(&p, k.from.as_ref(), k.until.as_ref())?,
+            schedule: self.schedule(
+                &p,
+                "schedule",
+                k.schedule.as_ref(),
+                k.schedule_shape.as_ref(),
+                Points::NonNegative,
+            )?,
+            hiring: k.hiring.as_ref().map(|h| self.hiring(&p, h)).transpose()?,
         })
     }
 }

@@ -3,8 +3,8 @@
 //! One file per concern: [`months`] (the model's months, month fields and
 //! ranges), [`values`] (showing values, the finite-values rule), [`family`]
 //! (a number or distribution table → [`Dist`]), [`revenue`], [`costs`],
-//! [`funding`] (tranches and funding events), [`shocks`], [`flows`] and
-//! [`correlation`]. Rules are checked in the order of the file's sections, so
+//! [`funding`] (tranches and funding events), [`shocks`], [`flows`],
+//! [`schedule`] (month-by-month plans), [`hiring`] and [`correlation`]. Rules are checked in the order of the file's sections, so
 //! the first broken rule is the one reported.
 
 mod correlation;
@@ -13,14 +13,17 @@ mod debt;
 mod family;
 mod flows;
 mod funding;
+mod hiring;
 mod months;
 mod quantiles;
 mod revenue;
+mod schedule;
 mod shocks;
 mod values;
 
 pub(crate) use family::{parse_dist, TRUNCATE};
 pub(crate) use months::BETWEEN;
+pub(crate) use schedule::is_plan_key;
 pub(crate) use values::render_value;
 
 use super::schema::{RawCash, RawModel};

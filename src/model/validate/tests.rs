@@ -98,3 +98,28 @@ fn every_input_path_validation_names_is_a_field_path_the_schema_lists() {
         );
     }
 }
+
+#[test]
+fn every_input_of_a_hiring_plan_and_every_plan_field_is_a_path_the_schema_lists() {
+    let text = include_str!("../../../tests/fixtures/hiring_plan.toml");
+    let table: toml::Table = toml::from_str(text).unwrap();
+    let valid = valid_paths(&table);
+    let label = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hiring_plan.toml"
+    );
+    let model = load_str(text, label, &LoadOptions::default()).unwrap();
+    let hiring: Vec<String> = (model.path_inputs().into_iter())
+        .map(|i| i.path.clone())
+        .filter(|p| p.contains(".hiring."))
+        .collect();
+    assert_eq!(hiring.len(), 8, "two plans of four inputs each");
+    for path in hiring.iter().map(String::as_str).chain([
+        "costs.marketing.schedule",
+        "costs.marketing.schedule_shape",
+        "revenue.subscriptions.arpu_schedule",
+        "flows.grant.schedule",
+    ]) {
+        assert!(valid.contains(&path.to_string()), "`{path}` is not listed");
+    }
+}
