@@ -11,4 +11,5 @@ pub mod compare;
 pub mod histogram;
 pub mod precision;
 pub mod sensitivity;
+pub mod solve;
 pub mod summary;

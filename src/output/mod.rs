@@ -14,6 +14,7 @@ mod json;
 pub mod layout;
 pub mod number;
 mod rows;
+mod solve;
 mod table;
 pub mod xlsx;
 
@@ -30,6 +31,10 @@ pub use csv::{
 };
 pub use json::render_json;
 pub use layout::DEFAULT_WIDTH;
+pub use solve::{
+    render_frontier_csv, render_frontier_json, render_frontier_table, render_solve_csv,
+    render_solve_json, render_solve_table,
+};
 pub use table::render_table;
 
 use crate::analysis::bench::BenchReport;

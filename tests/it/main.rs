@@ -21,5 +21,6 @@ mod sampling;
 mod shard;
 mod shard_checks;
 mod signals;
+mod solve;
 mod spreadsheets;
 mod width;

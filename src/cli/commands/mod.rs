@@ -10,6 +10,7 @@ mod merge;
 mod report;
 mod run;
 mod sensitivity;
+mod solve;
 
 use super::args::{Cli, Command};
 use runway::analysis::summary::{RunInfo, Summary};
@@ -34,6 +35,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Backtest(args) => backtest::backtest_command(args),
         Command::Report(args) => report::report(args.try_into()?),
         Command::Sensitivity(args) => sensitivity::sensitivity(args.try_into()?),
+        Command::Solve(args) => solve::solve(args.try_into()?),
     }
 }
 

@@ -22,6 +22,7 @@
 //! - [`insolvency_month_svg`]: the month of first insolvency;
 //! - [`tornado_svg`]: the drivers of a sensitivity analysis;
 //! - [`compare_curves_svg`]: several scenarios' curves on one chart;
+//! - [`frontier_svg`]: the frontier of `runway solve` with two levers;
 //! - [`report_html`]: one self-contained HTML file with the tables and charts;
 //! - [`sparkline`]: a one-line text curve for the terminal.
 
@@ -31,6 +32,7 @@ mod cells;
 mod curves;
 mod distribution;
 mod frame;
+mod frontier;
 mod html;
 mod text;
 mod tornado;
@@ -45,6 +47,7 @@ pub use distribution::{
     insolvency_month_svg_at,
 };
 pub use frame::{Size, FONT, HEIGHT, WIDTH};
+pub use frontier::{frontier_svg, frontier_svg_at};
 pub use html::report_html;
 pub use tornado::{tornado_svg, tornado_svg_at, TORNADO_DRIVERS};
 
