@@ -185,14 +185,18 @@ mod tests {
 
     #[test]
     fn a_smooth_decreasing_count_is_bracketed_to_the_tolerance_in_few_steps() {
-        // C(v) = floor(100 000 · exp(−v)): L = 10 000 is crossed at ln 10.
+        // C(v) = floor(100 000 · exp(−v)): C ≤ 10 000 from v = ln(100 000 / 10 001).
         let f = |v: f64| (100_000.0 * (-v).exp()).floor() as u64;
         let (level, evaluations) = solve(10_000, f, 0.0, 20.0, 1e-6);
         let LevelState::Bracketed(b) = level.state else {
             panic!("not bracketed")
         };
         assert!(f(b.met) <= 10_000 && f(b.not_met) > 10_000);
-        assert!((b.met - 10f64.ln()).abs() < 1e-5, "{}", b.met);
+        assert!(
+            (b.met - (100_000f64 / 10_001.0).ln()).abs() < 1e-5,
+            "{}",
+            b.met
+        );
         assert!(evaluations <= 16, "{evaluations} evaluations");
     }
 
