@@ -42,7 +42,7 @@ fn header(out: &mut String, what: &str, s: &Setting, width: usize) {
     out.push_str(&pack(&parts, " · ", width, ""));
     out.push_str(&wrap(
         &format!(
-            "target: P(insolvent by {}) = {}; {what}",
+            "target: P(insolvent by {}) = {}",
             s.by,
             probability(s.target)
         ),
@@ -50,6 +50,7 @@ fn header(out: &mut String, what: &str, s: &Setting, width: usize) {
         "",
         "  ",
     ));
+    out.push_str(&wrap(what, width, "", "  "));
 }
 
 fn answer_lines(a: &Answer) -> (String, String, String) {
@@ -82,7 +83,7 @@ pub fn render_solve_table(s: &Solution, width: usize) -> String {
     let mut out = String::new();
     header(
         &mut out,
-        &format!("vary {} ({})", s.field, mode_words(s.mode)),
+        &format!("lever: {} ({})", s.field, mode_words(s.mode)),
         &s.setting,
         width,
     );
@@ -248,7 +249,7 @@ pub fn render_solve_csv(s: &Solution) -> String {
 pub fn render_frontier_table(f: &Frontier, width: usize) -> String {
     let mut out = String::new();
     let what = format!(
-        "vary {} ({}) at each value of {} ({})",
+        "levers: {} ({}) at each value of {} ({})",
         f.second.0,
         mode_words(f.second.1),
         f.first.0,
@@ -264,9 +265,10 @@ pub fn render_frontier_table(f: &Frontier, width: usize) -> String {
         .collect();
     let d = decimals_for(widths.iter().copied().fold(f64::INFINITY, f64::min));
     let first_d = decimals_for((f.first.2.max - f.first.2.min) / 10.0);
+    let short = |name: &str| super::layout::abbreviate(name, 18);
     let mut table = Table::new(2)
-        .column(&f.first.0, Align::Right, 0)
-        .column(&f.second.0, Align::Right, 2)
+        .column(&short(&f.first.0), Align::Right, 0)
+        .column(&short(&f.second.0), Align::Right, 2)
         .column("95 % interval", Align::Left, 2)
         .column(
             &format!("P(insolvent\nby {})", f.setting.by),
