@@ -91,7 +91,7 @@ pub fn render_solve_table(s: &Solution, width: usize) -> String {
     match &s.answer {
         Some(a) => {
             let (value, interval, p) = answer_lines(a);
-            rows.push((format!("{} ({})", s.field, s.mode.name()), value));
+            rows.push((format!("value ({})", s.mode.name()), value));
             if let Some(f) = s
                 .field_at_value
                 .as_ref()
@@ -100,7 +100,7 @@ pub fn render_solve_table(s: &Solution, width: usize) -> String {
                 rows.push(("the field is then".into(), f.clone()));
             }
             rows.push(("95 % interval of the value".into(), interval));
-            rows.push((format!("P(insolvent by {}) there", s.setting.by), p));
+            rows.push(("P(insolvent) there".into(), p));
             rows.push((
                 "P as the value rises".into(),
                 if a.decreasing { "falls" } else { "rises" }.into(),
@@ -145,7 +145,7 @@ pub fn render_solve_table(s: &Solution, width: usize) -> String {
     for (k, v) in rows {
         table.row(vec![k, v]);
     }
-    table.fit(1, width, 20);
+    table.fit(0, width, 12);
     out.push_str(&table.render());
     if let Some(why) = &s.unreached {
         let _ = writeln!(out);

@@ -224,7 +224,7 @@ fn unknown_field(model: &Model, field: &str, inputs: &[&crate::model::Input]) ->
         || field.ends_with(".repeat")
         || field.ends_with(".each_month");
     let rule = if exists {
-        format!("the field is not a number the solver can vary{hint} (`runway check MODEL` lists the numeric inputs)")
+        format!("the field is not a number the solver can vary: it varies the model's inputs, the values `runway check MODEL` lists{hint}")
     } else {
         format!("the model has no numeric field `{field}`{hint} (`runway check MODEL` lists the numeric inputs)")
     };

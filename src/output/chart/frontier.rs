@@ -24,7 +24,8 @@ pub fn frontier_svg_at(f: &Frontier, size: Size) -> String {
         "{} needed for P(insolvent by {}) = {}, by {}",
         f.second.0,
         f.setting.by,
-        probability(f.setting.target),
+        // A no-break space keeps the number and its % on one line.
+        probability(f.setting.target).replace(' ', "\u{a0}"),
         f.first.0
     );
     render(size, &title, &desc(f), |root| draw(root, f, &title))
