@@ -350,3 +350,44 @@ fn bad_solve_input_is_refused_with_exit_code_2_and_a_clear_message() {
         "{lognormal_shift}"
     );
 }
+
+#[test]
+fn solve_works_with_a_scenario_overrides_and_latin_hypercube_on_the_openai_model() {
+    let args = |sampling: &'static str| {
+        [
+            "--scenario",
+            "article",
+            "--set",
+            "funding.microsoft.probability=1",
+            "--set",
+            "funding.microsoft.amount=5000",
+            "--vary",
+            "funding.microsoft.amount",
+            "--target",
+            "0.02",
+            "--paths",
+            "20000",
+            "--sampling",
+            sampling,
+        ]
+    };
+    let (mc, _) = solve_json(&args("mc"));
+    let (lhs, _) = solve_json(&args("lhs"));
+    for v in [&mc, &lhs] {
+        assert_eq!(v["setting"]["scenario"], "article");
+        let value = v["value"].as_f64().unwrap();
+        assert!(value > 0.0 && value < 10_000.0, "{value}");
+        assert!(v["probability"].as_f64().unwrap() <= 0.02);
+    }
+    assert!(lhs["setting"]["sampling"]
+        .as_str()
+        .unwrap()
+        .starts_with("Latin hypercube"));
+    // The two samplings draw different paths, so their answers differ a
+    // little, each inside the other's value interval or close to it.
+    let (a, b) = (
+        mc["value"].as_f64().unwrap(),
+        lhs["value"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() < 0.2 * a, "{a} vs {b}");
+}

@@ -419,3 +419,65 @@ fn number(x: f64) -> String {
         "nan".into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &str) -> toml::Value {
+        toml::from_str::<toml::Table>(&format!("v = {text}")).unwrap()["v"].clone()
+    }
+
+    #[test]
+    fn a_shift_moves_the_location_parameters_and_the_truncation() {
+        let raw = value("{ pert = { min = 0, mode = 1, max = 2 }, truncate = { min = 0.5 } }");
+        let moved = transform(&raw, Mode::Shift, 1.5).unwrap();
+        assert_eq!(
+            inline(&moved),
+            "{ pert = { min = 1.5, mode = 2.5, max = 3.5 }, truncate = { min = 2.0 } }"
+        );
+        let beta = transform(
+            &value("{ beta = { alpha = 2, beta = 5 } }"),
+            Mode::Shift,
+            1.0,
+        );
+        assert_eq!(
+            inline(&beta.unwrap()),
+            "{ beta = { alpha = 2, beta = 5, min = 1.0, max = 2.0 } }"
+        );
+    }
+
+    #[test]
+    fn a_scale_stretches_the_scale_parameters_and_keeps_the_shape() {
+        let normal = transform(
+            &value("{ normal = { mean = 2, sd = 0.5 } }"),
+            Mode::Scale,
+            3.0,
+        );
+        assert_eq!(
+            inline(&normal.unwrap()),
+            "{ normal = { mean = 6.0, sd = 1.5 } }"
+        );
+        let gamma = transform(
+            &value("{ gamma = { shape = 2, scale = 1.5 } }"),
+            Mode::Scale,
+            2.0,
+        );
+        assert_eq!(
+            inline(&gamma.unwrap()),
+            "{ gamma = { shape = 2, scale = 3.0 } }"
+        );
+    }
+
+    #[test]
+    fn families_without_a_location_or_a_scale_are_refused_in_words() {
+        let lognormal = value("{ lognormal = { median = 5, log_sd = 0.2 } }");
+        let error = transform(&lognormal, Mode::Shift, 1.0).unwrap_err();
+        assert!(error.contains("no location parameter"), "{error}");
+        let whole = value("{ discrete_uniform = { min = 1, max = 4 } }");
+        assert!(transform(&whole, Mode::Scale, 2.0).is_err());
+        assert!(transform(&whole, Mode::Shift, 0.5).is_err());
+        let month = value("\"2024-03\"");
+        assert!(transform(&month, Mode::Shift, 1.0).is_err());
+    }
+}
