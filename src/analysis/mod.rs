@@ -12,4 +12,5 @@ pub mod explain;
 pub mod histogram;
 pub mod precision;
 pub mod sensitivity;
+pub mod solve;
 pub mod summary;

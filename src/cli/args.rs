@@ -58,6 +58,9 @@ pub enum Command {
     /// Explain how the company runs out of money: how the inputs of the
     /// insolvent paths differ, their typical cash path, and Shapley effects.
     Explain(ExplainArgs),
+    /// Find the value of a field (cash, a round's size or month, a cost) at
+    /// which P(insolvent) equals a target; two levers give a frontier.
+    Solve(SolveArgs),
     /// Score a forecast against what happened: PIT, coverage of the 50 % and
     /// 90 % bands, Brier and log scores of the insolvency forecast.
     Backtest(BacktestArgs),
@@ -298,6 +301,88 @@ pub struct ExplainArgs {
     /// Write the typical cash paths chart (explain_cash.svg) into DIR.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+}
+
+/// `runway solve`.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// The field to vary, e.g. cash.initial, funding.microsoft.amount,
+    /// funding.NAME.month, costs.NAME.monthly. A constant is set to each
+    /// candidate; a distribution needs --shift or --scale (or write
+    /// shift:FIELD, scale:FIELD). Give it twice for a frontier: the second
+    /// field's answer at each of --steps values of the first.
+    #[arg(long, value_name = "FIELD", required = true)]
+    pub vary: Vec<String>,
+    /// The target P(insolvent by the month), between 0 and 1 (0.01 or 1%).
+    #[arg(long, value_name = "P", value_parser = parse_target, allow_negative_numbers = true)]
+    pub target: f64,
+    /// The month by which insolvency counts (YYYY-MM). Default: the horizon.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub by: Option<String>,
+    /// Lowest value to search (a number, or YYYY-MM for a month); once per
+    /// --vary, in order. Default: a range around the field's value,
+    /// widened until the target is bracketed.
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    pub min: Vec<String>,
+    /// Highest value to search; once per --vary, in order.
+    #[arg(long, value_name = "Y", allow_negative_numbers = true)]
+    pub max: Vec<String>,
+    /// Move the field's distribution: every draw + v (the same random
+    /// numbers, so the same paths, moved).
+    #[arg(long, conflicts_with = "scale")]
+    pub shift: bool,
+    /// Stretch the field's distribution: every draw × v (v > 0).
+    #[arg(long)]
+    pub scale: bool,
+    /// Values of the first lever in a frontier.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = parse_steps)]
+    pub steps: usize,
+    /// Most evaluations (one value on every path) of each search.
+    #[arg(long, value_name = "N", default_value_t = 25, value_parser = parse_evaluations)]
+    pub max_evaluations: usize,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the frontier (two levers) as an SVG chart to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Replace the --plot file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Parses `--target`: a probability between 0 and 1 (both excluded),
+/// written 0.01 or 1%.
+pub fn parse_target(text: &str) -> std::result::Result<f64, String> {
+    let t = text.trim();
+    let value = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
+        None => t.parse::<f64>(),
+    };
+    match value {
+        Ok(p) if p > 0.0 && p < 1.0 => Ok(p),
+        _ => Err("the target probability must lie between 0 and 1 (both excluded): write e.g. 0.01 or 1%".to_string()),
+    }
+}
+
+/// Parses `--steps`: 2 to 50.
+pub fn parse_steps(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (2..=50).contains(&n) => Ok(n),
+        _ => Err("must be a whole number from 2 to 50".to_string()),
+    }
+}
+
+/// Parses `--max-evaluations`: 3 to 200.
+pub fn parse_evaluations(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (3..=200).contains(&n) => Ok(n),
+        _ => Err("must be a whole number from 3 to 200 (two go to the range's ends)".to_string()),
+    }
 }
 
 /// `runway bench`.

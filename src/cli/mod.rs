@@ -10,6 +10,7 @@ mod engine_calls;
 mod message;
 mod print;
 mod progress;
+mod solve_config;
 
 pub use args::Cli;
 pub use message::message;

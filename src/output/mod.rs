@@ -17,6 +17,7 @@ mod json;
 pub mod layout;
 pub mod number;
 mod rows;
+mod solve;
 mod table;
 pub mod xlsx;
 
@@ -35,6 +36,10 @@ pub use explain::{render_explain_csv, render_explain_json};
 pub use explain_table::render_explain_table;
 pub use json::render_json;
 pub use layout::DEFAULT_WIDTH;
+pub use solve::{
+    render_frontier_csv, render_frontier_json, render_frontier_table, render_solve_csv,
+    render_solve_json, render_solve_table,
+};
 pub use table::render_table;
 
 use crate::analysis::bench::BenchReport;

@@ -25,5 +25,6 @@ mod sampling;
 mod shard;
 mod shard_checks;
 mod signals;
+mod solve;
 mod spreadsheets;
 mod width;

@@ -11,6 +11,7 @@ mod merge;
 mod report;
 mod run;
 mod sensitivity;
+mod solve;
 
 use super::args::{Cli, Command};
 use runway::analysis::summary::{RunInfo, Summary};
@@ -36,6 +37,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Report(args) => report::report(args.try_into()?),
         Command::Sensitivity(args) => sensitivity::sensitivity(args.try_into()?),
         Command::Explain(args) => explain::explain(args.try_into()?),
+        Command::Solve(args) => solve::solve(args.try_into()?),
     }
 }
 

@@ -23,6 +23,7 @@
 //! - [`tornado_svg`]: the drivers of a sensitivity analysis;
 //! - [`explain_cash_svg_at`]: the typical cash path of insolvent and surviving paths;
 //! - [`compare_curves_svg`]: several scenarios' curves on one chart;
+//! - [`frontier_svg`]: the frontier of `runway solve` with two levers;
 //! - [`report_html`]: one self-contained HTML file with the tables and charts;
 //! - [`sparkline`]: a one-line text curve for the terminal.
 
@@ -33,6 +34,7 @@ mod curves;
 mod distribution;
 mod explain;
 mod frame;
+mod frontier;
 mod html;
 mod html_explain;
 mod text;
@@ -49,6 +51,7 @@ pub use distribution::{
 };
 pub use explain::explain_cash_svg_at;
 pub use frame::{Size, FONT, HEIGHT, WIDTH};
+pub use frontier::{frontier_svg, frontier_svg_at};
 pub use html::{explained_report_html, report_html};
 pub use tornado::{tornado_svg, tornado_svg_at, TORNADO_DRIVERS};
 
