@@ -51,7 +51,8 @@ impl TryFrom<SolveArgs> for SolveConfig {
         for (flag, given) in [("--min", args.min.len()), ("--max", args.max.len())] {
             if given != 0 && given != args.vary.len() {
                 return Err(Error::Usage(format!(
-                    "{flag} is given {given} times for {} --vary; give it once per --vary, in the same order, or not at all",
+                    "{flag} is given {} for {} --vary; give it once per --vary, in the same order, or not at all",
+                    times(given),
                     args.vary.len()
                 )));
             }
@@ -84,6 +85,14 @@ impl TryFrom<SolveArgs> for SolveConfig {
                 mode,
                 range,
             });
+        }
+        if let [a, b] = &levers[..] {
+            if a.field == b.field {
+                return Err(Error::Usage(format!(
+                    "--vary {} is given twice; a frontier needs two different fields",
+                    a.field
+                )));
+            }
         }
         let by = match &args.by {
             None => model.months,
@@ -163,6 +172,11 @@ fn range(model: &Model, field: &str, mode: Mode, lo: &str, hi: &str) -> Result<R
             "--min {lo} must be below --max {hi} (the range searched for {field})"
         )));
     }
+    if !(max - min).is_finite() {
+        return Err(Error::Usage(format!(
+            "--min {lo} --max {hi}: the range is too wide to search (its width is not a finite number); give a range around the answer's scale"
+        )));
+    }
     if mode == Mode::Scale && !(min > 0.0) {
         return Err(Error::Usage(format!(
             "--min {lo}: a scale factor must be above 0 (every draw × v)"
@@ -198,4 +212,13 @@ fn plot_file(path: &Path, force: bool) -> Result<(OutputDir, String)> {
         .unwrap_or("frontier.svg")
         .to_string();
     Ok((dir, name))
+}
+
+/// "once", "twice", "3 times".
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
 }

@@ -89,6 +89,41 @@ impl Kind {
         }
     }
 
+    /// The parameters that locate the family: shifting each of them by v
+    /// moves every draw by v (the same uniform gives the old value + v).
+    /// Empty for a family without a location (lognormal, gamma, bernoulli).
+    /// In `quantiles`, the values of the (probability, value) pairs move.
+    pub fn location_parameters(self) -> &'static [&'static str] {
+        match self {
+            Kind::Constant => &["value"],
+            Kind::Uniform | Kind::Beta => &["min", "max", "quantiles"],
+            Kind::DiscreteUniform => &["min", "max"],
+            Kind::Normal => &["mean", "p5", "p95", "quantiles"],
+            Kind::Triangular | Kind::Pert => &["min", "mode", "max"],
+            Kind::Discrete => &["values"],
+            Kind::Metalog => &["quantiles", "min", "max"],
+            Kind::LogNormal | Kind::Gamma | Kind::Bernoulli => &[],
+        }
+    }
+
+    /// The parameters that scale the family: multiplying each of them by
+    /// v > 0 multiplies every draw by v. Empty for a family whose values
+    /// cannot be stretched (whole numbers, 0 or 1). In `quantiles`, the
+    /// values of the (probability, value) pairs are multiplied.
+    pub fn scale_parameters(self) -> &'static [&'static str] {
+        match self {
+            Kind::Constant => &["value"],
+            Kind::Uniform | Kind::Beta => &["min", "max", "quantiles"],
+            Kind::Normal => &["mean", "sd", "p5", "p95", "quantiles"],
+            Kind::LogNormal => &["median", "p5", "p95", "quantiles"],
+            Kind::Triangular | Kind::Pert => &["min", "mode", "max"],
+            Kind::Gamma => &["scale", "quantiles"],
+            Kind::Discrete => &["values"],
+            Kind::Metalog => &["quantiles", "min", "max"],
+            Kind::DiscreteUniform | Kind::Bernoulli => &[],
+        }
+    }
+
     /// A value of this family as a model file writes it, for messages.
     pub fn example(self) -> &'static str {
         match self {

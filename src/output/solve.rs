@@ -1,7 +1,7 @@
 //! Renderers of `runway solve`: one lever's answer, or a frontier of two,
 //! as a terminal table, CSV and JSON.
 
-use super::layout::{pack, wrap, Align, Table};
+use super::layout::{definitions, pack, wrap, Align, Table};
 use super::number::{count, decimal, probability};
 use super::Render;
 use crate::analysis::solve::{Answer, Frontier, Mode, Setting, Solution};
@@ -70,7 +70,7 @@ fn answer_lines(a: &Answer) -> (String, String, String) {
             open(a.value_ci95_at_range_end[1], decimal(a.value_ci95[1], d))
         ),
         format!(
-            "{}   95 % CI {} – {}",
+            "{} (95 % CI {} – {})",
             probability(a.probability),
             probability(a.probability_ci95[0]),
             probability(a.probability_ci95[1])
@@ -99,7 +99,7 @@ pub fn render_solve_table(s: &Solution, width: usize) -> String {
             {
                 rows.push(("the field is then".into(), f.clone()));
             }
-            rows.push(("95 % interval of the value".into(), interval));
+            rows.push(("95 % interval of value".into(), interval));
             rows.push(("P(insolvent) there".into(), p));
             rows.push((
                 "P as the value rises".into(),
@@ -139,14 +139,10 @@ pub fn render_solve_table(s: &Solution, width: usize) -> String {
             s.passes
         ),
     ));
-    let mut table = Table::new(2)
-        .column("", Align::Left, 0)
-        .column("", Align::Left, 2);
-    for (k, v) in rows {
-        table.row(vec![k, v]);
-    }
-    table.fit(0, width, 12);
-    out.push_str(&table.render());
+    // Names and values as definitions: a long value (a distribution's
+    // label) wraps under itself instead of squeezing the names.
+    out.push('\n');
+    out.push_str(&definitions(&rows, width, "  "));
     if let Some(why) = &s.unreached {
         let _ = writeln!(out);
         out.push_str(&wrap(why, width, "", ""));

@@ -391,3 +391,94 @@ fn solve_works_with_a_scenario_overrides_and_latin_hypercube_on_the_openai_model
     );
     assert!((a - b).abs() < 0.2 * a, "{a} vs {b}");
 }
+
+#[test]
+fn inputs_given_by_quantiles_are_scaled_through_their_given_values() {
+    // A lognormal fitted to two quantiles, scaled: the solver's answer is
+    // the same model as the scaled quantiles written by hand (same count).
+    let fixture = "tests/fixtures/metalog_inputs.toml";
+    let (v, _) = solve_json(&[
+        fixture,
+        "--vary",
+        "revenue.sales.monthly",
+        "--scale",
+        "--target",
+        "0.05",
+        "--paths",
+        "20000",
+    ]);
+    let k = v["value"].as_f64().unwrap();
+    let by_hand = format!(
+        "revenue.sales.monthly={{ lognormal = {{ quantiles = [[0.05, {:?}], [0.95, {:?}]] }} }}",
+        20.0 * k,
+        90.0 * k
+    );
+    let out = Command::cargo_bin("runway")
+        .unwrap()
+        .args(["run", fixture, "--paths", "20000", "-q", "--format", "json"])
+        .args(["--set", &by_hand])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["insolvency"]["probability"], v["probability"]);
+    // A metalog shifts: its given values and its lower bound move.
+    let (m, _) = solve_json(&[
+        fixture,
+        "--vary",
+        "cash.initial",
+        "--shift",
+        "--target",
+        "0.05",
+        "--paths",
+        "20000",
+    ]);
+    let label = m["field_at_value"].as_str().unwrap();
+    assert!(label.starts_with("metalog("), "{label}");
+}
+
+#[test]
+fn a_search_that_cannot_narrow_the_answer_says_where_it_lies_instead_of_answering() {
+    let (_dir, path) = walk_file();
+    let file = path.to_str().unwrap();
+    let message = refused(&[
+        file,
+        "--vary",
+        "cash.initial",
+        "--min",
+        "0",
+        "--max",
+        "1e12",
+        "--target",
+        "0.1",
+        "--paths",
+        "20000",
+        "-q",
+    ]);
+    assert!(message.contains("before narrowing the answer"), "{message}");
+    assert!(message.contains("raise --max-evaluations"), "{message}");
+    let message = refused(&[
+        file,
+        "--vary",
+        "cash.initial",
+        "--min=-1e308",
+        "--max=1e308",
+        "--target",
+        "0.1",
+    ]);
+    assert!(message.contains("too wide to search"), "{message}");
+    let message = refused(&[
+        file,
+        "--vary",
+        "cash.initial",
+        "--vary",
+        "cash.initial",
+        "--target",
+        "0.1",
+    ]);
+    assert!(message.contains("two different fields"), "{message}");
+}

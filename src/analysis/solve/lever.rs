@@ -9,9 +9,11 @@
 //! the distribution's location or scale parameters, so the same uniforms
 //! and normals give the same draws moved or stretched (normal: mean + sd·z;
 //! lognormal: median·e^(σz); gamma: scale·G; uniform, triangular, PERT and
-//! beta: min + (max − min)·B; discrete: the listed values), under Monte
+//! beta: min + (max − min)·B; discrete: the listed values; a metalog or a
+//! `quantiles` fit: the given values), under Monte
 //! Carlo, Latin hypercube and the Gaussian copula alike.
 
+use crate::dist::Kind;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use serde::Serialize;
@@ -325,23 +327,15 @@ fn family_params(
     v: f64,
 ) -> std::result::Result<toml::Value, String> {
     let shift = mode == Mode::Shift;
-    let (location, scale): (&[&str], &[&str]) = match family {
-        "constant" => (&["value"], &["value"]),
-        "uniform" => (&["min", "max"], &["min", "max"]),
-        "normal" => (&["mean", "p5", "p95"], &["mean", "sd", "p5", "p95"]),
-        "lognormal" => (&[], &["median", "p5", "p95"]),
-        "triangular" | "pert" => (&["min", "mode", "max"], &["min", "mode", "max"]),
-        "beta" => (&["min", "max"], &["min", "max"]),
-        "gamma" => (&[], &["scale"]),
-        "discrete" => (&["values"], &["values"]),
-        "discrete_uniform" => (&["min", "max"], &[]),
-        "between" => {
-            return Err(
-                "a month drawn `between` two months cannot be moved; write it as a distribution over month numbers (e.g. { discrete_uniform = { min = 3, max = 9 } }) to shift it".into(),
-            )
-        }
-        _ => (&[], &[]),
-    };
+    if family == "between" {
+        return Err(
+            "a month drawn `between` two months cannot be moved; write it as a distribution over month numbers (e.g. { discrete_uniform = { min = 3, max = 9 } }) to shift it".into(),
+        );
+    }
+    let kind = Kind::parse(family);
+    let (location, scale) = kind.map_or((&[][..], &[][..]), |k| {
+        (k.location_parameters(), k.scale_parameters())
+    });
     let keys = if shift { location } else { scale };
     if keys.is_empty() {
         return Err(match (family, shift) {
@@ -366,15 +360,9 @@ fn family_params(
             continue;
         };
         let moved = match &value {
-            toml::Value::Array(items) => toml::Value::Array(
-                items
-                    .iter()
-                    .map(|x| {
-                        let n = x.as_float().or_else(|| x.as_integer().map(|i| i as f64));
-                        n.map_or(x.clone(), |n| toml::Value::Float(apply(n)))
-                    })
-                    .collect(),
-            ),
+            toml::Value::Array(items) => {
+                toml::Value::Array(items.iter().map(|x| moved_item(x, &apply)).collect())
+            }
             toml::Value::Integer(i) if family == "discrete_uniform" => {
                 toml::Value::Integer(*i + v as i64)
             }
@@ -389,6 +377,20 @@ fn family_params(
         table.insert((*key).to_string(), moved);
     }
     Ok(toml::Value::Table(table))
+}
+
+/// One item of a listed parameter moved: a number (a `discrete` value), or
+/// the value of a (probability, value) pair of `quantiles` (the
+/// probability stays).
+fn moved_item(item: &toml::Value, apply: &impl Fn(f64) -> f64) -> toml::Value {
+    let num = |x: &toml::Value| x.as_float().or_else(|| x.as_integer().map(|i| i as f64));
+    match item {
+        toml::Value::Array(pair) if pair.len() == 2 => match num(&pair[1]) {
+            Some(x) => toml::Value::Array(vec![pair[0].clone(), toml::Value::Float(apply(x))]),
+            None => item.clone(),
+        },
+        _ => num(item).map_or(item.clone(), |x| toml::Value::Float(apply(x))),
+    }
 }
 
 /// A TOML value on one line (inline tables), as `--set` takes it.
@@ -479,5 +481,25 @@ mod tests {
         assert!(transform(&whole, Mode::Shift, 0.5).is_err());
         let month = value("\"2024-03\"");
         assert!(transform(&month, Mode::Shift, 1.0).is_err());
+    }
+
+    #[test]
+    fn quantile_inputs_move_their_values_and_keep_their_probabilities() {
+        let metalog =
+            value("{ metalog = { quantiles = [[0.1, 5], [0.5, 10], [0.9, 30]], min = 0 } }");
+        assert_eq!(
+            inline(&transform(&metalog, Mode::Scale, 2.0).unwrap()),
+            "{ metalog = { quantiles = [[0.1, 10.0], [0.5, 20.0], [0.9, 60.0]], min = 0.0 } }"
+        );
+        assert_eq!(
+            inline(&transform(&metalog, Mode::Shift, 1.0).unwrap()),
+            "{ metalog = { quantiles = [[0.1, 6.0], [0.5, 11.0], [0.9, 31.0]], min = 1.0 } }"
+        );
+        let fitted = value("{ lognormal = { quantiles = [[0.05, 2], [0.95, 10]] } }");
+        assert_eq!(
+            inline(&transform(&fitted, Mode::Scale, 0.5).unwrap()),
+            "{ lognormal = { quantiles = [[0.05, 1.0], [0.95, 5.0]] } }"
+        );
+        assert!(transform(&fitted, Mode::Shift, 1.0).is_err());
     }
 }

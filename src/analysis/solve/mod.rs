@@ -403,7 +403,9 @@ pub fn solve(
         None => None,
     };
     let unreached = match &p.end {
-        Some(End::Unreached { lo, hi, why }) => Some(unreached_text(p, *lo, *hi, why, run.paths)),
+        Some(End::Unreached { lo, hi, why, hint }) => {
+            Some(unreached_text(p, *lo, *hi, why, run.paths) + "; " + hint)
+        }
         _ => None,
     };
     Ok(Solution {

@@ -72,8 +72,14 @@ pub enum End {
         hi: Point,
         /// Why, in words.
         why: String,
+        /// What the user can do about it.
+        hint: &'static str,
     },
 }
+
+/// How wide, as a share of the answer's magnitude, a bracket may be when
+/// the budget runs out for its value to stand as the answer.
+const UNSETTLED_SHARE: f64 = 0.01;
 
 enum Phase {
     Ends,
@@ -120,7 +126,9 @@ impl Problem {
         let tolerance = if lever.whole {
             1.0
         } else {
-            1e-5 * (range.max - range.min).abs().max(1e-300)
+            // The absolute part of the stopping width (the relative part
+            // is the bracket's own: `Bracket::narrow`).
+            1e-12 * (range.max - range.min).abs().max(1e-300)
         };
         Problem {
             lever,
@@ -196,14 +204,17 @@ impl Problem {
                 continue;
             }
             if wanted.is_empty() {
-                self.finish_search();
+                self.finish_or_refuse_wide();
                 return Vec::new();
             }
             if left == 0 {
                 if matches!(self.phase, Phase::Search) {
-                    self.finish_search();
+                    self.finish_or_refuse_wide();
                 } else {
-                    self.stop_unreached("the evaluation budget ran out before the target was bracketed; give --min and --max around the answer, or raise --max-evaluations");
+                    self.stop_unreached(
+                        "the evaluation budget ran out before the target was bracketed",
+                        "give --min and --max around the answer, or raise --max-evaluations",
+                    );
                 }
                 return Vec::new();
             }
@@ -245,6 +256,7 @@ impl Problem {
                 if *tries > 4 || *step == 0.0 {
                     self.stop_unreached(
                         "the target is not reached inside the field's valid values",
+                        "widen --min/--max or vary another field",
                     );
                 }
                 true
@@ -321,7 +333,7 @@ impl Problem {
                     } else {
                         "the target is not reached inside the widest range tried"
                     };
-                    self.stop_unreached(why);
+                    self.stop_unreached(why, "widen --min/--max or vary another field");
                     return;
                 }
                 // Widen towards fewer insolvent paths (never met) or more
@@ -344,14 +356,75 @@ impl Problem {
         }
     }
 
-    fn stop_unreached(&mut self, why: &str) {
+    fn stop_unreached(&mut self, why: &str, hint: &'static str) {
         let [lo, hi] = self.ends();
         let point = |v| self.known(v).unwrap_or(Point { value: v, count: 0 });
         self.end = Some(End::Unreached {
             lo: point(lo),
             hi: point(hi),
             why: why.to_string(),
+            hint,
         });
+        self.phase = Phase::Done;
+    }
+
+    /// The budget is spent: the answer stands if the target's bracket is
+    /// narrow (within 1 % of the answer's magnitude, or of the field's own
+    /// value for an answer near 0); otherwise the search says where the
+    /// answer lies instead of giving a value whose P may be far from the
+    /// target.
+    fn finish_or_refuse_wide(&mut self) {
+        let wide = match &self.search {
+            Some((target, _, _)) => match &target.state {
+                LevelState::Bracketed(b) => {
+                    let magnitude = b.met.abs().max(b.not_met.abs());
+                    let scale = magnitude.max(self.lever.current.abs());
+                    (!self.lever.whole && b.width() > UNSETTLED_SHARE * scale)
+                        .then(|| (b.met, b.met_count, b.not_met, b.not_met_count))
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        let Some((met, met_count, not_met, not_met_count)) = wide else {
+            self.finish_search();
+            return;
+        };
+        let (lo, hi) = if met < not_met {
+            (
+                Point {
+                    value: met,
+                    count: met_count,
+                },
+                Point {
+                    value: not_met,
+                    count: not_met_count,
+                },
+            )
+        } else {
+            (
+                Point {
+                    value: not_met,
+                    count: not_met_count,
+                },
+                Point {
+                    value: met,
+                    count: met_count,
+                },
+            )
+        };
+        self.end = Some(End::Unreached {
+            lo,
+            hi,
+            why: format!(
+                "the search used its {} evaluations before narrowing the answer to 1 % of its value; it lies between {} and {}",
+                self.points.len(),
+                super::lever_number(lo.value),
+                super::lever_number(hi.value)
+            ),
+            hint: "give --min and --max closer to the answer, or raise --max-evaluations",
+        });
+        self.search = None;
         self.phase = Phase::Done;
     }
 

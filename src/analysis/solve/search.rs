@@ -36,7 +36,20 @@ impl Bracket {
     pub fn width(&self) -> f64 {
         (self.met - self.not_met).abs()
     }
+
+    /// True when the bracket is at most `tolerance` wide, or within a
+    /// millionth of its ends' magnitude: a range given far wider than the
+    /// answer (0 to 10⁸ for a cash of 3 000) still narrows to the answer's
+    /// own scale, not to a share of the range.
+    pub fn narrow(&self, tolerance: f64) -> bool {
+        let magnitude = self.met.abs().max(self.not_met.abs());
+        self.width() <= tolerance.max(RELATIVE_TOLERANCE * magnitude)
+    }
 }
+
+/// The bracket width, relative to its ends' magnitude, at which a level's
+/// search stops.
+const RELATIVE_TOLERANCE: f64 = 1e-6;
 
 /// The search state of one level.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +105,7 @@ impl Level {
     /// none): it proposes no more values.
     pub fn settled(&self, tolerance: f64) -> bool {
         match &self.state {
-            LevelState::Bracketed(b) => b.width() <= tolerance,
+            LevelState::Bracketed(b) => b.narrow(tolerance),
             _ => true,
         }
     }
@@ -104,7 +117,7 @@ impl Level {
         let LevelState::Bracketed(b) = &self.state else {
             return None;
         };
-        if b.width() <= tolerance {
+        if b.narrow(tolerance) {
             return None;
         }
         // Where the line through the weighted ends crosses L + 1/2, on a

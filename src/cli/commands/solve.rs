@@ -43,7 +43,7 @@ pub fn solve(config: SolveConfig) -> Result<()> {
     })?;
     if let Some(why) = &result.unreached {
         return Err(Error::Usage(format!(
-            "the target P(insolvent by {}) = {} is not reached: {why}; widen --min/--max or vary another field",
+            "the target P(insolvent by {}) = {} is not reached: {why}",
             result.setting.by,
             runway::output::number::probability(spec.target),
         )));
