@@ -430,7 +430,13 @@ fn check_compare_and_sensitivity_run_the_debt_example_with_its_inputs() {
         "debt.venture_loan.rate",
         "debt.bank_line.limit",
         "debt.bank_line.probability",
+        "costs.payroll.hiring.fill_rate",
+        "costs.payroll.hiring.slip",
     ] {
+        assert!(text.contains(input), "check lists {input}");
+    }
+    // The cost per head is given by quantiles: check shows them fitted back.
+    for input in ["Inputs given by quantiles", "costs.payroll.monthly"] {
         assert!(text.contains(input), "check lists {input}");
     }
     runway_cmd()
