@@ -379,8 +379,12 @@ impl Problem {
                 LevelState::Bracketed(b) => {
                     let magnitude = b.met.abs().max(b.not_met.abs());
                     let scale = magnitude.max(self.lever.current.abs());
-                    (!self.lever.whole && b.width() > UNSETTLED_SHARE * scale)
-                        .then(|| (b.met, b.met_count, b.not_met, b.not_met_count))
+                    (!self.lever.whole && b.width() > UNSETTLED_SHARE * scale).then_some((
+                        b.met,
+                        b.met_count,
+                        b.not_met,
+                        b.not_met_count,
+                    ))
                 }
                 _ => None,
             },
