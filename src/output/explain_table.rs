@@ -237,7 +237,7 @@ pub fn render_explain_table(e: &Explanation, width: usize) -> String {
             width,
         ));
         out.push_str(&wrap(
-            "* = its interval reaches the dummy's: not distinguishable from no effect.",
+            "* = its interval reaches zero or the dummy's: not distinguishable from no effect.",
             width,
             "",
             "",

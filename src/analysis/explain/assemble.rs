@@ -143,7 +143,9 @@ fn importance(sources: &[(String, Source)], watch: &Watch<'_>, ks: &[f64]) -> Im
             .map(|(&s, share)| Effect {
                 input: sources[s].0.clone(),
                 shapley: *share,
-                indistinguishable_from_dummy: share.ci95[0] <= dummy.ci95[1],
+                // An interval reaching the dummy's, or reaching zero (a
+                // negative estimate is the estimator's bias, not an effect).
+                indistinguishable_from_dummy: share.ci95[0] <= dummy.ci95[1].max(0.0),
             })
             .collect();
         shown.sort_by(|a, b| {
@@ -159,7 +161,8 @@ fn importance(sources: &[(String, Source)], watch: &Watch<'_>, ks: &[f64]) -> Im
         })
     };
     Importance {
-        sample_paths: ins.len() as u64,
+        // The estimator uses whole batches of the sample only.
+        sample_paths: (ins.len() / super::shapley::BATCHES * super::shapley::BATCHES) as u64,
         inputs_screened: real,
         insolvency: outcome(&ins),
         months_to_insolvency: outcome(&months),

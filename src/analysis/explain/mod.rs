@@ -89,7 +89,7 @@ pub struct Effect {
     pub input: String,
     /// Share of the outcome's variance, with its 95 % interval.
     pub shapley: Share,
-    /// Whether its interval reaches the dummy's (no effect shown).
+    /// Whether its interval reaches the dummy's or zero (no effect shown).
     pub indistinguishable_from_dummy: bool,
 }
 
