@@ -35,6 +35,9 @@ pub(super) struct RevolverPlan {
     pub(super) limit: usize,
     pub(super) probability: Option<usize>,
     pub(super) happens_key: u64,
+    /// The field path of the draw that decides whether the line is there
+    /// (`debt.NAME.available`), as sensitivity and explain name it.
+    pub(super) happens_label: String,
     pub(super) rate: usize,
     pub(super) fee: usize,
     pub(super) from: u32,
@@ -88,6 +91,7 @@ impl DebtPlan {
                     limit: slot(&r.limit),
                     probability: r.probability.as_ref().map(&slot),
                     happens_key: stream_key(&r.happens_key),
+                    happens_label: r.happens_key.clone(),
                     rate: slot(&r.rate),
                     fee: slot(&r.commitment_fee),
                     from: r.from,
@@ -138,6 +142,9 @@ pub(crate) struct DebtScratch {
     pub(super) limit: Vec<Vec<f64>>,
     /// Each line's drawn balance.
     pub(super) drawn: Vec<Vec<f64>>,
+    /// The uniform draw that decided whether each line is there (below its
+    /// probability: it is), for observers; 0 for a line that is certain.
+    pub(super) available: Vec<Vec<f64>>,
     /// Each line's monthly interest rate and monthly commitment fee.
     pub(super) line_rate: Vec<Vec<f64>>,
     pub(super) line_fee: Vec<Vec<f64>>,
@@ -169,6 +176,7 @@ impl DebtScratch {
             loan_rate: f(debt.loans.len()),
             limit: f(debt.revolvers.len()),
             drawn: f(debt.revolvers.len()),
+            available: f(debt.revolvers.len()),
             line_rate: f(debt.revolvers.len()),
             line_fee: f(debt.revolvers.len()),
             pre: one(debt.has_debt()),
@@ -238,7 +246,9 @@ pub(super) fn start_debt(plan: &Plan, seed: u64, block: u64, inputs: &[Vec<f64>]
         {
             let mut rng = stream(seed, block, r.happens_key);
             for j in 0..BLOCK_SIZE {
-                if open01(&mut rng) >= inputs[p][j] {
+                let u = open01(&mut rng);
+                d.available[i][j] = u;
+                if u >= inputs[p][j] {
                     d.limit[i][j] = 0.0;
                 }
             }

@@ -102,8 +102,15 @@ impl<'a> BlockView<'a> {
     /// happens when the draw is below its probability), one per path that
     /// counts; meaningful only for inflows whose happening is drawn (see
     /// [`Plan::drawn_happenings`]).
+    ///
+    /// Numbers past the inflows are the credit lines whose existence is
+    /// drawn (`debt.NAME.available`: the line is there when the draw is
+    /// below its probability).
     pub fn happens(&self, inflow: usize) -> &'a [f64] {
-        &self.scratch.happens[inflow][..self.paths]
+        match inflow.checked_sub(self.plan.inflows.len()) {
+            None => &self.scratch.happens[inflow][..self.paths],
+            Some(line) => &self.scratch.debt.available[line][..self.paths],
+        }
     }
 
     /// Each path's cash at the end of month `month` (1-based), one per path

@@ -422,8 +422,9 @@ impl Plan {
         &self.labels
     }
 
-    /// Inflows whose happening is drawn (probability neither 0 nor 1), with
-    /// the field path of that draw.
+    /// Inflows whose happening is drawn (probability neither 0 nor 1), then
+    /// credit lines whose existence is drawn, with the field path of that
+    /// draw.
     pub fn drawn_happenings(&self) -> Vec<(usize, String)> {
         self.inflows
             .iter()
@@ -434,7 +435,22 @@ impl Plan {
                 )
             })
             .map(|(i, _)| (i, self.happen_labels[i].clone()))
+            .chain(self.drawn_availabilities())
             .collect()
+    }
+
+    /// The credit lines whose existence is drawn, numbered after the
+    /// inflows (as [`BlockView::happens`](super::BlockView::happens) takes
+    /// them), with their labels (`debt.NAME.available`).
+    fn drawn_availabilities(&self) -> impl Iterator<Item = (usize, String)> + '_ {
+        let first = self.inflows.len();
+        (self.debt.revolvers.iter().enumerate())
+            .filter(|(_, r)| {
+                r.probability.is_some_and(
+                    |p| !matches!(self.slots[p].constant, Some(c) if c == 0.0 || c == 1.0),
+                )
+            })
+            .map(move |(i, r)| (first + i, r.happens_label.clone()))
     }
 
     /// The distribution of per-path input `slot`.

@@ -570,3 +570,31 @@ fn a_trailing_revenue_covenant_breaches_once_its_window_falls_short() {
     assert_eq!(f.breach_in_month[3], 1024, "{:?}", f.breach_in_month);
     assert_eq!(f.breach_in_month.iter().sum::<u64>(), 1024);
 }
+
+#[test]
+fn sensitivity_and_explain_rank_the_draw_that_decides_whether_a_credit_line_is_there() {
+    for command in ["sensitivity", "explain"] {
+        let out = Command::cargo_bin("runway")
+            .unwrap()
+            .args([
+                command,
+                "configs/startup_debt.toml",
+                "--paths",
+                "20000",
+                "-q",
+            ])
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("\"debt.bank_line.available\""),
+            "{command} does not list the line's draw"
+        );
+    }
+}
