@@ -48,6 +48,24 @@ pub(super) fn flows_month(
     }
 }
 
+/// The month's cost that leaves cash on paths `r`: the cost net of
+/// credits when the model has credits, else the whole cost. The one place
+/// that chooses, for the close, the debt's settlement, the covenants and
+/// the triggers.
+#[inline(always)]
+pub(super) fn paid_in_cash<'a>(
+    cost: &'a [f64],
+    cost_cash: &'a [f64],
+    r: &Range<usize>,
+    has_credits: bool,
+) -> &'a [f64] {
+    if has_credits {
+        &cost_cash[r.clone()]
+    } else {
+        &cost[r.clone()]
+    }
+}
+
 /// Ends month `t` on paths `r`: cash + revenue − cost paid in cash (+ flows
 /// − one-off costs, when the model has any), and the insolvency it means.
 #[inline(always)]
@@ -60,11 +78,7 @@ pub(super) fn close_month(
     has_other: bool,
 ) {
     let n = r.len();
-    let paid = if has_credits {
-        &s.cost_cash[r.clone()]
-    } else {
-        &s.cost[r.clone()]
-    };
+    let paid = paid_in_cash(&s.cost, &s.cost_cash, r, has_credits);
     let floor = plan.floor;
     let (cash, lowest, insolvent, revenue) = (
         &mut s.cash[r.clone()],

@@ -3,6 +3,7 @@
 //! breach (a failure of its own, and what withdraws a line or accelerates a
 //! loan from the next month). A model without covenants never comes here.
 
+use super::cash::paid_in_cash;
 use super::plan::Plan;
 use super::scratch::Scratch;
 use std::ops::Range;
@@ -25,11 +26,7 @@ pub(super) fn covenants_month(
         let ring = &mut s.debt.revenue_ring[(t as usize - 1) % window][r.clone()];
         ring.copy_from_slice(&s.revenue[r.clone()]);
     }
-    let paid = if has_credits {
-        &s.cost_cash[r.clone()]
-    } else {
-        &s.cost[r.clone()]
-    };
+    let paid = paid_in_cash(&s.cost, &s.cost_cash, r, has_credits);
     let (cash, revenue) = (&s.cash[r.clone()], &s.revenue[r.clone()]);
     let (flow, one_off) = (&s.net_flow[r.clone()], &s.one_off[r.clone()]);
     let breach = &mut s.debt.breach_month[r.clone()];

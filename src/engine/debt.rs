@@ -7,6 +7,7 @@
 //! Rates are annual; a month charges rate / 12 on the balance at the start
 //! of the month (a nominal annual rate compounded monthly).
 
+use super::cash::paid_in_cash;
 use super::cash::step_cash;
 use super::plan::Plan;
 use super::scratch::Scratch;
@@ -270,11 +271,7 @@ pub(super) fn close_month_with_debt(
     has_other: bool,
 ) {
     let n = r.len();
-    let paid = if has_credits {
-        &s.cost_cash[r.clone()]
-    } else {
-        &s.cost[r.clone()]
-    };
+    let paid = paid_in_cash(&s.cost, &s.cost_cash, r, has_credits);
     let (cash, revenue) = (&s.cash[r.clone()], &s.revenue[r.clone()]);
     let pre = &mut s.debt.pre[r.clone()];
     for j in 0..n {

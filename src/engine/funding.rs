@@ -3,6 +3,7 @@
 //! position. (The money arriving each month is added in the month loop,
 //! `months.rs`.)
 
+use super::cash::paid_in_cash;
 use super::months::{part, round_month};
 use super::plan::{Plan, TimingPlan};
 use super::scratch::Scratch;
@@ -79,11 +80,7 @@ pub(super) fn triggers(
     has_other: bool,
 ) {
     let n = r.len();
-    let paid = if has_credits {
-        &s.cost_cash[r.clone()]
-    } else {
-        &s.cost[r.clone()]
-    };
+    let paid = paid_in_cash(&s.cost, &s.cost_cash, r, has_credits);
     for (i, f) in plan.inflows.iter().enumerate() {
         if let TimingPlan::Trigger {
             condition,
