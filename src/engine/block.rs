@@ -4,7 +4,7 @@
 
 use super::cash::start_cash;
 use super::costs::start_costs;
-use super::draws::draw_inputs;
+use super::draws::{draw_inputs, inputs_from_scores};
 use super::funding::start_inflows;
 use super::months::step_months;
 use super::plan::Plan;
@@ -35,6 +35,23 @@ pub(crate) fn run_block(
     )
 }
 
+/// Simulates a scored block (its scores already in `s.given`, see
+/// [`super::scores`]) and adds its first `n` paths to `tally`, under the
+/// same vector-code decision as [`run_block`].
+pub(crate) fn run_scored_block(
+    plan: &Plan,
+    block: u64,
+    n: usize,
+    s: &mut Scratch,
+    tally: &mut Tally,
+) -> Result<()> {
+    debug_assert!(s.scored);
+    crate::simd::dispatch(
+        #[inline(always)]
+        || run_block_body(plan, 0, block, n, s, tally),
+    )
+}
+
 /// The body of [`run_block`], inlined into each of its compiled versions.
 #[inline(always)]
 fn run_block_body(
@@ -59,8 +76,13 @@ fn simulate_block_body(
     s: &mut Scratch,
     fan: Option<(&mut Fan, usize)>,
 ) {
-    // 1. Per-path inputs, each from its own stream.
-    draw_inputs(plan, seed, block, s);
+    // 1. Per-path inputs, each from its own stream (or from the given
+    // scores).
+    if s.scored {
+        inputs_from_scores(plan, s);
+    } else {
+        draw_inputs(plan, seed, block, s);
+    }
     // 2. Derived per-path factors and starting state. (The inputs are moved
     // out, so that they can be read while the rest of the scratch is
     // written; moving a Vec copies no elements.)

@@ -218,7 +218,7 @@ pub(crate) fn annuity_payment(principal: f64, balloon: f64, r: f64, months: u32)
 /// loan's payment and monthly rate, each line's limit (0 on a path where
 /// it does not exist, drawn from its own stream) and rates; no breach.
 pub(super) fn start_debt(plan: &Plan, seed: u64, block: u64, inputs: &[Vec<f64>], s: &mut Scratch) {
-    let (debt, d) = (&plan.debt, &mut s.debt);
+    let (debt, d, given) = (&plan.debt, &mut s.debt, &s.given);
     d.breach_month.fill(0);
     for (i, l) in debt.loans.iter().enumerate() {
         d.balance[i].fill(0.0);
@@ -245,11 +245,17 @@ pub(super) fn start_debt(plan: &Plan, seed: u64, block: u64, inputs: &[Vec<f64>]
             .probability
             .filter(|&p| plan.slots[p].constant != Some(1.0))
         {
-            let mut rng = stream(seed, block, r.happens_key);
+            if s.scored {
+                let dim = plan.layout.happening[plan.inflows.len() + i];
+                super::funding::uniforms_from_scores(dim, given, &mut d.available[i]);
+            } else {
+                let mut rng = stream(seed, block, r.happens_key);
+                for u in d.available[i].iter_mut() {
+                    *u = open01(&mut rng);
+                }
+            }
             for j in 0..BLOCK_SIZE {
-                let u = open01(&mut rng);
-                d.available[i][j] = u;
-                if u >= inputs[p][j] {
+                if d.available[i][j] >= inputs[p][j] {
                     d.limit[i][j] = 0.0;
                 }
             }

@@ -2,7 +2,7 @@
 //! hypercube or through the Gaussian copula), each from its own stream, and
 //! the monthly inputs, continued month after month from theirs.
 
-use super::plan::Plan;
+use super::plan::{Plan, Slot};
 use super::scratch::Scratch;
 use super::BLOCK_SIZE;
 use crate::model::Sampling;
@@ -55,6 +55,47 @@ pub(super) fn draw_inputs(plan: &Plan, seed: u64, block: u64, s: &mut Scratch) {
     }
 }
 
+/// Sets every per-path input of a scored block from its given scores (see
+/// [`super::scores`]): constants as they are, correlated inputs through the
+/// copula from their independent scores, the others through their laws.
+#[inline(always)]
+pub(super) fn inputs_from_scores(plan: &Plan, s: &mut Scratch) {
+    let layout = &plan.layout;
+    for (i, (slot, out)) in plan.slots.iter().zip(s.inputs.iter_mut()).enumerate() {
+        match (slot.constant, layout.input[i]) {
+            (Some(v), _) => out.fill(v),
+            _ if plan.correlated.contains(&i) => {}
+            (None, Some(d)) => values_from_scores(slot, &s.given[d], out),
+            (None, None) => unreachable!("every uncertain input has a dimension"),
+        }
+    }
+    if !plan.correlated.is_empty() {
+        for (&slot, column) in plan.correlated.iter().zip(s.normal_scores.iter_mut()) {
+            let d = layout.input[slot].expect("a correlated input is uncertain");
+            column.copy_from_slice(&s.given[d]);
+        }
+        mix_correlated(plan, &mut s.inputs, &s.normal_scores);
+    }
+}
+
+/// The values of `slot` at standard normal scores `z`: straight from the
+/// score for a normal or lognormal, else its inverse CDF at Φ(z).
+#[inline(always)]
+fn values_from_scores(slot: &Slot, z: &[f64], out: &mut [f64]) {
+    match slot.dist.normal_score_map() {
+        Some(map) => {
+            for (x, &z) in out.iter_mut().zip(z) {
+                *x = map.at(z);
+            }
+        }
+        None => {
+            for (x, &z) in out.iter_mut().zip(z) {
+                *x = slot.inverse_cdf(score_to_uniform(z));
+            }
+        }
+    }
+}
+
 /// Draws the correlated inputs through a Gaussian copula: independent
 /// standard normals from each input's own stream (Latin hypercube scores
 /// under LHS), mixed by the Cholesky factor, mapped to uniforms by Φ and to
@@ -74,7 +115,13 @@ fn correlated_inputs(
         let mut rng = stream(seed, block, plan.slots[slot].key);
         independent_scores(&mut rng, lhs, strata, column);
     }
-    let z = &*z;
+    mix_correlated(plan, inputs, z);
+}
+
+/// The correlated inputs from their independent scores `z` (by row of the
+/// copula): mixed by the Cholesky factor, then mapped to each input's law.
+#[inline(always)]
+fn mix_correlated(plan: &Plan, inputs: &mut [Vec<f64>], z: &[Vec<f64>]) {
     for (row, &slot) in plan.correlated.iter().enumerate() {
         let l = &plan.cholesky[row];
         let out = &mut inputs[slot];
@@ -95,10 +142,14 @@ fn correlated_inputs(
     }
 }
 
-/// Draws this month's monthly inputs for paths `r`, continuing each slot's
-/// stream (noise is stored as exp(ε)).
+/// Draws month `t`'s monthly inputs for paths `r`, continuing each slot's
+/// stream, or from the given scores in a scored block (noise is stored as
+/// exp(ε)).
 #[inline(always)]
-pub(super) fn draw_monthly(plan: &Plan, s: &mut Scratch, r: &Range<usize>) {
+pub(super) fn draw_monthly(plan: &Plan, s: &mut Scratch, r: &Range<usize>, t: u32) {
+    if s.scored {
+        return monthly_from_scores(plan, s, r, t);
+    }
     for (((slot, rng), normals), out) in plan
         .monthly
         .iter()
@@ -119,6 +170,28 @@ pub(super) fn draw_monthly(plan: &Plan, s: &mut Scratch, r: &Range<usize>) {
                     crate::simd::fastmath::exp_in_place(out);
                 }
             }
+        }
+    }
+}
+
+/// Month `t`'s monthly inputs for paths `r` of a scored block (kept out of
+/// line: inlined into the plain run's month loop, it costs that loop
+/// instructions).
+#[inline(never)]
+fn monthly_from_scores(plan: &Plan, s: &mut Scratch, r: &Range<usize>, t: u32) {
+    let layout = &plan.layout;
+    for (k, (slot, out)) in plan.monthly.iter().zip(s.monthly.iter_mut()).enumerate() {
+        let out = &mut out[r.clone()];
+        match (slot.constant, layout.monthly[k]) {
+            (Some(v), _) => out.fill(v),
+            (None, Some(rank)) => {
+                let z = &s.given[layout.monthly_dimension(rank, t)][r.clone()];
+                values_from_scores(slot, z, out);
+            }
+            (None, None) => unreachable!("every uncertain monthly input has a rank"),
+        }
+        if slot.exp {
+            crate::simd::fastmath::exp_in_place(out);
         }
     }
 }

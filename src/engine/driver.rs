@@ -154,14 +154,15 @@ fn thread_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
     Ok(pool)
 }
 
-/// Runs `work(state, block, n)` for every block of `spec` (n = paths of the
+/// Runs `work(state, block, n)` for every block of `spec` (its seed and
+/// fan are the caller's business) (n = paths of the
 /// block that count) on `spec.threads` threads, each thread with its own
 /// state from `make`, handing out blocks in increasing order. Returns every
 /// thread's state. Callers keep results exact and order-free (integer
 /// tallies), so the thread count never shows in them. A failed block sets
 /// `progress.cancel`, so that a worker waiting for that block (a sink that
 /// writes in path order) gives up instead of waiting for ever.
-fn for_each_block<W: Send>(
+pub fn for_each_block<W: Send>(
     spec: &RunSpec,
     progress: &Progress,
     make: impl Fn() -> W + Sync,

@@ -35,10 +35,16 @@ pub(super) fn start_inflows(
             None | Some((_, Some(1.0))) => arrival.fill(PENDING),
             Some((_, Some(0.0))) => arrival.fill(NEVER),
             Some((p, _)) => {
-                let mut rng = stream(seed, block, f.happens_key);
                 let (prob, draws) = (&inputs[p], &mut s.happens[i]);
+                if s.scored {
+                    uniforms_from_scores(plan.layout.happening[i], &s.given, draws);
+                } else {
+                    let mut rng = stream(seed, block, f.happens_key);
+                    for u in draws.iter_mut() {
+                        *u = open01(&mut rng);
+                    }
+                }
                 for j in 0..B {
-                    draws[j] = open01(&mut rng);
                     arrival[j] = if draws[j] < prob[j] { PENDING } else { NEVER };
                 }
             }
@@ -63,6 +69,21 @@ pub(super) fn start_inflows(
                 *w = (1 + round_month(d).max(0)).min(i64::from(NEVER / 2)) as u32;
             }
         }
+    }
+}
+
+/// The uniforms Φ(z) of dimension `d`'s scores in a scored block; ½ for a
+/// draw without a dimension (a probability of 0 or 1, which no uniform
+/// changes).
+#[inline(always)]
+pub(super) fn uniforms_from_scores(d: Option<usize>, given: &[Vec<f64>], out: &mut [f64]) {
+    match d {
+        Some(d) => {
+            for (u, &z) in out.iter_mut().zip(&given[d]) {
+                *u = crate::sampling::copula::score_to_uniform(z);
+            }
+        }
+        None => out.fill(0.5),
     }
 }
 

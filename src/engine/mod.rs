@@ -44,12 +44,14 @@ mod observe;
 mod plan;
 mod revenue;
 mod schedule;
+mod scores;
 mod scratch;
 mod shocks;
 
-pub use driver::{estimate_seconds, simulate_plans, Run};
-pub use observe::{BlockSink, BlockView, Observer, PathOutcome, SinkObserver};
+pub use driver::{estimate_seconds, for_each_block, simulate_plans, Run};
+pub use observe::{BlockSink, BlockView, MonthFigure, Observer, PathOutcome, SinkObserver};
 pub use plan::Plan;
+pub use scores::{Dimension, ScoreLayout, ScoredBlock};
 
 use crate::error::Result;
 use crate::model::Model;

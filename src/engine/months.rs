@@ -59,7 +59,7 @@ fn simulate_months(
     let (has_debt, has_covenants) = (plan.debt.has_debt(), !plan.debt.covenants.is_empty());
     for t in 1..=plan.months {
         let cal = plan.calendar[t as usize - 1];
-        draw_monthly(plan, s, &r);
+        draw_monthly(plan, s, &r, t);
         // Money arriving this month: cash, or credits for some cost lines.
         // (Written out here: as a function of its own, in funding.rs, the
         // compiler keeps less of the month loop's set-up out of the loop,
@@ -106,9 +106,26 @@ fn simulate_months(
         if let Some(kept) = s.cash_by_month.get_mut(t as usize - 1) {
             kept[r.clone()].copy_from_slice(&s.cash[r.clone()]);
         }
+        if plan.record_months {
+            record_month(plan, s, t, &r);
+        }
         if let Some((fan, counted)) = fan.as_mut() {
             record_fan(plan, s, fan, t, r.start..r.start + *counted);
         }
+    }
+}
+
+/// Keeps month `t`'s revenue, cost and users of paths `r` (a plan that
+/// records its months).
+fn record_month(plan: &Plan, s: &mut Scratch, t: u32, r: &Range<usize>) {
+    let m = t as usize - 1;
+    s.revenue_by_month[m][r.clone()].copy_from_slice(&s.revenue[r.clone()]);
+    s.cost_by_month[m][r.clone()].copy_from_slice(&s.cost[r.clone()]);
+    for j in r.clone() {
+        s.users_by_month[m][j] = (plan.revenues.iter().enumerate())
+            .filter(|(_, rp)| rp.arpu.is_some())
+            .map(|(i, _)| s.rev_level[i][j])
+            .sum();
     }
 }
 

@@ -121,11 +121,49 @@ impl<'a> BlockView<'a> {
         self.scratch.cash_by_month.get(m).map(|c| &c[..self.paths])
     }
 
+    /// Each path's figure `figure` in month `month` (1-based; cash at the
+    /// month's end), one per path that counts; `None` unless the plan
+    /// records its months ([`Plan::recording_months`]; cash also with
+    /// [`Plan::recording_monthly_cash`]) or for a month outside the horizon.
+    pub fn month_end(&self, figure: MonthFigure, month: u32) -> Option<&'a [f64]> {
+        let m = (month as usize).checked_sub(1)?;
+        let by_month = match figure {
+            MonthFigure::Cash => &self.scratch.cash_by_month,
+            MonthFigure::Revenue => &self.scratch.revenue_by_month,
+            MonthFigure::Cost => &self.scratch.cost_by_month,
+            MonthFigure::Users => &self.scratch.users_by_month,
+        };
+        by_month.get(m).map(|c| &c[..self.paths])
+    }
+
+    /// Whether inflow `inflow` arrived on each path that counts (0 or 1).
+    pub fn arrived(&self, inflow: usize) -> &'a [u8] {
+        &self.scratch.arrived[inflow][..self.paths]
+    }
+
+    /// Whether shock `shock` struck each path that counts (0 or 1).
+    pub fn struck(&self, shock: usize) -> &'a [u8] {
+        &self.scratch.fired[shock][..self.paths]
+    }
+
     /// What happened on path `j` of the block (`j` < [`BlockView::paths`]).
     pub fn outcome(&self, j: usize) -> PathOutcome {
         debug_assert!(j < self.paths, "path {j} of the block does not count");
         self.scratch.outcome(j)
     }
+}
+
+/// A monthly figure a plan can record for its observers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthFigure {
+    /// Cash at the month's end.
+    Cash,
+    /// The month's revenue.
+    Revenue,
+    /// The month's cost.
+    Cost,
+    /// Users at the month's end (lines with users, summed).
+    Users,
 }
 
 /// What happened on one path.

@@ -188,6 +188,14 @@ pub struct Plan {
     /// Keep each path's cash at the end of every month for observers (see
     /// [`Plan::recording_monthly_cash`]); off for a plain run.
     pub(super) record_cash: bool,
+    /// Keep each month's cash, revenue, cost and users for observers.
+    pub(super) record_months: bool,
+    /// Field paths of the monthly inputs, in monthly slot order.
+    pub(super) monthly_labels: Vec<String>,
+    /// Label of each shock's strike draws (`shocks.NAME.strikes`).
+    pub(super) shock_labels: Vec<String>,
+    /// Where each random number finds its score in a scored block.
+    pub(super) layout: super::scores::ScoreLayout,
     /// Debt and covenants (empty for a model without them).
     pub(super) debt: super::debt::DebtPlan,
 }
@@ -360,6 +368,7 @@ impl Plan {
         let inflows = (model.inflows.iter())
             .map(|f| slots.inflow(f, f.credit_for.first().and_then(|&c| pool_of[c])))
             .collect();
+        let monthly_labels = monthly.iter().map(|i| i.path.clone()).collect();
         let mut monthly: Vec<Slot> = monthly.iter().map(|&input| Slot::new(input)).collect();
         // Noise is drawn as ε and used as exp(ε); a monthly flow as drawn.
         let noises = revenues.iter().filter_map(|r| r.noise);
@@ -398,9 +407,16 @@ impl Plan {
                 .unwrap_or_default(),
             labels,
             record_cash: false,
+            record_months: false,
+            monthly_labels,
+            shock_labels: (model.shocks.iter())
+                .map(|s| s.strike_key.clone())
+                .collect(),
+            layout: super::scores::ScoreLayout::empty(),
             debt: super::debt::DebtPlan::new(&model.debt, |input| slots.per_path.of(input)),
         };
         plan.tabulate_inverse_cdfs();
+        plan.layout = super::scores::ScoreLayout::new(&plan);
         plan
     }
 
@@ -469,6 +485,52 @@ impl Plan {
     /// worker and a copy per month; the simulation itself is unchanged.
     pub fn recording_monthly_cash(mut self) -> Plan {
         self.record_cash = true;
+        self
+    }
+
+    /// This plan, made to run from given scores
+    /// ([`ScoredBlock`](super::ScoredBlock)): every uncertain input, per
+    /// path or monthly, gets a fast inverse CDF where its exact one is slow
+    /// (the plain run of this plan is unchanged).
+    pub fn driven_by_scores(mut self) -> Plan {
+        for slot in self.slots.iter_mut().chain(self.monthly.iter_mut()) {
+            if slot.constant.is_none() && slot.table.is_none() {
+                slot.table = slot.dist.quantile_table();
+            }
+        }
+        self
+    }
+
+    /// Where each random number of this plan finds its score in a scored
+    /// block: the list of dimensions ([`ScoreLayout`](super::ScoreLayout)).
+    pub fn score_layout(&self) -> &super::scores::ScoreLayout {
+        &self.layout
+    }
+
+    /// Field paths of the monthly inputs, in monthly slot order (the order
+    /// of [`Model::monthly_inputs`]).
+    pub fn monthly_paths(&self) -> &[String] {
+        &self.monthly_labels
+    }
+
+    /// The number of months simulated.
+    pub fn months(&self) -> u32 {
+        self.months
+    }
+
+    /// The cash floor: a path is insolvent in the first month its cash ends
+    /// below it.
+    pub fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    /// This plan, keeping each path's cash, revenue, cost and users of
+    /// every month for its observers
+    /// ([`BlockView::month_end`](super::BlockView::month_end)): four more
+    /// arrays of months × [`BLOCK_SIZE`](super::BLOCK_SIZE) per worker and
+    /// their copies each month; the simulation itself is unchanged.
+    pub fn recording_months(mut self) -> Plan {
+        self.record_months = true;
         self
     }
 

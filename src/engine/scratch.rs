@@ -27,6 +27,11 @@ pub(crate) struct Scratch {
     pub(super) uniform: Vec<f64>,
     /// The uniform draw that decided each inflow's happening, by inflow.
     pub(super) happens: Vec<Vec<f64>>,
+    /// The scores a scored block runs on, by dimension of the plan's
+    /// [`ScoreLayout`](super::ScoreLayout) (empty for a plain run).
+    pub(super) given: Vec<Vec<f64>>,
+    /// Whether the block runs on `given` rather than on its streams.
+    pub(super) scored: bool,
 
     // Funding.
     /// Arrival month of each inflow ([`NEVER`], `PENDING` or a month).
@@ -97,6 +102,14 @@ pub(crate) struct Scratch {
     /// Cash at the end of each month, by month (empty unless the plan
     /// records it: [`Plan::recording_monthly_cash`]).
     pub(super) cash_by_month: Vec<Vec<f64>>,
+    /// Revenue, cost and users (the users of lines with users, summed) of
+    /// each month, by month (empty unless the plan records them:
+    /// [`Plan::recording_months`]).
+    pub(super) revenue_by_month: Vec<Vec<f64>>,
+    /// See `revenue_by_month`.
+    pub(super) cost_by_month: Vec<Vec<f64>>,
+    /// See `revenue_by_month`.
+    pub(super) users_by_month: Vec<Vec<f64>>,
     /// Loans, credit lines and covenant breaches (empty without debt).
     pub(super) debt: super::debt::DebtScratch,
 }
@@ -114,6 +127,8 @@ impl Scratch {
             strike_rngs: vec![dummy; plan.shocks.len()],
             arrival: vec![vec![NEVER; BLOCK_SIZE]; plan.inflows.len()],
             happens: f(plan.inflows.len()),
+            given: Vec::new(),
+            scored: false,
             strike_at: vec![vec![NEVER; BLOCK_SIZE]; plan.shocks.len()],
             wait: vec![vec![1; BLOCK_SIZE]; plan.inflows.len()],
             normal_scores: f(plan.correlated.len()),
@@ -146,7 +161,22 @@ impl Scratch {
             hit_frac: vec![0.0; BLOCK_SIZE],
             uniform: vec![0.0; BLOCK_SIZE],
             insolvent_month: vec![0; BLOCK_SIZE],
-            cash_by_month: f(if plan.record_cash {
+            cash_by_month: f(if plan.record_cash || plan.record_months {
+                plan.months as usize
+            } else {
+                0
+            }),
+            revenue_by_month: f(if plan.record_months {
+                plan.months as usize
+            } else {
+                0
+            }),
+            cost_by_month: f(if plan.record_months {
+                plan.months as usize
+            } else {
+                0
+            }),
+            users_by_month: f(if plan.record_months {
                 plan.months as usize
             } else {
                 0

@@ -6,6 +6,7 @@ use super::months::{any_equal, round_month};
 use super::plan::{Plan, ShockPlan};
 use super::scratch::Scratch;
 use super::{BLOCK_SIZE, NEVER, PENDING};
+use crate::sampling::copula::score_to_uniform;
 use crate::sampling::rng::open01;
 use std::ops::Range;
 
@@ -23,13 +24,22 @@ pub(super) fn start_shocks(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
         if sh.repeat {
             continue;
         }
-        let (rng, hazard, at) = (
+        let (rng, hazard, at, uniform) = (
             &mut s.strike_rngs[k],
             &inputs[sh.hazard],
             &mut s.strike_at[k],
+            &mut s.uniform,
         );
+        match plan.layout.first_strike[k].filter(|_| s.scored) {
+            Some(d) => {
+                for (u, &z) in uniform.iter_mut().zip(&s.given[d]) {
+                    *u = score_to_uniform(z);
+                }
+            }
+            None => uniform.iter_mut().for_each(|u| *u = open01(rng)),
+        }
         for j in 0..BLOCK_SIZE {
-            let u = open01(rng);
+            let u = uniform[j];
             let h = hazard[j];
             at[j] = if h >= 1.0 {
                 1
@@ -59,6 +69,16 @@ pub(super) fn shocks_month(
         if sh.repeat {
             // A repeating shock: one draw per path and month.
             let hazard = &inputs[sh.hazard];
+            if s.scored {
+                let rank = plan.layout.strike[k].expect("a repeating shock has a rank");
+                let d = plan.layout.monthly_dimension(rank, t);
+                for p in r.clone() {
+                    if score_to_uniform(s.given[d][p]) < hazard[p] {
+                        strike(sh, k, inputs, s, p, t);
+                    }
+                }
+                continue;
+            }
             for p in r.clone() {
                 if open01(&mut s.strike_rngs[k]) < hazard[p] {
                     strike(sh, k, inputs, s, p, t);

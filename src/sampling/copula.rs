@@ -51,11 +51,11 @@ pub(crate) fn score_to_uniform(score: f64) -> f64 {
 }
 
 /// Φ(x), the standard normal CDF.
-pub(crate) fn standard_normal_cdf(x: f64) -> f64 {
+pub fn standard_normal_cdf(x: f64) -> f64 {
     0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
 }
 
 /// Φ⁻¹(u), the standard normal quantile.
-pub(crate) fn standard_normal_quantile(u: f64) -> f64 {
+pub fn standard_normal_quantile(u: f64) -> f64 {
     -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u)
 }

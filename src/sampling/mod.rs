@@ -11,3 +11,6 @@ pub(crate) mod gamma;
 pub(crate) mod lhs;
 pub mod rng;
 pub(crate) mod ziggurat;
+
+pub use copula::{standard_normal_cdf, standard_normal_quantile};
+pub use ziggurat::standard_normal;

@@ -10,6 +10,7 @@ mod proportion;
 mod rank;
 mod sketch;
 mod tally;
+mod weighted;
 
 pub use exact::{ExactSquareSum, ExactSum};
 pub use failure::{cumulative, FailureTally, FailureWire};
@@ -23,3 +24,4 @@ pub use sketch::{
     ZERO_THRESHOLD as SKETCH_ZERO_THRESHOLD,
 };
 pub use tally::{Fan, FanWire, Tally, TallyWire};
+pub use weighted::{WeightedEstimate, WeightedTally};

@@ -22,6 +22,7 @@ mod plans;
 mod properties;
 mod rand_distr_oracle;
 mod sampling;
+mod scores;
 mod shard;
 mod shard_checks;
 mod signals;
