@@ -11,6 +11,7 @@ pub mod compare;
 pub mod explain;
 pub mod histogram;
 pub mod precision;
+pub mod rare;
 pub mod sensitivity;
 pub mod solve;
 pub mod summary;
