@@ -91,12 +91,20 @@ fn simulate_block_body(
     start_costs(plan, &inputs, s);
     start_inflows(plan, seed, block, &inputs, s);
     start_cash(plan, &inputs, s);
-    start_shocks(plan, &inputs, s);
+    if s.scored {
+        start_shocks::<true>(plan, &inputs, s);
+    } else {
+        start_shocks::<false>(plan, &inputs, s);
+    }
     if plan.debt.any() {
         super::debt::start_debt(plan, seed, block, &inputs, s);
     }
     // 3. Month by month.
-    step_months(plan, &inputs, s, fan);
+    if s.scored {
+        step_months::<true>(plan, &inputs, s, fan);
+    } else {
+        step_months::<false>(plan, &inputs, s, fan);
+    }
     s.inputs = inputs;
 }
 

@@ -58,7 +58,8 @@ pub(super) fn draw_inputs(plan: &Plan, seed: u64, block: u64, s: &mut Scratch) {
 /// Sets every per-path input of a scored block from its given scores (see
 /// [`super::scores`]): constants as they are, correlated inputs through the
 /// copula from their independent scores, the others through their laws.
-#[inline(always)]
+/// (Out of line, as the monthly draws.)
+#[inline(never)]
 pub(super) fn inputs_from_scores(plan: &Plan, s: &mut Scratch) {
     let layout = &plan.layout;
     for (i, (slot, out)) in plan.slots.iter().zip(s.inputs.iter_mut()).enumerate() {
@@ -146,10 +147,22 @@ fn mix_correlated(plan: &Plan, inputs: &mut [Vec<f64>], z: &[Vec<f64>]) {
 /// stream, or from the given scores in a scored block (noise is stored as
 /// exp(ε)).
 #[inline(always)]
-pub(super) fn draw_monthly(plan: &Plan, s: &mut Scratch, r: &Range<usize>, t: u32) {
-    if s.scored {
-        return monthly_from_scores(plan, s, r, t);
+pub(super) fn draw_monthly<const SCORED: bool>(
+    plan: &Plan,
+    s: &mut Scratch,
+    r: &Range<usize>,
+    t: u32,
+) {
+    if SCORED {
+        monthly_from_scores(plan, s, r, t);
+    } else {
+        draw_monthly_from_streams(plan, s, r);
     }
+}
+
+/// Month's monthly inputs for paths `r`, continuing each slot's stream.
+#[inline(always)]
+fn draw_monthly_from_streams(plan: &Plan, s: &mut Scratch, r: &Range<usize>) {
     for (((slot, rng), normals), out) in plan
         .monthly
         .iter()
@@ -174,10 +187,8 @@ pub(super) fn draw_monthly(plan: &Plan, s: &mut Scratch, r: &Range<usize>, t: u3
     }
 }
 
-/// Month `t`'s monthly inputs for paths `r` of a scored block (kept out of
-/// line: inlined into the plain run's month loop, it costs that loop
-/// instructions).
-#[inline(never)]
+/// Month `t`'s monthly inputs for paths `r` of a scored block.
+#[inline(always)]
 fn monthly_from_scores(plan: &Plan, s: &mut Scratch, r: &Range<usize>, t: u32) {
     let layout = &plan.layout;
     for (k, (slot, out)) in plan.monthly.iter().zip(s.monthly.iter_mut()).enumerate() {

@@ -20,12 +20,13 @@ use std::ops::Range;
 /// contract (monthly streams are drawn chunk by chunk).
 const CHUNK: usize = 128;
 
-/// Steps every path of the block through every month, a chunk of paths at a
-/// time: a chunk's arrays stay in the first-level cache through all of its
+/// Steps every path of the block through every month (a scored block when
+/// `SCORED`: compiled apart, so that the plain run's loop carries none of
+/// the scored block's code), a chunk of paths at a time: a chunk's arrays stay in the first-level cache through all of its
 /// months. `fan`, with the number of paths that count, receives each
 /// month's cash, revenue, cost and users.
 #[inline(always)]
-pub(super) fn step_months(
+pub(super) fn step_months<const SCORED: bool>(
     plan: &Plan,
     inputs: &[Vec<f64>],
     s: &mut Scratch,
@@ -36,14 +37,14 @@ pub(super) fn step_months(
         let fan = fan
             .as_mut()
             .map(|(f, n)| (&mut **f, (*n).clamp(lo, lo + CHUNK) - lo));
-        simulate_months(plan, inputs, s, lo..lo + CHUNK, fan);
+        simulate_months::<SCORED>(plan, inputs, s, lo..lo + CHUNK, fan);
     }
 }
 
 /// Steps paths `r` of a block (inputs and starting state already set)
 /// through every month.
 #[inline(always)]
-fn simulate_months(
+fn simulate_months<const SCORED: bool>(
     plan: &Plan,
     inputs: &[Vec<f64>],
     s: &mut Scratch,
@@ -59,7 +60,7 @@ fn simulate_months(
     let (has_debt, has_covenants) = (plan.debt.has_debt(), !plan.debt.covenants.is_empty());
     for t in 1..=plan.months {
         let cal = plan.calendar[t as usize - 1];
-        draw_monthly(plan, s, &r, t);
+        draw_monthly::<SCORED>(plan, s, &r, t);
         // Money arriving this month: cash, or credits for some cost lines.
         // (Written out here: as a function of its own, in funding.rs, the
         // compiler keeps less of the month loop's set-up out of the loop,
@@ -89,7 +90,7 @@ fn simulate_months(
             s.one_off[r.clone()].fill(0.0);
             s.net_flow[r.clone()].fill(0.0);
         }
-        shocks_month(plan, inputs, s, &r, t, has_hits);
+        shocks_month::<SCORED>(plan, inputs, s, &r, t, has_hits);
         costs_month(plan, s, &r, t, has_credits);
         flows_month(plan, inputs, s, &r, t);
         if has_debt {

@@ -11,10 +11,10 @@ use crate::sampling::rng::open01;
 use std::ops::Range;
 
 /// Clears the shocks' state and draws the month of each one-off shock's
-/// first strike, once per path, as a geometric variable:
+/// first strike (from its score when `SCORED`), once per path, as a geometric variable:
 /// P(first strike in month t) = (1 − h)^(t − 1) h.
 #[inline(always)]
-pub(super) fn start_shocks(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
+pub(super) fn start_shocks<const SCORED: bool>(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
     s.hit_until.fill(0);
     s.hit_frac.fill(0.0);
     for fired in s.fired.iter_mut() {
@@ -24,40 +24,43 @@ pub(super) fn start_shocks(plan: &Plan, inputs: &[Vec<f64>], s: &mut Scratch) {
         if sh.repeat {
             continue;
         }
-        let (rng, hazard, at, uniform) = (
+        let (rng, hazard, at) = (
             &mut s.strike_rngs[k],
             &inputs[sh.hazard],
             &mut s.strike_at[k],
-            &mut s.uniform,
         );
-        match plan.layout.first_strike[k].filter(|_| s.scored) {
-            Some(d) => {
-                for (u, &z) in uniform.iter_mut().zip(&s.given[d]) {
-                    *u = score_to_uniform(z);
-                }
+        if SCORED {
+            let d = plan.layout.first_strike[k].expect("a one-off shock has a dimension");
+            for ((at, &h), &z) in at.iter_mut().zip(hazard).zip(&s.given[d]) {
+                *at = first_strike_month(score_to_uniform(z), h);
             }
-            None => uniform.iter_mut().for_each(|u| *u = open01(rng)),
+            continue;
         }
         for j in 0..BLOCK_SIZE {
-            let u = uniform[j];
-            let h = hazard[j];
-            at[j] = if h >= 1.0 {
-                1
-            } else if h > 0.0 {
-                (crate::simd::fastmath::ln(u) / (-h).ln_1p())
-                    .ceil()
-                    .clamp(1.0, f64::from(NEVER - 1)) as u32
-            } else {
-                NEVER
-            };
+            at[j] = first_strike_month(open01(rng), hazard[j]);
         }
+    }
+}
+
+/// The month of a first strike at hazard `h` from the uniform `u`: the
+/// geometric variable ⌈ln u / ln(1 − h)⌉ (month 1 at h ≥ 1, never at h ≤ 0).
+#[inline(always)]
+fn first_strike_month(u: f64, h: f64) -> u32 {
+    if h >= 1.0 {
+        1
+    } else if h > 0.0 {
+        (crate::simd::fastmath::ln(u) / (-h).ln_1p())
+            .ceil()
+            .clamp(1.0, f64::from(NEVER - 1)) as u32
+    } else {
+        NEVER
     }
 }
 
 /// The shocks that strike in month `t` on paths `r`, and the revenue they
 /// take (after this month's revenue is known).
 #[inline(always)]
-pub(super) fn shocks_month(
+pub(super) fn shocks_month<const SCORED: bool>(
     plan: &Plan,
     inputs: &[Vec<f64>],
     s: &mut Scratch,
@@ -69,14 +72,8 @@ pub(super) fn shocks_month(
         if sh.repeat {
             // A repeating shock: one draw per path and month.
             let hazard = &inputs[sh.hazard];
-            if s.scored {
-                let rank = plan.layout.strike[k].expect("a repeating shock has a rank");
-                let d = plan.layout.monthly_dimension(rank, t);
-                for p in r.clone() {
-                    if score_to_uniform(s.given[d][p]) < hazard[p] {
-                        strike(sh, k, inputs, s, p, t);
-                    }
-                }
+            if SCORED {
+                strikes_from_scores(plan, inputs, s, r, t, k);
                 continue;
             }
             for p in r.clone() {
@@ -107,6 +104,27 @@ pub(super) fn shocks_month(
             if t <= until[j] {
                 revenue[j] *= 1.0 - frac[j];
             }
+        }
+    }
+}
+
+/// Repeating shock `k`'s strikes in month `t` on paths `r` of a scored
+/// block.
+#[inline(always)]
+fn strikes_from_scores(
+    plan: &Plan,
+    inputs: &[Vec<f64>],
+    s: &mut Scratch,
+    r: &Range<usize>,
+    t: u32,
+    k: usize,
+) {
+    let sh = &plan.shocks[k];
+    let rank = plan.layout.strike[k].expect("a repeating shock has a rank");
+    let d = plan.layout.monthly_dimension(rank, t);
+    for p in r.clone() {
+        if score_to_uniform(s.given[d][p]) < inputs[sh.hazard][p] {
+            strike(sh, k, inputs, s, p, t);
         }
     }
 }
