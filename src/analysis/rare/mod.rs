@@ -10,6 +10,8 @@
 //! from streams derived from the seed only, so every shard of a run repeats
 //! the same pilot and lands on the same tuning.
 
+pub mod splitting;
+
 use crate::stats::WeightedTally;
 use std::ops::Range;
 
