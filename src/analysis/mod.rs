@@ -15,3 +15,4 @@ pub mod rare;
 pub mod sensitivity;
 pub mod solve;
 pub mod summary;
+pub mod update;

@@ -29,4 +29,5 @@ mod shard_checks;
 mod signals;
 mod solve;
 mod spreadsheets;
+mod update;
 mod width;
