@@ -21,6 +21,7 @@ mod metalog;
 mod plans;
 mod properties;
 mod rand_distr_oracle;
+mod rare_importance;
 mod sampling;
 mod scores;
 mod shard;

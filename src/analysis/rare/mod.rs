@@ -10,6 +10,9 @@
 //! from streams derived from the seed only, so every shard of a run repeats
 //! the same pilot and lands on the same tuning.
 
+mod cross_entropy;
+pub mod importance;
+
 use crate::stats::WeightedTally;
 use std::ops::Range;
 
