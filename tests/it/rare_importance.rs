@@ -215,7 +215,11 @@ fn the_gaussian_walk_at_one_in_a_million_is_within_five_percent_with_a_hundred_t
     assert_eq!(run.diagnostics.levels.last(), Some(&0.0));
     // Variance per path against plain Monte Carlo's (1 − p)/p.
     let gain = (1.0 - p) / p / relative_variance(&e);
-    eprintln!("walk 1e-6: variance gain per path {gain:.3e}");
+    let (per_path, _) = plain_run(&walk(c), 100_000, 1);
+    eprintln!(
+        "walk 1e-6: variance gain per path {gain:.3e}, work-normalised gain {:.3e}",
+        work_normalised_gain(&run, seconds, p, per_path)
+    );
     assert!(gain > 1e4, "gain {gain}");
 }
 
@@ -361,4 +365,37 @@ fn tallies_are_bit_identical_for_any_thread_count_and_shard_split() {
         }
         assert_eq!(merged.as_ref(), Some(&whole.tally), "{shards} shards");
     }
+}
+
+#[test]
+fn a_pilot_that_never_reaches_the_floor_warns_instead_of_answering() {
+    // Cash 30 and a walk that gains 2 a month: 4 standard deviations of
+    // shift a month cannot bring it to 0.
+    let text = r#"
+[model]
+name = "safe walk"
+start = "2025-01"
+horizon = "2025-06"
+unit = "units"
+
+[cash]
+initial = 30
+
+[flows.walk]
+amount = { normal = { mean = 2, sd = 0.5 } }
+each_month = true
+"#;
+    let model = load_str(text, "safe.toml", &LoadOptions::default()).unwrap();
+    let run = rare_run(&model, BLOCK_SIZE as u64, 1, 1);
+    assert_eq!(run.tally.event_paths, 0);
+    assert!(run.diagnostics.levels.iter().all(|&l| l > 0.0));
+    let warnings = &run.diagnostics.warnings;
+    assert!(
+        warnings[0].starts_with("the cross-entropy pilot did not reach the floor"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.starts_with("none of the 1024")),
+        "{warnings:?}"
+    );
 }
