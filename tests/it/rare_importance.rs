@@ -259,6 +259,15 @@ fn ref1b_with_eight_to_twelve_billion_is_within_ten_percent_with_two_hundred_tho
     assert!(e.probability > 1e-5 && e.probability < 2e-4, "{e:?}");
     assert!(e.half_width() <= 0.10 * e.probability, "{e:?}");
     assert!(run.diagnostics.warnings.is_empty(), "{:?}", run.diagnostics);
+    // Plain Monte Carlo of 2·10⁸ paths (`runway run configs/bench/ref1b.toml
+    // --set 'cash.initial={uniform={min=8,max=12}}' -n 200M -f json`):
+    // 10 297 insolvent paths.
+    let (plain, plain_se) = (5.1485e-5, (5.1485e-5f64 * (1.0 - 5.1485e-5) / 2e8).sqrt());
+    let se = (e.standard_error.powi(2) + plain_se.powi(2)).sqrt();
+    assert!(
+        (e.probability - plain).abs() <= 4.0 * se,
+        "{e:?} vs plain {plain}"
+    );
     // A second seed agrees within the intervals.
     let other = rare_run(&model, 200_000, 2, 1).tally.horizon_estimate();
     let se = (e.standard_error.powi(2) + other.standard_error.powi(2)).sqrt();
