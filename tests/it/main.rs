@@ -22,6 +22,7 @@ mod plans;
 mod properties;
 mod rand_distr_oracle;
 mod rare_splitting;
+mod rare_importance;
 mod sampling;
 mod scores;
 mod shard;

@@ -11,6 +11,8 @@
 //! the same pilot and lands on the same tuning.
 
 pub mod splitting;
+mod cross_entropy;
+pub mod importance;
 
 use crate::stats::WeightedTally;
 use std::ops::Range;
