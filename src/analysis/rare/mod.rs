@@ -26,7 +26,18 @@ pub enum Method {
     /// in score space; unbiased, and indifferent to triggers and discrete
     /// inputs.
     Split,
+    /// Plain Monte Carlo on scores, every path of weight 1: the reference
+    /// the other methods are checked and measured against (no use for the
+    /// rare events themselves).
+    Plain,
 }
+
+mod methods;
+mod plain;
+pub mod report;
+
+pub use methods::{auto_method, estimator, Choice, Estimator};
+pub use report::{estimate, Chosen, RareReport};
 
 /// What a rare-event run is asked to do.
 #[derive(Debug, Clone)]

@@ -1,0 +1,103 @@
+//! Which function runs each method, what each is called, and how `--rare
+//! auto` picks one.
+
+use super::{Method, MethodRun, RareSpec};
+use crate::engine::{Plan, Progress};
+use crate::error::{Error, Result};
+use crate::model::{Model, Timing};
+
+/// A method's estimator: the estimation stage's tally and the diagnostics,
+/// from a plan made with [`Plan::driven_by_scores`].
+pub type Estimator = fn(&Plan, &RareSpec, &Progress) -> Result<MethodRun>;
+
+/// The importance-sampling estimator, when this build has one.
+const TILT: Option<Estimator> = None;
+/// The splitting estimator, when this build has one.
+const SPLIT: Option<Estimator> = None;
+
+/// The estimator of `method`; an error naming the method when this build
+/// does not have it.
+pub fn estimator(method: Method) -> Result<Estimator> {
+    let found = match method {
+        Method::Tilt => TILT,
+        Method::Split => SPLIT,
+        Method::Plain => Some(super::plain::estimate as Estimator),
+    };
+    found.ok_or_else(|| {
+        Error::Usage(format!(
+            "this runway build has no `{}` rare-event method; use --rare plain (the reference)",
+            method.name()
+        ))
+    })
+}
+
+impl Method {
+    /// The name the command line and the reports use: `tilt`, `split`,
+    /// `plain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Tilt => "tilt",
+            Method::Split => "split",
+            Method::Plain => "plain",
+        }
+    }
+
+    /// The method of [`Method::name`]; `None` for any other text.
+    pub fn from_name(name: &str) -> Option<Method> {
+        [Method::Tilt, Method::Split, Method::Plain]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+
+    /// What the method is, in a few words (the reports' method line).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Method::Tilt => "importance sampling (mean shift of the scores, cross-entropy pilot)",
+            Method::Split => "generalised splitting on the distance to the floor",
+            Method::Plain => "plain Monte Carlo on scores (the reference, weight 1)",
+        }
+    }
+}
+
+/// The method `--rare` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// Let runway pick (see [`auto_method`]).
+    Auto,
+    /// This method.
+    Use(Method),
+}
+
+/// What `--rare auto` runs, and why: splitting for a model importance
+/// sampling handles badly (a funding round triggered by the company's
+/// position, a shock that can strike again, debt or covenants, a discrete
+/// per-path input: each makes the path a discontinuous function of its
+/// scores, so a mean shift of the scores aims poorly and the weights
+/// degenerate); importance sampling otherwise, where it is the more
+/// efficient. The rule reads the model only, so every shard of a run picks
+/// the same method.
+pub fn auto_method(model: &Model, plan: &Plan) -> (Method, String) {
+    let trigger = model
+        .inflows
+        .iter()
+        .find(|f| matches!(f.timing, Timing::Trigger { .. }));
+    let repeating = model.shocks.iter().find(|s| s.repeat);
+    let discrete = (0..plan.input_paths().len())
+        .find(|&slot| !plan.slot_is_constant(slot) && plan.slot_dist(slot).is_discrete());
+    let reason = if let Some(f) = trigger {
+        format!("{} is triggered by the company's position", f.path)
+    } else if let Some(s) = repeating {
+        format!("shocks.{} can strike again", s.name)
+    } else if !model.debt.is_empty() {
+        "the model has debt or covenants".to_string()
+    } else if let Some(slot) = discrete {
+        format!("{} is a discrete input", plan.input_paths()[slot])
+    } else {
+        return (
+            Method::Tilt,
+            "auto: no trigger, repeating shock, debt or discrete input, so importance sampling"
+                .to_string(),
+        );
+    };
+    (Method::Split, format!("auto: {reason}, so splitting"))
+}
