@@ -324,3 +324,16 @@ mod tests {
         assert_eq!(Money::with_decimals(2).fmt(f64::INFINITY), "n/a");
     }
 }
+
+/// A probability that may be tiny (a rare-event estimate): a percentage
+/// from 0.1 % up (`12.34 %`, `0.536 %`), below that three significant
+/// digits in scientific notation (`1.23e-6`), never `0.00 %`; `0` for 0.
+pub fn small_probability(p: f64) -> String {
+    if p == 0.0 {
+        "0".into()
+    } else if p >= 1e-3 {
+        probability(p)
+    } else {
+        format!("{p:.2e}")
+    }
+}
