@@ -1,11 +1,12 @@
 //! The terminal report of a rare-event run, within a width.
 //!
-//! Probabilities are shown by [`small_probability`]: percentages from
-//! 0.1 % up, scientific notation below (`1.23e-6`), never `0.00 %`. An
+//! Probabilities are shown by [`SmallProbability`]: percentages when
+//! every value of a line or table is 0.1 % or more, else scientific
+//! notation (`1.23e-6`), never `0.00 %`. An
 //! unreliable report opens and closes with its warnings.
 
 use super::layout::{pack, wrap, Align, Table};
-use super::number::{count, money, seconds, small_probability};
+use super::number::{count, money, seconds, SmallProbability};
 use crate::analysis::rare::report::EventShare;
 use crate::analysis::rare::RareReport;
 use std::fmt::Write as _;
@@ -64,10 +65,7 @@ fn header(out: &mut String, r: &RareReport, width: usize) {
         parts[3] = format!("{} wall", seconds(r.run.elapsed_seconds));
     }
     out.push_str(&pack(&parts, " · ", width, ""));
-    let method = format!(
-        "Rare events: {} ({}); {}.",
-        r.rare.method, r.rare.description, r.rare.chosen_by
-    );
+    let method = format!("Rare events: {}; {}.", r.rare.description, r.rare.chosen_by);
     out.push_str(&wrap(&method, width, "", "  "));
 }
 
@@ -89,27 +87,21 @@ fn unreliable_banner(out: &mut String, r: &RareReport, width: usize) {
 fn headline(out: &mut String, r: &RareReport, width: usize) {
     let ins = &r.insolvency;
     let _ = writeln!(out);
+    let f = SmallProbability::column([ins.probability, ins.ci95[0], ins.ci95[1]]);
     let parts = [
-        format!(
-            "P(insolvent by {}) = {}",
-            r.horizon,
-            small_probability(ins.probability)
-        ),
+        format!("P(insolvent by {}) = {}", r.horizon, f.fmt(ins.probability)),
         format!(
             "95 % CI {} – {} (normal, ±1.96 se)",
-            small_probability(ins.ci95[0]),
-            small_probability(ins.ci95[1])
+            f.fmt(ins.ci95[0]),
+            f.fmt(ins.ci95[1])
         ),
-    ];
-    out.push_str(&pack(&parts, "   ", width, "  "));
-    let spread = [
         format!("relative error {:.1} %", ins.relative_error * 100.0),
         format!(
             "plain Monte Carlo would need {} paths for this precision",
             effective(ins.effective_paths)
         ),
     ];
-    out.push_str(&pack(&spread, " · ", width, "  "));
+    out.push_str(&pack(&parts, "   ", width, "  "));
 }
 
 /// Effective paths: a count up to 10⁹, then scientific (`3.1e11`).
@@ -132,6 +124,14 @@ fn by_month(out: &mut String, r: &RareReport, width: usize) {
         .column("relative\nerror", Align::Right, 2)
         .column("share of\ninsolvencies", Align::Right, 2);
     let first = rows.iter().position(|m| m.cumulative_probability > 0.0);
+    let shown = &rows[first.unwrap_or(rows.len().saturating_sub(1))..];
+    let f = SmallProbability::column((shown.iter()).flat_map(|m| {
+        [
+            m.cumulative_probability,
+            m.cumulative_ci95[0],
+            m.cumulative_ci95[1],
+        ]
+    }));
     if let Some(f) = first.filter(|&f| f > 0) {
         table.row(vec![
             format!("to {}", rows[f - 1].month),
@@ -141,14 +141,14 @@ fn by_month(out: &mut String, r: &RareReport, width: usize) {
             String::new(),
         ]);
     }
-    for m in &rows[first.unwrap_or(rows.len().saturating_sub(1))..] {
+    for m in shown {
         table.row(vec![
             m.month.to_string(),
-            small_probability(m.cumulative_probability),
+            f.fmt(m.cumulative_probability),
             format!(
                 "{} – {}",
-                small_probability(m.cumulative_ci95[0]),
-                small_probability(m.cumulative_ci95[1])
+                f.fmt(m.cumulative_ci95[0]),
+                f.fmt(m.cumulative_ci95[1])
             ),
             format!("{:.1} %", m.cumulative_relative_error * 100.0),
             format!("{:.1} %", m.share_of_insolvencies * 100.0),
@@ -195,7 +195,7 @@ fn diagnostics(out: &mut String, r: &RareReport, width: usize) {
     let d = &r.rare;
     let _ = writeln!(out);
     let mut parts = vec![
-        format!("{} units", count(d.units)),
+        format!("Diagnostics: {} units", count(d.units)),
         format!("{} paths simulated", count(d.simulated_paths)),
         format!("pilot {} paths", count(d.pilot_paths)),
         format!("{} insolvent paths seen", count(d.event_paths)),
@@ -219,7 +219,6 @@ fn diagnostics(out: &mut String, r: &RareReport, width: usize) {
     for s in d.shifts.iter().take(5) {
         parts.push(format!("shift {} {:+.2} sd", s.dimension, s.shift));
     }
-    out.push_str(&wrap("Diagnostics:", width, "", ""));
     out.push_str(&pack(&parts, " · ", width, "  "));
     out.push_str(&wrap(
         &format!("Intervals: {}.", d.interval),

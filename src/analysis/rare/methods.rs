@@ -52,9 +52,9 @@ impl Method {
     /// What the method is, in a few words (the reports' method line).
     pub fn describe(self) -> &'static str {
         match self {
-            Method::Tilt => "importance sampling (mean shift of the scores, cross-entropy pilot)",
+            Method::Tilt => "importance sampling: a mean shift of the scores toward ruin, tuned by a cross-entropy pilot",
             Method::Split => "generalised splitting on the distance to the floor",
-            Method::Plain => "plain Monte Carlo on scores (the reference, weight 1)",
+            Method::Plain => "plain Monte Carlo on scores, every path of weight 1: the reference",
         }
     }
 }

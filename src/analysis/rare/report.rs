@@ -212,7 +212,7 @@ pub fn estimate(
 ) -> Result<(Chosen, f64)> {
     let (method, chosen_by) = match choice {
         Choice::Auto => auto_method(model, plan),
-        Choice::Use(m) => (m, format!("asked for (--rare {})", m.name())),
+        Choice::Use(m) => (m, format!("asked for with --rare {}", m.name())),
     };
     let run_method = estimator(method)?;
     let started = std::time::Instant::now();

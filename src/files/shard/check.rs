@@ -112,7 +112,9 @@ pub(super) fn check_same_run(
     let rare = |q: &Partial| {
         q.rare
             .as_ref()
-            .map_or("none (plain Monte Carlo)".to_string(), |r| r.method.clone())
+            .map_or("none (a run without --rare)".to_string(), |r| {
+                r.method.clone()
+            })
     };
     let fields: [(&str, String, String); 10] = [
         (

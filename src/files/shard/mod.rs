@@ -17,7 +17,7 @@ mod rare;
 mod wire;
 
 pub use merge::{merge_partials, Merged};
-pub use rare::{merge_rare_partials, MergedRare, RarePartial};
+pub use rare::{is_rare_partial, merge_rare_partials, MergedRare, RarePartial};
 pub use wire::{check_partial_path, read_partial, write_partial, PartialTarget};
 
 use crate::engine::{RunSpec, BLOCK_SIZE};

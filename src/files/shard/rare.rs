@@ -297,3 +297,19 @@ fn check_rare_tally(path: &Path, p: &Partial, t: &WeightedTallyWire, model: &Mod
     }
     Ok(())
 }
+
+/// Whether the file at `path` is the partial file of a rare-event shard
+/// (false for anything else, unreadable files included: the plain merge
+/// then says what is wrong with it). Reads the file, builds no tally.
+pub fn is_rare_partial(path: &Path) -> bool {
+    #[derive(Deserialize)]
+    struct Sniff {
+        #[serde(default)]
+        rare: Option<serde::de::IgnoredAny>,
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let mut values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Sniff>();
+    matches!(values.next(), Some(Ok(Sniff { rare: Some(_) })))
+}
