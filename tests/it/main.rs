@@ -21,6 +21,7 @@ mod metalog;
 mod plans;
 mod properties;
 mod rand_distr_oracle;
+mod rare_cli;
 mod sampling;
 mod scores;
 mod shard;
