@@ -414,6 +414,11 @@ pub struct BenchArgs {
     /// No progress lines on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Measure a rare-event method's work-normalised variance gain over
+    /// plain Monte Carlo instead (one run of each, --paths paths, on the
+    /// last --threads count: by default every logical CPU).
+    #[command(flatten)]
+    pub rare: super::rare_args::RareArgs,
 }
 
 /// Output format of `runway bench`.

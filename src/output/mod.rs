@@ -17,6 +17,7 @@ mod json;
 pub mod layout;
 pub mod number;
 mod rare;
+mod rare_gain;
 mod rare_table;
 mod rows;
 mod solve;

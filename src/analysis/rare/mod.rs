@@ -32,6 +32,7 @@ pub enum Method {
     Plain,
 }
 
+pub mod gain;
 mod methods;
 mod plain;
 pub mod report;

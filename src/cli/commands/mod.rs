@@ -33,6 +33,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Check(args) => check::check(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => man::man(args),
+        Command::Bench(args) if args.rare.rare.is_some() => rare::bench_rare(args),
         Command::Bench(args) => bench::bench(args.try_into()?),
         Command::Compare(args) if args.rare.rare.is_some() => Err(rare_refused(COMPARE_REFUSED)),
         Command::Compare(args) => compare::compare(args.try_into()?),

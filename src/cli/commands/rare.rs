@@ -123,3 +123,21 @@ fn finish(report: &RareReport, format: crate::cli::args::Format, quiet: bool) ->
         _ => Ok(()),
     }
 }
+
+/// Runs `runway bench --rare`: plain Monte Carlo and the method, once each.
+pub fn bench_rare(args: crate::cli::args::BenchArgs) -> Result<()> {
+    let choice = args.rare.rare.map_or(
+        runway::analysis::rare::Choice::Auto,
+        crate::cli::rare_args::RareMethod::choice,
+    );
+    let format = args.format.into();
+    let config: crate::cli::config::BenchConfig = args.try_into()?;
+    let spec = runway::analysis::rare::RareSpec {
+        paths: config.spec.paths,
+        seed: config.spec.seed,
+        threads: config.spec.threads.last().copied().unwrap_or(1),
+        blocks: None,
+    };
+    let gain = runway::analysis::rare::gain::measure(&config.model, &spec, choice)?;
+    print_result(&gain, format)
+}
