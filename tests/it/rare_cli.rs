@@ -415,3 +415,118 @@ fn auto_picks_splitting_for_triggers_repeating_shocks_and_debt_and_tilting_for_a
         assert!(why.starts_with("auto: "), "{why}");
     }
 }
+
+/// Φ, the standard normal distribution function.
+fn normal_cdf(x: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    Normal::new(0.0, 1.0).unwrap().cdf(x)
+}
+
+/// P(a walk from `c` with N(`mean`, `sd`) steps goes below 0 within
+/// `months` months), by density propagation: the surviving density of cash
+/// on a grid of step `h` (Simpson's rule), the mass that falls below 0
+/// summed month by month (no cancellation of 1 − survival, so tiny
+/// probabilities keep their digits). The oracle of `configs/rare_walk.toml`.
+pub(crate) fn walk_ruin_probability(c: f64, mean: f64, sd: f64, months: usize, h: f64) -> f64 {
+    let top = c + 12.0 + 6.0 * sd * (months as f64).sqrt();
+    let n = ((top / h).ceil() as usize / 2) * 2 + 1;
+    let xs: Vec<f64> = (0..n).map(|i| i as f64 * h).collect();
+    let weights: Vec<f64> = (0..n)
+        .map(|i| {
+            let w = match i {
+                0 => 1.0,
+                i if i == n - 1 => 1.0,
+                i if i % 2 == 1 => 4.0,
+                _ => 2.0,
+            };
+            w * h / 3.0
+        })
+        .collect();
+    let phi = |z: f64| (-0.5 * z * z).exp() / (sd * (2.0 * std::f64::consts::PI).sqrt());
+    let mut ruined = normal_cdf((-c - mean) / sd);
+    let mut density: Vec<f64> = xs.iter().map(|&y| phi((y - c - mean) / sd)).collect();
+    for _ in 1..months {
+        let weighted: Vec<f64> = density.iter().zip(&weights).map(|(d, w)| d * w).collect();
+        ruined += (xs.iter().zip(&weighted))
+            .map(|(&x, &d)| d * normal_cdf((-x - mean) / sd))
+            .sum::<f64>();
+        density = xs
+            .iter()
+            .map(|&y| {
+                (xs.iter().zip(&weighted))
+                    .map(|(&x, &d)| d * phi((y - x - mean) / sd))
+                    .sum()
+            })
+            .collect();
+    }
+    ruined
+}
+
+#[test]
+fn the_rare_walks_oracle_is_the_value_its_config_states_and_agrees_with_plain_monte_carlo() {
+    let p = walk_ruin_probability(24.0, -0.25, 1.0, 17, 0.05);
+    assert!((p - 9.0726e-7).abs() < 1e-10, "oracle {p:e}");
+    let config = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/rare_walk.toml"),
+    )
+    .unwrap();
+    assert!(config.contains("9.0726e-7"), "{config}");
+    // From cash 8 the ruin is common: plain Monte Carlo checks the oracle.
+    let p8 = walk_ruin_probability(8.0, -0.25, 1.0, 17, 0.05);
+    let v: Value = serde_json::from_str(&ok(&[
+        "run",
+        "configs/rare_walk.toml",
+        "--set",
+        "cash.initial=8",
+        "--rare",
+        "plain",
+        "-n",
+        "100000",
+        "-q",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    let ins = &v["insolvency"];
+    let (estimate, se) = (
+        ins["probability"].as_f64().unwrap(),
+        ins["standard_error"].as_f64().unwrap(),
+    );
+    assert!(
+        (estimate - p8).abs() <= 4.0 * se,
+        "oracle {p8}, plain Monte Carlo {estimate} ± {se}"
+    );
+}
+
+#[test]
+fn bench_rare_reports_the_gain_and_where_plain_monte_carlos_p_came_from() {
+    let v: Value = serde_json::from_str(&ok(&[
+        "bench",
+        "configs/startup_seed.toml",
+        "--rare",
+        "plain",
+        "-n",
+        "20000",
+        "-t",
+        "2",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(v["method"], "plain");
+    assert_eq!(v["plain_variance_from"], "plain");
+    let gain = v["gain"].as_f64().unwrap();
+    // The same estimator twice: the gain is the ratio of the times alone,
+    // within the noise of two runs.
+    assert!(gain > 0.0 && gain.is_finite(), "{v}");
+    let table = ok(&[
+        "bench",
+        "configs/rare_walk.toml",
+        "--rare",
+        "plain",
+        "-n",
+        "2048",
+    ]);
+    assert!(table.contains("p from rare"), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
+}
