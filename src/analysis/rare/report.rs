@@ -389,3 +389,91 @@ fn info(
         warnings: d.warnings.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{load_str, LoadOptions};
+
+    const WALK: &str = r#"
+[model]
+name = "walk"
+start = "2025-01"
+horizon = "2025-03"
+unit = "units"
+
+[cash]
+initial = 3
+
+[flows.walk]
+amount = { normal = { mean = -0.25, sd = 1 } }
+each_month = true
+"#;
+
+    /// A stand-in method's run: units whose contributions are fractions,
+    /// as a splitting replicate's are.
+    fn chosen(units: &[[f64; 3]]) -> Chosen {
+        let mut tally = WeightedTally::new(3, 0, 0);
+        for c in units {
+            tally.add_unit(c, 1.0, &[], &[]);
+            tally.simulated_paths += 4;
+            tally.event_paths += u64::from(c[2] > 0.0);
+        }
+        Chosen {
+            run: MethodRun {
+                method: Method::Split,
+                tally,
+                diagnostics: Diagnostics::default(),
+            },
+            chosen_by: "asked for with --rare split".into(),
+        }
+    }
+
+    fn report(units: &[[f64; 3]]) -> RareReport {
+        let model = load_str(WALK, "walk.toml", &LoadOptions::default()).unwrap();
+        let run = RunInfo {
+            threads: 1,
+            elapsed_seconds: 1.0,
+            paths_per_second: 1.0,
+            shards: None,
+        };
+        RareReport::new(&model, 1024, 7, &chosen(units), run)
+    }
+
+    #[test]
+    fn the_time_to_insolvency_comes_from_the_differences_of_the_months_estimates() {
+        let r = report(&[[0.0, 0.25, 0.5], [0.25, 0.25, 0.5], [0.0, 0.0, 0.25]]);
+        let months = &r.insolvency.by_month;
+        // P by month: 1/12, 1/6, 5/12; new in each: 1/12, 1/12, 1/4.
+        assert!((months[2].cumulative_probability - 5.0 / 12.0).abs() < 1e-15);
+        let shares: Vec<f64> = months.iter().map(|m| m.share_of_insolvencies).collect();
+        assert!((shares[0] - 0.2).abs() < 1e-12 && (shares[2] - 0.6).abs() < 1e-12);
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert_eq!(r.insolvency.median_month.unwrap().to_string(), "2025-03");
+        assert_eq!(r.insolvency.peak_month.unwrap().to_string(), "2025-03");
+        assert!(r.reliable, "{:?}", r.warnings);
+        assert_eq!(r.rare.method, "split");
+    }
+
+    #[test]
+    fn no_insolvent_path_makes_the_report_unreliable_and_says_why() {
+        let r = report(&[[0.0; 3], [0.0; 3]]);
+        assert!(!r.reliable);
+        assert!(r.warnings[0].contains("no path"), "{:?}", r.warnings);
+        assert_eq!(r.insolvency.median_month, None);
+    }
+
+    #[test]
+    fn a_relative_error_too_large_for_a_normal_interval_makes_it_unreliable() {
+        let mut units = vec![[0.0; 3]; 20];
+        units[0] = [0.0, 0.0, 1.0];
+        let r = report(&units);
+        assert!(r.insolvency.relative_error > MAX_RELATIVE_ERROR);
+        assert!(!r.reliable);
+        assert!(
+            r.warnings[0].contains("normal interval"),
+            "{:?}",
+            r.warnings
+        );
+    }
+}

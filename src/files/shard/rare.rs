@@ -313,3 +313,37 @@ pub fn is_rare_partial(path: &Path) -> bool {
     let mut values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Sniff>();
     matches!(values.next(), Some(Ok(Sniff { rare: Some(_) })))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rare_partial_reads_back_to_the_same_tally_and_diagnostics() {
+        let mut tally = WeightedTally::new(2, 1, 1);
+        for j in 0..50 {
+            let c = 1.0 / (3.0 + f64::from(j));
+            tally.add_unit(&[c * 1e-7, c * 1.5e-7], 0.9 + c, &[c * 1e-8], &[0.0]);
+        }
+        let chosen = Chosen {
+            run: MethodRun {
+                method: Method::Tilt,
+                tally,
+                diagnostics: Diagnostics {
+                    pilot_paths: 4096,
+                    levels: vec![3.25, 1.0 / 3.0, 0.0],
+                    shifts: vec![("cash.initial".into(), -1.0 / 7.0)],
+                    splitting_factors: vec![],
+                    acceptance: vec![],
+                    warnings: vec!["a warning".into()],
+                },
+            },
+            chosen_by: "auto".into(),
+        };
+        let text = serde_json::to_string(&RarePartial::of(&chosen)).unwrap();
+        let back: RarePartial = serde_json::from_str(&text).unwrap();
+        let run = back.into_run(Method::Tilt);
+        assert_eq!(run.tally, chosen.run.tally);
+        assert_eq!(run.diagnostics, chosen.run.diagnostics);
+    }
+}
