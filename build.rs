@@ -3,8 +3,8 @@
 //! `RUNWAY_BUILD_ID` is the package version plus a 64-bit FNV-1a hash of
 //! every source file that can change a shard's tally (the model reader,
 //! samplers, distributions, SIMD kernels, statistics, engine, partial
-//! format) and of Cargo.lock (the versions of the crates compiled in), and
-//! the target. Two builds with the same version but different code get
+//! format, rare-event methods) and of Cargo.lock (the versions of the
+//! crates compiled in), and the target. Two builds with the same version but different code get
 //! different identifiers, so `runway merge` refuses to mix their shards. It
 //! reads a few hundred kilobytes: it adds milliseconds to a build.
 
@@ -19,6 +19,7 @@ const INPUTS: &[&str] = &[
     "src/stats",
     "src/engine",
     "src/files/shard",
+    "src/analysis/rare",
     "Cargo.lock",
 ];
 

@@ -87,6 +87,11 @@ pub enum Error {
     /// before it finished.
     #[error("the run was cancelled before it finished")]
     Cancelled,
+    /// A rare-event estimate whose diagnostics say it may be wrong: the
+    /// report was shown with its warnings; the command fails so that no
+    /// script takes the number for a sound one.
+    #[error("the rare-event estimate is unreliable: {0}")]
+    Unreliable(String),
     /// A bug in runway (e.g. a worker thread panicked).
     #[error("internal error: {0}; please report this as a bug")]
     Internal(String),
@@ -248,6 +253,7 @@ impl Error {
             Error::Output { .. }
             | Error::NonFinite { .. }
             | Error::Cancelled
+            | Error::Unreliable(_)
             | Error::Internal(_) => 1,
         }
     }

@@ -175,6 +175,8 @@ pub struct RunArgs {
     /// Most paths a --precision run may use.
     #[arg(long, value_name = "N", default_value = "1G", value_parser = parse_count, allow_negative_numbers = true)]
     pub max_paths: u64,
+    #[command(flatten)]
+    pub rare: super::rare_args::RareArgs,
 }
 
 /// `runway backtest`.
@@ -264,6 +266,8 @@ pub struct CompareArgs {
     /// Replace runway files already in the --out folder.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub rare: super::rare_args::RareArgs,
 }
 
 /// `runway sensitivity`.
@@ -286,6 +290,8 @@ pub struct SensitivityArgs {
     /// Replace runway files already in the --out folder.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub rare: super::rare_args::RareArgs,
 }
 
 /// `runway explain`.
@@ -408,6 +414,11 @@ pub struct BenchArgs {
     /// No progress lines on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Measure a rare-event method's work-normalised variance gain over
+    /// plain Monte Carlo instead (one run of each, --paths paths, on the
+    /// last --threads count: by default every logical CPU).
+    #[command(flatten)]
+    pub rare: super::rare_args::RareArgs,
 }
 
 /// Output format of `runway bench`.

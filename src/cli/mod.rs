@@ -10,6 +10,8 @@ mod engine_calls;
 mod message;
 mod print;
 mod progress;
+mod rare_args;
+mod rare_config;
 mod solve_config;
 
 pub use args::Cli;

@@ -13,6 +13,7 @@
 mod analysis;
 mod manifest;
 mod paths;
+mod rare;
 pub mod shard;
 pub mod signals;
 pub mod temp;
@@ -25,6 +26,7 @@ pub use manifest::{
     now_utc_rfc3339, sha256_hex, stage_workbook, write_run_outputs, Manifest, Provenance,
 };
 pub use paths::PathRows;
+pub use rare::{write_rare_outputs, RARE_FILES};
 pub use temp::TempFile;
 
 use crate::error::{Error, Result, Setting};

@@ -16,6 +16,9 @@ mod failure_table;
 mod json;
 pub mod layout;
 pub mod number;
+mod rare;
+mod rare_gain;
+mod rare_table;
 mod rows;
 mod solve;
 mod table;
@@ -36,6 +39,8 @@ pub use explain::{render_explain_csv, render_explain_json};
 pub use explain_table::render_explain_table;
 pub use json::render_json;
 pub use layout::DEFAULT_WIDTH;
+pub use rare::{render_rare_csv, render_rare_json};
+pub use rare_table::render_rare_table;
 pub use solve::{
     render_frontier_csv, render_frontier_json, render_frontier_table, render_solve_csv,
     render_solve_json, render_solve_table,

@@ -324,3 +324,39 @@ mod tests {
         assert_eq!(Money::with_decimals(2).fmt(f64::INFINITY), "n/a");
     }
 }
+
+/// The format of a column of probabilities that may be tiny (rare-event
+/// estimates and their intervals): percentages when every non-zero value
+/// is at least 0.1 % (`12.34 %`, `0.536 %`), else every value in
+/// scientific notation with three significant digits (`1.23e-6`), so a
+/// tiny value never shows as `0.00 %` and a column never mixes the two.
+/// Zero is `0` either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmallProbability {
+    scientific: Option<Percent>,
+}
+
+impl SmallProbability {
+    /// The format of a column holding `values` (fractions, 0 to 1).
+    pub fn column(values: impl IntoIterator<Item = f64>) -> SmallProbability {
+        let values: Vec<f64> = values.into_iter().filter(|p| *p > 0.0).collect();
+        let tiny = values.iter().any(|&p| p < 1e-3);
+        SmallProbability {
+            scientific: (!tiny).then(|| Percent::column(values.iter().copied())),
+        }
+    }
+
+    /// `p` in this column: `1.23e-6`, `0.536 %`, `0`.
+    pub fn fmt(self, p: f64) -> String {
+        match self.scientific {
+            _ if p == 0.0 => "0".into(),
+            Some(percent) => percent.fmt(p),
+            None => format!("{p:.2e}"),
+        }
+    }
+}
+
+/// One probability that may be tiny, on its own (see [`SmallProbability`]).
+pub fn small_probability(p: f64) -> String {
+    SmallProbability::column([p]).fmt(p)
+}

@@ -10,9 +10,9 @@
 //! from streams derived from the seed only, so every shard of a run repeats
 //! the same pilot and lands on the same tuning.
 
-pub mod splitting;
 mod cross_entropy;
 pub mod importance;
+pub mod splitting;
 
 use crate::stats::WeightedTally;
 use std::ops::Range;
@@ -30,7 +30,19 @@ pub enum Method {
     /// in score space; unbiased, and indifferent to triggers and discrete
     /// inputs.
     Split,
+    /// Plain Monte Carlo on scores, every path of weight 1: the reference
+    /// the other methods are checked and measured against (no use for the
+    /// rare events themselves).
+    Plain,
 }
+
+pub mod gain;
+mod methods;
+mod plain;
+pub mod report;
+
+pub use methods::{auto_method, estimator, Choice, Estimator};
+pub use report::{estimate, Chosen, RareReport};
 
 /// What a rare-event run is asked to do.
 #[derive(Debug, Clone)]

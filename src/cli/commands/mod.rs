@@ -8,12 +8,14 @@ mod completions;
 mod explain;
 mod man;
 mod merge;
+mod rare;
 mod report;
 mod run;
 mod sensitivity;
 mod solve;
 
 use super::args::{Cli, Command};
+use super::rare_config::{is_rare_merge, COMPARE_REFUSED, SENSITIVITY_REFUSED};
 use runway::analysis::summary::{RunInfo, Summary};
 use runway::error::Result;
 use runway::files::{now_utc_rfc3339, OutputDir, Provenance};
@@ -26,19 +28,31 @@ use runway::stats::Tally;
 pub fn dispatch(cli: Cli) -> Result<()> {
     super::print::set_table_width(cli.wide);
     match cli.command {
+        Command::Run(args) if args.rare.rare.is_some() => rare::rare(args.try_into()?),
         Command::Run(args) => run::run(args.try_into()?),
         Command::Check(args) => check::check(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => man::man(args),
+        Command::Bench(args) if args.rare.rare.is_some() => rare::bench_rare(args),
         Command::Bench(args) => bench::bench(args.try_into()?),
+        Command::Compare(args) if args.rare.rare.is_some() => Err(rare_refused(COMPARE_REFUSED)),
         Command::Compare(args) => compare::compare(args.try_into()?),
+        Command::Merge(args) if is_rare_merge(&args) => rare::merge_rare(args.try_into()?),
         Command::Merge(args) => merge::merge(args.try_into()?),
         Command::Backtest(args) => backtest::backtest_command(args),
         Command::Report(args) => report::report(args.try_into()?),
+        Command::Sensitivity(args) if args.rare.rare.is_some() => {
+            Err(rare_refused(SENSITIVITY_REFUSED))
+        }
         Command::Sensitivity(args) => sensitivity::sensitivity(args.try_into()?),
         Command::Explain(args) => explain::explain(args.try_into()?),
         Command::Solve(args) => solve::solve(args.try_into()?),
     }
+}
+
+/// A command that refuses `--rare`, and why (exit code 2).
+fn rare_refused(why: &str) -> runway::Error {
+    runway::Error::Usage(why.to_string())
 }
 
 /// How a run of `paths` paths on `threads` threads that took `seconds` is

@@ -109,7 +109,14 @@ pub(super) fn check_same_run(
     };
     let scenario = |s: &Option<String>| s.as_deref().unwrap_or("none").to_string();
     let model = |q: &Partial| format!("SHA-256 {} ({})", q.model_sha256, q.model_file);
-    let fields: [(&str, String, String); 9] = [
+    let rare = |q: &Partial| {
+        q.rare
+            .as_ref()
+            .map_or("none (a run without --rare)".to_string(), |r| {
+                r.method.clone()
+            })
+    };
+    let fields: [(&str, String, String); 10] = [
         (
             "runway version",
             p.runway_version.clone(),
@@ -127,6 +134,7 @@ pub(super) fn check_same_run(
             first.shards.to_string(),
         ),
         ("sampling", p.sampling.clone(), first.sampling.clone()),
+        ("rare-event method", rare(p), rare(first)),
     ];
     // The model is the same if its text is: the file name may differ from
     // machine to machine (the merge records every name).

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// The model a partial was run with, rebuilt from its text, scenario and
 /// overrides. An error in that text names the partial file (where the
 /// text is), and the model it came from; the model keeps its own label.
-fn model_of(path: &Path, p: &Partial) -> Result<Model> {
+pub(super) fn model_of(path: &Path, p: &Partial) -> Result<Model> {
     let options = LoadOptions {
         scenario: p.scenario.clone(),
         overrides: p.overrides.clone(),
@@ -88,6 +88,15 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
     };
     let mut first = read_partial(first_path)?;
     check_header(first_path, &first)?;
+    if let Some(rare) = &first.rare {
+        return Err(invalid(
+            first_path,
+            format!(
+                "is a shard of a rare-event run (--rare {}): merge it with the rare-event merge",
+                rare.method
+            ),
+        ));
+    }
     let model = model_of(first_path, &first)?;
     let mut seen: BTreeMap<u64, &PathBuf> = BTreeMap::new();
     let mut tally = Tally::new(
@@ -137,24 +146,7 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         finished = finished.max(p.finished_unix_ms);
         names.insert(p.shard, p.model_file.clone());
     }
-    let missing_count = first.shards - seen.len() as u64;
-    if missing_count > 0 {
-        let missing: Vec<String> = (0..first.shards)
-            .filter(|k| !seen.contains_key(k))
-            .take(10)
-            .map(|k| format!("{k}/{}", first.shards))
-            .collect();
-        return Err(Error::Setting {
-            setting: Setting::Partials,
-            value: None,
-            rule: format!(
-                "{missing_count} of {} shards missing: {}{}",
-                first.shards,
-                missing.join(", "),
-                if missing_count > 10 { ", …" } else { "" }
-            ),
-        });
-    }
+    check_complete(&first, &seen)?;
     // The header describes the run; its own tally is merged already.
     first.tally = TallyWire::default();
     let mut model_files: Vec<String> = Vec::new();
@@ -177,4 +169,28 @@ pub fn merge_partials(files: &[PathBuf]) -> Result<Merged> {
         tally,
         header: first,
     })
+}
+
+/// Every shard of the run is among the files: else which are missing (the
+/// first ten).
+pub(super) fn check_complete(first: &Partial, seen: &BTreeMap<u64, &PathBuf>) -> Result<()> {
+    let missing_count = first.shards - seen.len() as u64;
+    if missing_count > 0 {
+        let missing: Vec<String> = (0..first.shards)
+            .filter(|k| !seen.contains_key(k))
+            .take(10)
+            .map(|k| format!("{k}/{}", first.shards))
+            .collect();
+        return Err(Error::Setting {
+            setting: Setting::Partials,
+            value: None,
+            rule: format!(
+                "{missing_count} of {} shards missing: {}{}",
+                first.shards,
+                missing.join(", "),
+                if missing_count > 10 { ", …" } else { "" }
+            ),
+        });
+    }
+    Ok(())
 }

@@ -13,9 +13,11 @@
 
 mod check;
 mod merge;
+mod rare;
 mod wire;
 
 pub use merge::{merge_partials, Merged};
+pub use rare::{is_rare_partial, merge_rare_partials, MergedRare, RarePartial};
 pub use wire::{check_partial_path, read_partial, write_partial, PartialTarget};
 
 use crate::engine::{RunSpec, BLOCK_SIZE};
@@ -151,8 +153,13 @@ pub struct Partial {
     /// When its simulation ended, in milliseconds since 1970 UTC.
     pub finished_unix_ms: u64,
     /// The shard's tally, as written (sketches are built from it only after
-    /// its shape has been checked against the model).
+    /// its shape has been checked against the model); empty in a
+    /// rare-event shard.
     pub tally: TallyWire,
+    /// A rare-event shard (`run --rare --shard`): its method, diagnostics
+    /// and weighted tally. Absent from the partial files of plain runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rare: Option<RarePartial>,
 }
 
 impl Partial {
@@ -192,6 +199,7 @@ impl Partial {
             started_unix_ms: finished_unix_ms.saturating_sub(took_ms),
             finished_unix_ms,
             tally: tally.into(),
+            rare: None,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! units of its lowest bit, as the partial files store it.
 
 use super::magnitude::trim;
-use super::{Digits, ExactSum, SQUARE_DIGITS};
+use super::{Digits, ExactSquareSum, ExactSum, SQUARE_DIGITS};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 impl ExactSum {
@@ -32,6 +32,40 @@ impl<'de> Deserialize<'de> for ExactSum {
         ExactSum::from_hex(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
                 "`{}` is not an exact sum (a signed hexadecimal integer such as -0x1a0, in range)",
+                text.chars().take(40).collect::<String>()
+            ))
+        })
+    }
+}
+
+impl ExactSquareSum {
+    /// The sum of squares as text: the hexadecimal integer in units of
+    /// 2^-2148 (e.g. `0x1a0`), as [`ExactSum::to_hex`] writes a sum.
+    pub fn to_hex(&self) -> String {
+        let (negative, magnitude) = self.0.sign_magnitude();
+        hex_of(negative, &magnitude)
+    }
+
+    /// Parses [`ExactSquareSum::to_hex`]'s text; `None` when malformed or
+    /// out of range.
+    pub fn from_hex(text: &str) -> Option<ExactSquareSum> {
+        let (negative, magnitude) = parse_hex(text)?;
+        Digits::from_sign_magnitude(negative, &magnitude).map(ExactSquareSum)
+    }
+}
+
+impl Serialize for ExactSquareSum {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for ExactSquareSum {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ExactSquareSum::from_hex(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{}` is not an exact sum of squares (a hexadecimal integer such as 0x1a0, in range)",
                 text.chars().take(40).collect::<String>()
             ))
         })

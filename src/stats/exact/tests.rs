@@ -178,3 +178,22 @@ fn the_standard_deviation_keeps_tiny_spreads_beside_large_offsets() {
     // Near the bottom of the double range: σ of (2^-1000, 0) is 2^-1001.
     assert_eq!(sd_of(&[2f64.powi(-1000), 0.0]), 2f64.powi(-1001));
 }
+
+#[test]
+fn hex_text_reads_back_to_the_same_sum_of_squares() {
+    for values in [
+        vec![],
+        vec![-1.0],
+        vec![f64::MAX, f64::MAX, f64::MAX],
+        vec![-f64::MAX, 1e-300, 5e-324],
+        vec![123.456, -789.0125],
+    ] {
+        let mut s = ExactSquareSum::new();
+        values.iter().for_each(|&x| s.add_square(x));
+        let text = s.to_hex();
+        assert_eq!(ExactSquareSum::from_hex(&text), Some(s), "{text}");
+    }
+    for bad in ["", "0x", "12", "0xzz", &format!("0x{}", "f".repeat(2000))] {
+        assert_eq!(ExactSquareSum::from_hex(bad), None, "{bad}");
+    }
+}
