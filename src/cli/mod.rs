@@ -11,6 +11,7 @@ mod message;
 mod print;
 mod progress;
 mod solve_config;
+mod update_config;
 
 pub use args::Cli;
 pub use message::message;

@@ -150,7 +150,7 @@ pub fn write_backtest_outputs(
 
 /// Stages `files` and the workbook of `sheets` (if any), then
 /// `manifest.json` listing them, then commits.
-fn write_all<const N: usize>(
+pub(super) fn write_all<const N: usize>(
     dir: &OutputDir,
     files: [(&str, String); N],
     sheets: Option<&Sheets<'_>>,

@@ -28,4 +28,5 @@ mod shard_checks;
 mod signals;
 mod solve;
 mod spreadsheets;
+mod update_cli;
 mod width;

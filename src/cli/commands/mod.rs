@@ -12,6 +12,7 @@ mod report;
 mod run;
 mod sensitivity;
 mod solve;
+mod update;
 
 use super::args::{Cli, Command};
 use runway::analysis::summary::{RunInfo, Summary};
@@ -38,6 +39,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Sensitivity(args) => sensitivity::sensitivity(args.try_into()?),
         Command::Explain(args) => explain::explain(args.try_into()?),
         Command::Solve(args) => solve::solve(args.try_into()?),
+        Command::Update(args) => update::update(args.try_into()?),
     }
 }
 
