@@ -126,7 +126,7 @@ fn headline(out: &mut String, r: &UpdateReport<'_>, width: usize) {
     }
     let share = u.effective_paths / u.paths.max(1) as f64;
     let ess = format!(
-        "effective paths {} of {} ({})",
+        "effective paths {} of {} ({}; the copies a resampling made count once)",
         count(u.effective_paths.round() as u64),
         count(u.paths),
         Percent::with_decimals(1).fmt(share)
@@ -239,7 +239,7 @@ fn steps(out: &mut String, u: &Update) {
     let mut t = Table::new(2)
         .column("Steps", Align::Left, 0)
         .column("values", Align::Right, 2)
-        .column("effective\npaths", Align::Right, 2)
+        .column("effective paths\nafter weighting", Align::Right, 2)
         .column("share", Align::Right, 2)
         .column("resampled", Align::Left, 3)
         .column("moves\naccepted", Align::Right, 2);
