@@ -151,11 +151,11 @@ impl TryFrom<UpdateArgs> for UpdateConfig {
     }
 }
 
-/// The last month the actuals say anything about (a value, or solvency).
+/// The as-of month when `--as-of` is not given: the last month with an
+/// observed value, else the last month the `insolvent` column says solvent.
 fn last_observed(actuals: &Actuals) -> Option<Month> {
     let values = actuals.observations.iter().map(|o| o.month).max();
-    let solvent = actuals.insolvency.solvent_through;
-    values.max(solvent)
+    values.or(actuals.insolvency.solvent_through)
 }
 
 /// `--as-of`: a month of the model, before its horizon, not before the

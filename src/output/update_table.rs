@@ -21,7 +21,7 @@ pub fn render_update_table(r: &UpdateReport<'_>, width: usize) -> String {
     }
     steps(&mut out, u);
     let legend = format!(
-        "Intervals: 95 % Wilson with n = the effective paths: the Monte Carlo error of the weighted paths, not the uncertainty of the model or of the actuals. Effective paths (Kish): how many equally weighted paths the weighted ones are worth; a smaller observation error (--error) trusts the figures more and leaves fewer. Relative errors used: {}.",
+        "Intervals: 95 % Wilson with n = the effective paths: the Monte Carlo error of the weighted paths, not the uncertainty of the model or of the actuals. Effective paths: how many equally weighted, independent paths the weighted ones are worth (copies a resampling made count once); a smaller observation error (--error) trusts the figures more and leaves fewer. Relative errors used: {}.",
         errors_text(r)
     );
     out.push_str(&wrap(&legend, width, "", ""));
@@ -126,7 +126,7 @@ fn headline(out: &mut String, r: &UpdateReport<'_>, width: usize) {
     }
     let share = u.effective_paths / u.paths.max(1) as f64;
     let ess = format!(
-        "effective paths {} of {} ({}; the copies a resampling made count once)",
+        "effective paths {} of {} ({})",
         count(u.effective_paths.round() as u64),
         count(u.paths),
         Percent::with_decimals(1).fmt(share)

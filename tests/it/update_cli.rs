@@ -499,7 +499,7 @@ fn a_collapsed_sample_is_a_warning_line_not_a_silent_answer() {
         "{table}"
     );
     assert!(
-        table.contains("effective paths 312 of 20,000 (1.6 %;"),
+        table.contains("effective paths 312 of 20,000 (1.6 %)"),
         "{table}"
     );
     let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
