@@ -28,5 +28,6 @@ mod shard_checks;
 mod signals;
 mod solve;
 mod spreadsheets;
+mod update;
 mod update_cli;
 mod width;

@@ -1,8 +1,75 @@
 //! `runway update`: the forecast conditioned on the months observed so far.
 //!
-//! METHOD-DOC
+//! The question a monthly reforecast asks: given the cash, revenue, cost and
+//! users reported for the months up to now (the actuals `backtest` reads),
+//! what is P(insolvent by each later month)? The answer is Bayesian: the
+//! model's paths are the prior, the observations weight them by their
+//! likelihood, and the forecast is the weighted paths' future.
+//!
+//! **Particles.** A path is its vector of standard normal scores, one per
+//! dimension of the plan's [`crate::engine::ScoreLayout`] (per-path inputs,
+//! happenings, first strikes, then each month's noise and strikes); the
+//! prior draws every score from N(0, 1), from streams keyed by the run's
+//! seed, the block and the dimension. The particles are kept in memory:
+//! paths × dimensions × 8 bytes, about three times over during a move (the
+//! scores, the proposals, a copy), e.g. 20 000 paths × 150 dimensions =
+//! 24 MB each time. Memory grows with the paths by nature (a resampling
+//! needs them all at once); more than [`MAX_PARTICLE_BYTES`] is refused.
+//!
+//! **Steps.** One step per observed month k₁ < k₂ < …, and one for the
+//! as-of month (the company is taken as solvent through it: it reports as
+//! of then) and for the last month the `insolvent` column says solvent.
+//! A step multiplies each particle's weight by the likelihood of that
+//! month's observations, and by 0 if the path was insolvent by that month
+//! (an observation means the company was still there). Weights are kept
+//! as logarithms and normalised after subtracting their largest, so no
+//! likelihood underflows.
+//!
+//! **Observation errors** ([`ObservationErrors`]): revenue, cost and users
+//! are lognormal, ln(observed) ~ N(ln(simulated), σ²), default σ = 5 %;
+//! cash, which can be negative, is normal with sd σ·max(|observed|, 1 % of
+//! the median opening cash), default σ = 2 %. The error is what lets a
+//! model that never reproduces a figure exactly be conditioned on it: a
+//! smaller σ trusts the figures more and narrows the posterior, but thins
+//! the sample (fewer paths come close), down to a warning; a larger σ
+//! keeps more paths and moves the forecast less.
+//!
+//! **Resampling and moves.** When the effective sample size (Σw)²/Σw² falls
+//! below `resample_below` × paths, the particles are resampled
+//! systematically (one uniform from a stream of the step) and rejuvenated by
+//! `moves` Metropolis sweeps that keep the posterior so far invariant: the
+//! scores of later months are drawn afresh (the data so far do not touch
+//! them), the others take a Crank–Nicolson proposal around a Gaussian fitted
+//! to the particles (see the `moves` module's text), adapted towards an
+//! acceptance of 25–50 %. Every random number comes from streams keyed by
+//! (seed, step, sweep, block, dimension), and every sum runs in path order,
+//! so the result is the same for any thread count. A shard split is not
+//! possible: resampling needs every particle at once.
+//!
+//! **Forecast.** After the last step the later months' scores are drawn
+//! afresh once more and every particle is simulated to the horizon; the
+//! posterior P(insolvent by m) is the weighted share of paths insolvent by
+//! m, for the months after the as-of month. Its 95 % interval is Wilson's
+//! with n = the effective sample size of that estimate: P(1 − P)/V, V the
+//! cluster-robust variance of the weighted mean, clustered by the prior
+//! particle each final particle descends from (copies a resampling made
+//! are not independent, even after moves). The prior forecast is the
+//! model's own at its start, over the same months, unconditioned (P by m
+//! counts paths insolvent before the as-of month too); `prior_solvent` is
+//! the prior given only survival through the as-of month, to tell what the
+//! figures say from what surviving says. The inputs' posterior is the
+//! weighted 5th, 50th and 95th percentile of the particles' values, their
+//! prior the distribution's exact quantiles.
+//!
+//! **Warnings and errors.** A step whose effective sample size falls below
+//! 5 % of the paths adds a warning (the figures are far in the model's
+//! tails, or the errors are small). When no particle survives a step (every
+//! path insolvent by then, or a figure the error model cannot reach), the
+//! update fails with an input error (exit 2) naming the month and figures:
+//! the actuals contradict the model, and no forecast would be honest.
 
 mod likelihood;
+mod moves;
 mod particles;
 mod report;
 mod steps;

@@ -31,6 +31,8 @@ pub(super) struct Setup {
     pub dims: usize,
     /// The uncertain per-path input slots, in slot order.
     pub inputs: Vec<usize>,
+    /// The month number each score dimension belongs to (0 = per path).
+    pub month_of: Vec<u32>,
     /// Particles.
     pub paths: usize,
     pub threads: usize,

@@ -31,62 +31,96 @@ pub(super) fn wilson(p: f64, n: f64) -> [f64; 2] {
     [low, high]
 }
 
-/// P(insolvent by each month after the as-of month `as_of_t`) of the
-/// particles whose months of insolvency are `insolvent` (0 = never):
-/// equally weighted when `weighted` is `None`, and counting only the paths
-/// solvent through month `solvent_through` when it is given.
-pub(super) fn forecast(
+/// The months after `as_of_t`, each with P(insolvent by it) and its
+/// effective sample size, from `estimate(t)` = (P, effective paths).
+fn months_after(
     model: &Model,
     as_of_t: u32,
-    insolvent: &[u32],
-    weighted: Option<(&[f64], f64)>,
-    solvent_through: Option<u32>,
+    mut estimate: impl FnMut(u32) -> (f64, f64),
 ) -> Forecast {
-    let keep = |m: u32| solvent_through.is_none_or(|s| m == 0 || m > s);
-    let (weights, ess): (Vec<f64>, f64) = match weighted {
-        Some((w, ess)) => (w.to_vec(), ess),
-        None => {
-            let kept = insolvent.iter().filter(|&&m| keep(m)).count() as f64;
-            let w = insolvent
-                .iter()
-                .map(|&m| if keep(m) { 1.0 / kept } else { 0.0 })
-                .collect();
-            (w, kept)
-        }
-    };
-    let months = model.months;
-    // Weight of the paths first insolvent in each month, summed in path
-    // order.
-    let mut by_month = vec![0.0; months as usize + 1];
-    for (&m, &w) in insolvent.iter().zip(&weights) {
-        if m != 0 {
-            by_month[m as usize] += w;
-        }
-    }
-    let mut cumulative = 0.0;
-    let mut insolvency = Vec::new();
-    for t in 1..=months {
-        cumulative += by_month[t as usize];
-        if t > as_of_t {
-            let p = cumulative.clamp(0.0, 1.0);
-            insolvency.push(MonthProbability {
+    let insolvency: Vec<MonthProbability> = (as_of_t + 1..=model.months)
+        .map(|t| {
+            let (p, n) = estimate(t);
+            MonthProbability {
                 month: model.month_label(t),
                 probability: p,
-                ci95: wilson(p, ess),
-                effective_paths: ess,
-            });
+                ci95: wilson(p, n),
+                effective_paths: n,
+            }
+        })
+        .collect();
+    let horizon = insolvency.last().cloned().unwrap_or_else(|| {
+        let (p, n) = estimate(model.months);
+        MonthProbability {
+            month: model.horizon(),
+            probability: p,
+            ci95: wilson(p, n),
+            effective_paths: n,
         }
-    }
-    let horizon = insolvency.last().cloned().unwrap_or(MonthProbability {
-        month: model.horizon(),
-        probability: cumulative,
-        ci95: wilson(cumulative, ess),
-        effective_paths: ess,
     });
     Forecast {
         insolvency,
         horizon,
     }
+}
+
+/// The prior forecast: P(insolvent by each month after the as-of month)
+/// of equally weighted particles whose months of insolvency are
+/// `insolvent` (0 = never), counting only the paths solvent through month
+/// `solvent_through` when it is given.
+pub(super) fn forecast(
+    model: &Model,
+    as_of_t: u32,
+    insolvent: &[u32],
+    solvent_through: Option<u32>,
+) -> Forecast {
+    let keep = |m: u32| solvent_through.is_none_or(|s| m == 0 || m > s);
+    let kept = insolvent.iter().filter(|&&m| keep(m)).count();
+    months_after(model, as_of_t, |t| {
+        let by = (insolvent.iter())
+            .filter(|&&m| keep(m) && m != 0 && m <= t)
+            .count();
+        (by as f64 / kept.max(1) as f64, kept as f64)
+    })
+}
+
+/// The posterior forecast from the weighted particles (`weights` sum to
+/// 1), each descending from prior particle `roots[i]`. The effective
+/// sample size of each month's P is P(1 − P)/V, V the cluster-robust
+/// variance of the weighted mean Σ_g (Σ_{i∈g} w_i (x_i − P))² over the
+/// prior particles g (copies of one particle, moved or not, are not
+/// independent); where P is 0 or 1, Kish's size over those clusters. It
+/// is never more than Kish's size of the weights.
+pub(super) fn posterior(
+    model: &Model,
+    as_of_t: u32,
+    insolvent: &[u32],
+    weights: &[f64],
+    roots: &[u64],
+) -> Forecast {
+    let kish = 1.0 / weights.iter().map(|w| w * w).sum::<f64>();
+    let clusters = grouped_ess(weights, roots);
+    let mut by_root = vec![0.0; weights.len()];
+    months_after(model, as_of_t, |t| {
+        let hit = |m: u32| m != 0 && m <= t;
+        let p: f64 = (insolvent.iter().zip(weights))
+            .filter(|(&m, _)| hit(m))
+            .map(|(_, w)| w)
+            .sum::<f64>()
+            .clamp(0.0, 1.0);
+        by_root.iter_mut().for_each(|x| *x = 0.0);
+        for ((&m, &w), &r) in insolvent.iter().zip(weights).zip(roots) {
+            let x = if hit(m) { 1.0 } else { 0.0 };
+            by_root[r as usize] += w * (x - p);
+        }
+        let v: f64 = by_root.iter().map(|x| x * x).sum();
+        let n = if v > 0.0 && p > 0.0 && p < 1.0 {
+            (p * (1.0 - p) / v).min(kish)
+        } else {
+            clusters
+        };
+        (p, n)
+    })
 }
 
 /// Kish's effective sample size over the distinct particles: the weights

@@ -2,11 +2,12 @@
 //! (reweight, and when the sample has thinned, resample and move).
 
 use super::likelihood::Likelihood;
+use super::moves::rejuvenate;
 use super::particles::{derived_seed, simulate, to_columns, Setup, Sims, Step};
 use super::{report, Particles, StepDiagnostics, Update, UpdateSpec};
 use super::{MAX_PARTICLE_BYTES, MIN_PATHS};
 use crate::analysis::backtest::{Actuals, Quantity};
-use crate::engine::{Plan, Progress, BLOCK_SIZE};
+use crate::engine::{Dimension, Plan, Progress};
 use crate::error::{Error, Result, Setting};
 use crate::model::{Model, Month};
 use crate::sampling::rng::{open01, stream, stream_key};
@@ -15,9 +16,6 @@ use crate::sampling::standard_normal;
 /// A warning is given when a step's effective sample size falls below
 /// this share of the paths.
 pub(super) const COLLAPSE_SHARE: f64 = 0.05;
-
-/// The Crank–Nicolson ρ of the first sweep.
-const FIRST_RHO: f64 = 0.9;
 
 /// Runs the update (see the module's text).
 pub(super) fn run(
@@ -34,11 +32,18 @@ pub(super) fn run(
     let inputs = (0..plan.input_paths().len())
         .filter(|&s| !plan.slot_is_constant(s))
         .collect();
+    let month_of = (plan.score_layout().dimensions().iter())
+        .map(|d| match *d {
+            Dimension::Monthly { month, .. } | Dimension::Strike { month, .. } => month,
+            _ => 0,
+        })
+        .collect();
     let setup = Setup {
         plan,
         steps,
         dims,
         inputs,
+        month_of,
         paths: spec.paths as usize,
         threads: spec.threads,
     };
@@ -58,31 +63,46 @@ pub(super) fn run(
         spec,
         sims: prior.clone(),
         logw: vec![0.0; setup.paths],
-        ids: (0..setup.paths as u64).collect(),
-        next_id: setup.paths as u64,
-        rho: FIRST_RHO,
+        roots: (0..setup.paths as u64).collect(),
         diagnostics: Vec::new(),
         warnings: Vec::new(),
     };
     for k in 0..setup.steps.len() {
         filter.step(k, actuals, progress)?;
     }
+    // The posterior predictive: the months after the as-of month touch no
+    // observation, so their scores are drawn afresh from their prior.
+    let future_seed = derived_seed(spec.seed, "future", &[]);
+    let current = &filter.sims.scores;
+    let month_of = &setup.month_of;
+    let last = simulate(&setup, progress, true, |block, n, columns| {
+        to_columns(current, dims, block, n, columns);
+        for (d, column) in columns.iter_mut().enumerate() {
+            if month_of[d] > as_of_t {
+                let mut rng = stream(future_seed, block, layout.key(d));
+                column[..n]
+                    .iter_mut()
+                    .for_each(|z| *z = standard_normal(&mut rng));
+            }
+        }
+    })?;
+    filter.sims = last;
     let weights = normalised(&filter.logw);
-    let effective = report::grouped_ess(&weights, &filter.ids);
+    let posterior = report::posterior(
+        model,
+        as_of_t,
+        &filter.sims.insolvent,
+        &weights,
+        &filter.roots,
+    );
     let update = Update {
         as_of,
         paths: spec.paths,
-        prior: report::forecast(model, as_of_t, &prior.insolvent, None, None),
-        prior_solvent: report::forecast(model, as_of_t, &prior.insolvent, None, Some(as_of_t)),
-        posterior: report::forecast(
-            model,
-            as_of_t,
-            &filter.sims.insolvent,
-            Some((&weights, effective)),
-            None,
-        ),
+        prior: report::forecast(model, as_of_t, &prior.insolvent, None),
+        prior_solvent: report::forecast(model, as_of_t, &prior.insolvent, Some(as_of_t)),
+        effective_paths: posterior.horizon.effective_paths,
+        posterior,
         inputs: report::inputs(&setup, &filter.sims.inputs, &weights),
-        effective_paths: effective,
         steps: filter.diagnostics,
         warnings: filter.warnings,
     };
@@ -102,12 +122,9 @@ struct Filter<'a> {
     sims: Sims,
     /// ln-weights (not normalised).
     logw: Vec<f64>,
-    /// Which particles are the same: a resampled copy keeps its parent's
-    /// id until a move changes it.
-    ids: Vec<u64>,
-    next_id: u64,
-    /// The Crank–Nicolson ρ, adapted from sweep to sweep.
-    rho: f64,
+    /// The prior particle each particle descends from (through the
+    /// resamplings): the clusters of the posterior's variance.
+    roots: Vec<u64>,
     diagnostics: Vec<StepDiagnostics>,
     warnings: Vec<String>,
 }
@@ -138,7 +155,15 @@ impl Filter<'_> {
         let mut acceptance = None;
         if resampled {
             self.resample(&weights, k);
-            acceptance = Some(self.moves(k, progress)?);
+            let moved = rejuvenate(
+                self.setup,
+                &mut self.sims,
+                k,
+                self.spec.moves,
+                self.spec.seed,
+                progress,
+            )?;
+            acceptance = Some(moved.acceptance);
         }
         self.diagnostics.push(StepDiagnostics {
             month: step.month,
@@ -157,7 +182,7 @@ impl Filter<'_> {
         let seed = derived_seed(self.spec.seed, "resample", &[k as u64]);
         let u = open01(&mut stream(seed, 0, stream_key("resample")));
         let old = self.sims.clone();
-        let old_ids = self.ids.clone();
+        let old_roots = self.roots.clone();
         let mut cumulative = 0.0;
         let mut parent = 0;
         for i in 0..n {
@@ -167,68 +192,9 @@ impl Filter<'_> {
                 parent += 1;
             }
             self.sims.copy_path(i, &old, parent, self.setup);
-            self.ids[i] = old_ids[parent];
+            self.roots[i] = old_roots[parent];
         }
         self.logw.iter_mut().for_each(|w| *w = 0.0);
-    }
-
-    /// `moves` sweeps of preconditioned Crank–Nicolson Metropolis moves
-    /// targeting the posterior after step `k`; returns the share accepted.
-    fn moves(&mut self, k: usize, progress: &Progress) -> Result<f64> {
-        let setup = self.setup;
-        let (dims, steps) = (setup.dims, setup.steps.len());
-        let layout = setup.plan.score_layout().clone();
-        let (mut accepted, mut proposed) = (0u64, 0u64);
-        for sweep in 0..self.spec.moves {
-            let seed = derived_seed(self.spec.seed, "move", &[k as u64, sweep as u64]);
-            let rho = self.rho;
-            let step_size = (1.0 - rho * rho).sqrt();
-            let current = &self.sims.scores;
-            let proposal = simulate(setup, progress, true, |block, n, columns| {
-                to_columns(current, dims, block, n, columns);
-                for (d, column) in columns.iter_mut().enumerate() {
-                    let mut rng = stream(seed, block, layout.key(d));
-                    for z in column[..n].iter_mut() {
-                        *z = rho * *z + step_size * standard_normal(&mut rng);
-                    }
-                }
-            })?;
-            let mut taken = 0u64;
-            let accept_key = stream_key("accept");
-            for block in 0..setup.paths.div_ceil(BLOCK_SIZE) {
-                let mut rng = stream(seed, block as u64, accept_key);
-                let last = ((block + 1) * BLOCK_SIZE).min(setup.paths);
-                for i in block * BLOCK_SIZE..last {
-                    let new = proposal.cumulative(steps, i, k);
-                    let old = self.sims.cumulative(steps, i, k);
-                    let u = open01(&mut rng);
-                    if new > f64::NEG_INFINITY && u.ln() < new - old {
-                        self.sims.copy_path(i, &proposal, i, setup);
-                        self.ids[i] = self.next_id;
-                        self.next_id += 1;
-                        taken += 1;
-                    }
-                }
-            }
-            accepted += taken;
-            proposed += setup.paths as u64;
-            self.adapt(taken as f64 / setup.paths as f64);
-        }
-        Ok(accepted as f64 / proposed.max(1) as f64)
-    }
-
-    /// Aims ρ at an acceptance of 25–50 %: smaller steps when fewer are
-    /// accepted, larger when more.
-    fn adapt(&mut self, acceptance: f64) {
-        let gap = 1.0 - self.rho;
-        let gap = if acceptance < 0.25 {
-            gap * 0.5
-        } else if acceptance > 0.5 {
-            (gap * 1.6).min(1.0)
-        } else {
-            gap
-        };
-        self.rho = (1.0 - gap).clamp(0.0, 1.0 - 1e-9);
     }
 }
 
