@@ -188,8 +188,8 @@ const OBSERVATION_ERROR_MODEL: &str = "each figure is the model's figure of that
 const WEIGHTING: &str = "sequential importance sampling over the paths: each observed month multiplies a path's weight by the likelihood of the month's figures; a path insolvent by a month the company is known solvent (every observed month, the as-of month) gets weight 0";
 const RESAMPLING: &str =
     "systematic resampling when the effective sample size falls below resample_below × paths";
-const REJUVENATION: &str = "after each resampling, `moves` sweeps of preconditioned Crank–Nicolson Metropolis moves on every path's standard normal scores (the copula space), targeting the posterior so far; the step adapts to an acceptance of 25–50 %";
-const EFFECTIVE_PATHS: &str = "Kish's effective sample size (Σw)²/Σw² of the final weights, copies made by a resampling and left unchanged by every move counted once";
+const REJUVENATION: &str = "after each resampling, `moves` Metropolis sweeps that keep the posterior so far invariant, on every path's standard normal scores (the copula space): the scores of later months drawn afresh, the others a Crank–Nicolson proposal around a Gaussian fitted to the paths, its step adapted towards an acceptance of 25–50 %";
+const EFFECTIVE_PATHS: &str = "of an estimate: P(1 − P)/V, V the variance of the weighted estimate clustered by the prior path each path descends from, at most Kish's (Σw)²/Σw²; `effective_paths` is that of P(insolvent by the horizon); a step's `ess` is Kish's after weighting by that month";
 
 #[derive(Serialize)]
 struct UpdateJson<'a> {

@@ -21,7 +21,7 @@ pub fn render_update_table(r: &UpdateReport<'_>, width: usize) -> String {
     }
     steps(&mut out, u);
     let legend = format!(
-        "Intervals: 95 % Wilson with n = the effective paths: the Monte Carlo error of the weighted paths, not the uncertainty of the model or of the actuals. Effective paths: how many equally weighted, independent paths the weighted ones are worth (copies a resampling made count once); a smaller observation error (--error) trusts the figures more and leaves fewer. Relative errors used: {}.",
+        "Intervals: 95 % Wilson with n = the effective paths: the Monte Carlo error of the weighted paths, not the uncertainty of the model or of the actuals. Effective paths: how many independent, equally weighted paths would estimate the posterior P as precisely (paths that descend from one path of the prior count as related); a step's, how many the weights of that month leave. A smaller observation error (--error) trusts the figures more and leaves fewer. Relative errors used: {}.",
         errors_text(r)
     );
     out.push_str(&wrap(&legend, width, "", ""));
