@@ -519,3 +519,20 @@ fn the_csv_has_one_row_per_month_after_the_as_of_month() {
     assert!(lines[1].starts_with("2027-07,0.01,"), "{}", lines[1]);
     assert!(lines[6].ends_with(",312.4"), "{}", lines[6]);
 }
+
+#[test]
+fn update_is_in_the_help_examples_the_completions_and_the_manual() {
+    let help = runway().arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("runway update MODEL --actual"), "{help}");
+    let bash = runway().args(["completions", "bash"]).output().unwrap();
+    let bash = String::from_utf8(bash.stdout).unwrap();
+    assert!(bash.contains("update") && bash.contains("--as-of"));
+    let page = runway().args(["man", "update"]).output().unwrap();
+    assert!(page.status.success());
+    let page = String::from_utf8(page.stdout).unwrap();
+    assert!(
+        page.contains("runway\\-update") && page.contains("as\\-of"),
+        "{page}"
+    );
+}
