@@ -534,3 +534,62 @@ fn bad_settings_and_actuals_are_refused_with_exit_code_2() {
         assert!(text.contains(needle), "{needle}: {text}");
     }
 }
+
+#[test]
+fn the_openai_model_updates_on_made_up_figures_of_four_months() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/openai_2024.toml");
+    let m = runway::model::load_file(&path, &LoadOptions::default()).unwrap();
+    // Made-up figures, not data: cash and revenue for August to November
+    // 2023.
+    let observed = actuals(&[
+        ("2023-08", Quantity::Cash, 1600.0),
+        ("2023-08", Quantity::Revenue, 82.0),
+        ("2023-09", Quantity::Cash, 1500.0),
+        ("2023-09", Quantity::Revenue, 86.0),
+        ("2023-10", Quantity::Cash, 1380.0),
+        ("2023-10", Quantity::Revenue, 88.0),
+        ("2023-11", Quantity::Cash, 1250.0),
+        ("2023-11", Quantity::Revenue, 90.0),
+    ]);
+    let paths = 4000;
+    let spec = UpdateSpec {
+        paths,
+        threads: 2,
+        ..UpdateSpec::default()
+    };
+    let started = std::time::Instant::now();
+    let result = update(&m, &observed, &spec, &Progress::default()).unwrap();
+    eprintln!(
+        "openai: {paths} paths in {:.2} s; prior {:.4}, posterior {:.4} {:?}, ESS {:.0}; steps {:?}; warnings {:?}",
+        started.elapsed().as_secs_f64(),
+        result.prior.horizon.probability,
+        result.posterior.horizon.probability,
+        result.posterior.horizon.ci95,
+        result.effective_paths,
+        result.steps,
+        result.warnings
+    );
+    for i in &result.inputs {
+        eprintln!(
+            "  {}: prior {:?} posterior {:?}",
+            i.path, i.prior, i.posterior
+        );
+    }
+    assert_eq!(result.as_of, month("2023-11"));
+    assert_eq!(result.steps.len(), 4);
+    assert_eq!(result.posterior.insolvency[0].month, month("2023-12"));
+    // Cash known to 2 % each month thins the sample at every step (a
+    // warning says so), but the moves keep a usable posterior.
+    assert!(result.effective_paths > 0.01 * paths as f64, "{result:?}");
+    let opening = result
+        .inputs
+        .iter()
+        .find(|i| i.path == "cash.initial")
+        .unwrap();
+    assert!(
+        opening.posterior.p95 - opening.posterior.p5 < 0.2 * (opening.prior.p95 - opening.prior.p5)
+    );
+    // Cash below the model's median and sliding: a higher risk than the
+    // prior's.
+    assert!(result.posterior.horizon.probability > result.prior.horizon.probability);
+}

@@ -138,7 +138,9 @@ pub struct MonthProbability {
     /// 95 % Wilson interval with n = the effective paths (Monte Carlo
     /// error only).
     pub ci95: [f64; 2],
-    /// The effective sample size behind it.
+    /// The effective sample size behind it (the paths' count for the
+    /// prior; for the posterior, P(1 − P) over the clustered variance of
+    /// the weighted estimate, see the module's text).
     pub effective_paths: f64,
 }
 
@@ -210,9 +212,10 @@ pub struct Update {
     pub posterior: Forecast,
     /// Each uncertain per-path input, prior against posterior.
     pub inputs: Vec<InputPosterior>,
-    /// Effective sample size of the posterior: Kish's (Σw)²/Σw² over the
-    /// distinct particles (copies a resampling made and no move changed
-    /// count once).
+    /// Effective sample size of the posterior P(insolvent by the horizon)
+    /// (its `effective_paths`): P(1 − P)/V, V the variance of the weighted
+    /// estimate clustered by the prior particle each particle descends
+    /// from, at most Kish's (Σw)²/Σw² (see the module's text).
     pub effective_paths: f64,
     /// One entry per step (observed month), in month order.
     pub steps: Vec<StepDiagnostics>,
