@@ -24,6 +24,7 @@ Examples:
   runway explain --scenario article            how the company runs out of money
   runway report --out report.html              one HTML file to mail to a colleague
   runway backtest MODEL --actual actual.csv    score an old forecast against what happened
+  runway update MODEL --actual actual.csv      reforecast given the months observed so far
   runway run --paths 1e10 --shard 3/64 --partial p3.json   then: runway merge p*.json
   runway check configs/openai_2024.toml        validate and list every input
 
@@ -64,6 +65,10 @@ pub enum Command {
     /// Score a forecast against what happened: PIT, coverage of the 50 % and
     /// 90 % bands, Brier and log scores of the insolvency forecast.
     Backtest(BacktestArgs),
+    /// Reforecast given the months observed so far: the paths weighted by
+    /// how well they match the actuals (sequential Monte Carlo), the
+    /// posterior P(insolvent) by month and each input's posterior.
+    Update(super::update_config::UpdateArgs),
     /// Write a one-file HTML report: summary, charts, scenario comparison and top drivers.
     Report(ReportArgs),
     /// Merge the partial results of a sharded run into the full report.

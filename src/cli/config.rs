@@ -65,10 +65,15 @@ impl SimArgs {
 
     /// The thread count to use: `--threads` (checked), else every logical CPU.
     pub fn thread_count(&self) -> Result<usize> {
-        match self.threads {
-            Some(t) => check_thread_count(t),
-            None => Ok(logical_cpus()),
-        }
+        thread_count(self.threads)
+    }
+}
+
+/// The thread count to use: `threads` (checked), else every logical CPU.
+pub fn thread_count(threads: Option<usize>) -> Result<usize> {
+    match threads {
+        Some(t) => check_thread_count(t),
+        None => Ok(logical_cpus()),
     }
 }
 

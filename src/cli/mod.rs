@@ -13,6 +13,7 @@ mod progress;
 mod rare_args;
 mod rare_config;
 mod solve_config;
+mod update_config;
 
 pub use args::Cli;
 pub use message::message;

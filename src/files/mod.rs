@@ -17,6 +17,7 @@ mod rare;
 pub mod shard;
 pub mod signals;
 pub mod temp;
+mod update;
 
 pub use analysis::{
     write_backtest_outputs, write_compare_outputs, write_sensitivity_outputs, BACKTEST_FILES,
@@ -28,6 +29,7 @@ pub use manifest::{
 pub use paths::PathRows;
 pub use rare::{write_rare_outputs, RARE_FILES};
 pub use temp::TempFile;
+pub use update::{write_update_outputs, UPDATE_FILES};
 
 use crate::error::{Error, Result, Setting};
 use std::fs;
@@ -59,6 +61,7 @@ fn known_names(extra: &[&str]) -> Vec<String> {
         .chain(COMPARE_FILES.iter())
         .chain(SENSITIVITY_FILES.iter())
         .chain(BACKTEST_FILES.iter())
+        .chain(UPDATE_FILES.iter())
         .chain(extra.iter())
         .map(|s| s.to_string())
         .collect()

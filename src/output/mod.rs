@@ -22,6 +22,8 @@ mod rare_table;
 mod rows;
 mod solve;
 mod table;
+mod update;
+mod update_table;
 pub mod xlsx;
 
 pub use analysis::{
@@ -46,6 +48,8 @@ pub use solve::{
     render_solve_json, render_solve_table,
 };
 pub use table::render_table;
+pub use update::{render_update_csv, render_update_json, UpdateReport, UPDATE_INTERVAL_METHOD};
+pub use update_table::render_update_table;
 
 use crate::analysis::bench::BenchReport;
 use crate::analysis::check::Check;

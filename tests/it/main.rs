@@ -32,4 +32,5 @@ mod signals;
 mod solve;
 mod spreadsheets;
 mod update;
+mod update_cli;
 mod width;

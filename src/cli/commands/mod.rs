@@ -13,6 +13,7 @@ mod report;
 mod run;
 mod sensitivity;
 mod solve;
+mod update;
 
 use super::args::{Cli, Command};
 use super::rare_config::{is_rare_merge, COMPARE_REFUSED, SENSITIVITY_REFUSED};
@@ -47,6 +48,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Sensitivity(args) => sensitivity::sensitivity(args.try_into()?),
         Command::Explain(args) => explain::explain(args.try_into()?),
         Command::Solve(args) => solve::solve(args.try_into()?),
+        Command::Update(args) => update::update(args.try_into()?),
     }
 }
 
