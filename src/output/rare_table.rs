@@ -142,9 +142,10 @@ fn by_month(out: &mut String, r: &RareReport, width: usize) {
         ]);
     }
     for m in shown {
+        let mark = if m.reliable { "" } else { "*" };
         table.row(vec![
             m.month.to_string(),
-            f.fmt(m.cumulative_probability),
+            format!("{}{mark}", f.fmt(m.cumulative_probability)),
             format!(
                 "{} – {}",
                 f.fmt(m.cumulative_ci95[0]),
@@ -156,6 +157,16 @@ fn by_month(out: &mut String, r: &RareReport, width: usize) {
     }
     table.fit(2, width, 10);
     out.push_str(&table.render());
+    if shown
+        .iter()
+        .any(|m| !m.reliable && m.cumulative_probability > 0.0)
+    {
+        let line = format!(
+            "* too few effective insolvent units behind this month (fewer than {}): its estimate and interval are not to be trusted",
+            count(r.rare.min_effective_events as u64)
+        );
+        out.push_str(&wrap(&line, width, "", "  "));
+    }
     let months = [
         r.insolvency
             .median_month

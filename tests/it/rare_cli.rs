@@ -212,7 +212,8 @@ fn json_is_identical_for_one_two_and_sixteen_threads() {
                 "--rare",
                 method,
                 "-n",
-                "20000",
+                // 40 blocks: splitting's 40 replicates reach its bar of 30.
+                "40960",
                 "-t",
                 threads,
                 "-q",

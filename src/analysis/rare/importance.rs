@@ -71,8 +71,9 @@ pub fn estimate(plan: &Plan, spec: &RareSpec, progress: &Progress) -> Result<Met
     let keys: Vec<u64> = (0..layout.len()).map(|d| layout.key(d)).collect();
     let pilot = cross_entropy::tune(plan, &keys, spec, progress)?;
     let tally = estimation_stage(plan, &keys, &pilot.theta, spec, progress)?;
-    let mut warnings = pilot.warnings.clone();
-    warnings.extend(weight_warnings(&tally));
+    let warnings = pilot.warnings.clone();
+    // The tally's own warnings are the report's (rare::report), on the
+    // merged tally: a shard's would differ from the whole run's.
     let diagnostics = Diagnostics {
         pilot_paths: pilot.paths,
         levels: pilot.levels.clone(),

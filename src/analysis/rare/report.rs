@@ -53,6 +53,15 @@ pub struct RareMonth {
     /// The share of the insolvent paths first insolvent in this month (the
     /// time to insolvency among insolvent paths).
     pub share_of_insolvencies: f64,
+    /// Kish's effective number of units behind this month's estimate,
+    /// (Σ C)² / Σ C² (under importance sampling: of the insolvent paths'
+    /// weights; under splitting: of the replicates' contributions).
+    pub effective_events: f64,
+    /// Whether `effective_events` reaches the method's bar
+    /// ([`Method::min_effective_events`]): below it the month's estimate
+    /// rests on a few units and its interval is too narrow (importance
+    /// sampling aimed at the horizon sees early insolvency badly).
+    pub reliable: bool,
     /// The estimate as the tally gives it.
     #[serde(skip)]
     pub estimate: WeightedEstimate,
@@ -131,6 +140,9 @@ pub struct RareInfo {
     pub mean_weight: f64,
     /// Kish's effective sample size of the units' weights.
     pub weight_effective_paths: f64,
+    /// The effective units a month's estimate needs before it is trusted
+    /// ([`Method::min_effective_events`]).
+    pub min_effective_events: f64,
     /// The pilot's levels of the distance to the floor.
     pub levels: Vec<f64>,
     /// Importance sampling: the largest mean shifts.
@@ -229,7 +241,7 @@ impl RareReport {
             tally,
             diagnostics,
         } = &chosen.run;
-        let insolvency = insolvency(model, tally);
+        let insolvency = insolvency(model, *method, tally);
         let total = tally.by_month.last().map_or(0.0, |s| s.value());
         let shares = |sums: &[crate::stats::ExactSum], names: Vec<String>| {
             (names.into_iter().zip(sums))
@@ -278,7 +290,7 @@ impl RareReport {
 }
 
 /// The insolvency curve of a tally.
-fn insolvency(model: &Model, tally: &WeightedTally) -> RareInsolvency {
+fn insolvency(model: &Model, method: Method, tally: &WeightedTally) -> RareInsolvency {
     let months = tally.months();
     let estimates: Vec<WeightedEstimate> =
         (1..=months).map(|m| tally.by_month_estimate(m)).collect();
@@ -303,6 +315,9 @@ fn insolvency(model: &Model, tally: &WeightedTally) -> RareInsolvency {
             cumulative_effective_paths: e.effective_paths,
             probability_in_month: p,
             share_of_insolvencies: if total > 0.0 { p / total } else { 0.0 },
+            effective_events: super::importance::event_ess_by(tally, i + 1),
+            reliable: super::importance::event_ess_by(tally, i + 1)
+                >= method.min_effective_events(),
             estimate: *e,
         })
         .collect();
@@ -338,9 +353,11 @@ fn insolvency(model: &Model, tally: &WeightedTally) -> RareInsolvency {
 /// seen at all, and a relative error a normal interval can stand.
 fn checks(method: Method, tally: &WeightedTally, insolvency: &RareInsolvency) -> Vec<String> {
     let mut out = Vec::new();
-    if method == Method::Plain {
-        out.extend(plain::warnings(tally));
-    }
+    out.extend(match method {
+        Method::Plain => plain::warnings(tally),
+        Method::Tilt => super::importance::weight_warnings(tally),
+        Method::Split => super::splitting::replicate_warnings(tally),
+    });
     if tally.event_paths == 0 {
         out.push(format!(
             "no path of {} reached insolvency: the estimate 0 is not a bound on P; the method did not reach the floor",
@@ -377,6 +394,7 @@ fn info(
         event_paths: tally.event_paths,
         mean_weight: tally.mean_weight(),
         weight_effective_paths: tally.weight_ess(),
+        min_effective_events: method.min_effective_events(),
         levels: d.levels.clone(),
         shifts: (d.shifts.iter())
             .map(|(dimension, shift)| Shift {

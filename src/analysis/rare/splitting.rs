@@ -136,8 +136,9 @@ pub fn estimate_tuned(
 ) -> Result<MethodRun> {
     let levels = pilot(plan, spec.seed, tuning, progress)?;
     let tally = estimation_stage(plan, &levels, spec, tuning.moves, progress)?;
-    let mut warnings = levels.warnings.clone();
-    warnings.extend(replicate_warnings(&tally));
+    let warnings = levels.warnings.clone();
+    // The tally's own warnings are the report's (rare::report), on the
+    // merged tally: a shard's would differ from the whole run's.
     Ok(MethodRun {
         method: Method::Split,
         tally,

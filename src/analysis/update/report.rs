@@ -90,7 +90,10 @@ pub(super) fn forecast(
 /// variance of the weighted mean Σ_g (Σ_{i∈g} w_i (x_i − P))² over the
 /// prior particles g (copies of one particle, moved or not, are not
 /// independent); where P is 0 or 1, Kish's size over those clusters. It
-/// is never more than Kish's size of the weights.
+/// is never more than Kish's size of the weights, and never more than the
+/// number of prior particles the posterior descends from when those are
+/// fewer than [`MIN_LINEAGES`] (a variance from so few clusters cannot
+/// vouch for more).
 pub(super) fn posterior(
     model: &Model,
     as_of_t: u32,
@@ -100,13 +103,15 @@ pub(super) fn posterior(
 ) -> Forecast {
     let kish = 1.0 / weights.iter().map(|w| w * w).sum::<f64>();
     let clusters = grouped_ess(weights, roots);
+    let lineages = lineages(weights, roots);
     let mut by_root = vec![0.0; weights.len()];
     months_after(model, as_of_t, |t| {
         let hit = |m: u32| m != 0 && m <= t;
         let p: f64 = (insolvent.iter().zip(weights))
             .filter(|(&m, _)| hit(m))
             .map(|(_, w)| w)
-            .sum::<f64>()
+            // (+ 0: an empty sum is −0, which a report must not show.)
+            .fold(0.0, |sum, w| sum + w)
             .clamp(0.0, 1.0);
         by_root.iter_mut().for_each(|x| *x = 0.0);
         for ((&m, &w), &r) in insolvent.iter().zip(weights).zip(roots) {
@@ -119,8 +124,28 @@ pub(super) fn posterior(
         } else {
             clusters
         };
-        (p, n)
+        if lineages < MIN_LINEAGES {
+            (p, n.min(lineages as f64))
+        } else {
+            (p, n)
+        }
     })
+}
+
+/// Below this many prior particles behind the posterior, its effective
+/// sample size is capped at their number (see [`posterior`]).
+pub const MIN_LINEAGES: usize = 100;
+
+/// How many distinct prior particles (`roots`) the particles of positive
+/// weight descend from.
+pub(super) fn lineages(weights: &[f64], roots: &[u64]) -> usize {
+    let mut seen: Vec<u64> = (weights.iter().zip(roots))
+        .filter(|(&w, _)| w > 0.0)
+        .map(|(_, &r)| r)
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
 }
 
 /// Kish's effective sample size over the distinct particles: the weights

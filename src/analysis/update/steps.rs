@@ -95,6 +95,14 @@ pub(super) fn run(
         &weights,
         &filter.roots,
     );
+    let mut warnings = filter.warnings;
+    let lineages = report::lineages(&weights, &filter.roots);
+    if lineages < report::MIN_LINEAGES {
+        warnings.push(format!(
+            "the posterior descends from only {lineages} of the prior paths (fewer than {}): its probabilities and intervals rest on too few independent paths to be trusted; loosen --error or add --paths",
+            report::MIN_LINEAGES
+        ));
+    }
     let update = Update {
         as_of,
         paths: spec.paths,
@@ -104,7 +112,7 @@ pub(super) fn run(
         posterior,
         inputs: report::inputs(&setup, &filter.sims.inputs, &weights),
         steps: filter.diagnostics,
-        warnings: filter.warnings,
+        warnings,
     };
     let particles = Particles {
         dims,
