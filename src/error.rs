@@ -87,10 +87,10 @@ pub enum Error {
     /// before it finished.
     #[error("the run was cancelled before it finished")]
     Cancelled,
-    /// A rare-event estimate whose diagnostics say it may be wrong: the
+    /// A rare-event or reforecast estimate whose diagnostics say it may be wrong: the
     /// report was shown with its warnings; the command fails so that no
     /// script takes the number for a sound one.
-    #[error("the rare-event estimate is unreliable: {0}")]
+    #[error("the estimate is unreliable: {0}")]
     Unreliable(String),
     /// A bug in runway (e.g. a worker thread panicked).
     #[error("internal error: {0}; please report this as a bug")]

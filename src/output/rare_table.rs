@@ -95,7 +95,10 @@ fn headline(out: &mut String, r: &RareReport, width: usize) {
             f.fmt(ins.ci95[0]),
             f.fmt(ins.ci95[1])
         ),
-        format!("relative error {:.1} %", ins.relative_error * 100.0),
+        format!(
+            "relative error {}",
+            relative_error(ins.relative_error, ins.probability)
+        ),
         format!(
             "plain Monte Carlo would need {} paths for this precision",
             effective(ins.effective_paths)
@@ -110,6 +113,25 @@ fn effective(n: f64) -> String {
         count(n.round() as u64)
     } else {
         format!("{n:.1e}")
+    }
+}
+
+/// A relative error as a percentage; "n/a" for an estimate of 0, where it
+/// is undefined.
+fn relative_error(relative: f64, estimate: f64) -> String {
+    if estimate > 0.0 {
+        format!("{:.1} %", relative * 100.0)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// A share as a percentage, never "0.0 %" for a positive share.
+fn share(s: f64) -> String {
+    if s > 0.0 && s < 0.0005 {
+        "< 0.1 %".into()
+    } else {
+        format!("{:.1} %", s * 100.0)
     }
 }
 
@@ -151,8 +173,8 @@ fn by_month(out: &mut String, r: &RareReport, width: usize) {
                 f.fmt(m.cumulative_ci95[0]),
                 f.fmt(m.cumulative_ci95[1])
             ),
-            format!("{:.1} %", m.cumulative_relative_error * 100.0),
-            format!("{:.1} %", m.share_of_insolvencies * 100.0),
+            relative_error(m.cumulative_relative_error, m.cumulative_probability),
+            share(m.share_of_insolvencies),
         ]);
     }
     table.fit(2, width, 10);
@@ -210,7 +232,12 @@ fn diagnostics(out: &mut String, r: &RareReport, width: usize) {
         format!("{} paths simulated", count(d.simulated_paths)),
         format!("pilot {} paths", count(d.pilot_paths)),
         format!("{} insolvent paths seen", count(d.event_paths)),
-        format!("mean weight {:.3}", d.mean_weight),
+        if d.method == "split" {
+            // A replicate's weight is its own estimate, not a likelihood ratio.
+            String::new()
+        } else {
+            format!("mean weight {:.3}", d.mean_weight)
+        },
         format!("weight ESS {}", effective(d.weight_effective_paths)),
     ];
     if !d.levels.is_empty() {
@@ -230,7 +257,14 @@ fn diagnostics(out: &mut String, r: &RareReport, width: usize) {
     for s in d.shifts.iter().take(5) {
         parts.push(format!("shift {} {:+.2} sd", s.dimension, s.shift));
     }
-    out.push_str(&pack(&parts, " · ", width, "  "));
+    // A part too long for a line (many levels) is wrapped on lines of its
+    // own; the others are packed.
+    let (long, short): (Vec<String>, Vec<String>) =
+        (parts.into_iter()).partition(|p| p.chars().count() + 2 > width);
+    out.push_str(&pack(&short, " · ", width, "  "));
+    for part in &long {
+        out.push_str(&wrap(&format!("  {part}"), width, "", "    "));
+    }
     out.push_str(&wrap(
         &format!("Intervals: {}.", d.interval),
         width,

@@ -211,6 +211,8 @@ struct UpdateJson<'a> {
     posterior: PosteriorJson<'a>,
     steps: &'a [StepDiagnostics],
     warnings: &'a [String],
+    /// False when the posterior rests on too few prior paths (exit code 1).
+    reliable: bool,
     method: MethodJson,
 }
 
@@ -247,6 +249,7 @@ pub fn render_update_json(r: &UpdateReport<'_>) -> String {
         },
         steps: &u.steps,
         warnings: &u.warnings,
+        reliable: u.reliable,
         method: MethodJson {
             observation_errors: r.errors,
             observation_error_model: OBSERVATION_ERROR_MODEL,

@@ -443,6 +443,7 @@ fn collapsed(model: &Model) -> Update {
             },
         ],
         warnings: vec!["the effective sample size fell to 312 of 20000 paths (1.6 %) at 2027-06: the figures of that month are far in the model's tails or the observation errors are small; treat the posterior with care, or run more paths".into()],
+        reliable: true,
     };
     assert_eq!(
         update.prior.horizon.month,

@@ -169,10 +169,13 @@ pub fn replicate_warnings(tally: &WeightedTally) -> Vec<String> {
         ));
     } else if tally.weight_ess() < FEW_REPLICATES {
         warnings.push(format!(
-            "only about {:.0} of {} replicates carry the estimate: its interval is unreliable; \
-             run more paths",
+            "only about {:.0} of the {} replicates carry the estimate, fewer than {FEW_REPLICATES}: \
+             its interval is unreliable; run more paths (one replicate per {} starting paths, \
+             so at least {} paths when every replicate counts)",
             tally.weight_ess(),
-            tally.units
+            tally.units,
+            crate::engine::BLOCK_SIZE,
+            FEW_REPLICATES as u64 * crate::engine::BLOCK_SIZE as u64
         ));
     }
     warnings

@@ -133,8 +133,10 @@ pub(super) fn posterior(
 }
 
 /// Below this many prior particles behind the posterior, its effective
-/// sample size is capped at their number (see [`posterior`]).
-pub const MIN_LINEAGES: usize = 100;
+/// sample size is capped at their number (see [`posterior`]): the
+/// variance clustered by prior particle then has too few clusters to be
+/// estimated (a tight error once gave 20 000 "effective" paths from 7).
+pub const MIN_LINEAGES: usize = 20;
 
 /// How many distinct prior particles (`roots`) the particles of positive
 /// weight descend from.

@@ -113,6 +113,7 @@ pub(super) fn run(
         inputs: report::inputs(&setup, &filter.sims.inputs, &weights),
         steps: filter.diagnostics,
         warnings,
+        reliable: lineages >= report::MIN_LINEAGES,
     };
     let particles = Particles {
         dims,
@@ -345,6 +346,19 @@ fn build_steps(model: &Model, actuals: &Actuals, spec: &UpdateSpec) -> Result<(M
                     "a finite value in the model's months {} to {}",
                     model.start,
                     model.horizon()
+                ),
+                at: None,
+            });
+        }
+        if o.quantity == Quantity::Cash && o.value < model.floor {
+            return Err(Error::Field {
+                file: actuals.file.clone(),
+                path: place("cash"),
+                value: Some(o.value.to_string()),
+                rule: format!(
+                    "below the cash floor {}: the company was insolvent in {}, and an update forecasts a company still solvent through the as-of month {as_of}; end the actuals before that month, or judge the old forecast with `runway backtest`",
+                    crate::dist::fmt_num(model.floor),
+                    o.month
                 ),
                 at: None,
             });

@@ -43,5 +43,13 @@ pub fn update(config: UpdateConfig) -> Result<()> {
         let provenance = started.finished(elapsed.as_secs_f64());
         write_update_outputs(dir, &model, &report, provenance)?;
     }
-    print_result(&report, format)
+    print_result(&report, format)?;
+    if result.reliable {
+        return Ok(());
+    }
+    // The numbers are printed (and written), then the command fails, so
+    // that no script takes them for sound ones.
+    let why = (result.warnings.last().cloned())
+        .unwrap_or_else(|| "the posterior rests on too few prior paths".into());
+    Err(runway::error::Error::Unreliable(why))
 }
