@@ -222,7 +222,7 @@ pub struct Update {
     /// What to keep in mind: a collapsed sample, and the like.
     pub warnings: Vec<String>,
     /// False when the posterior descends from fewer than
-    /// [`report::MIN_LINEAGES`] prior paths: its numbers are then not to be
+    /// 20 prior paths (`MIN_LINEAGES`): its numbers are then not to be
     /// used (the command fails with code 1 after printing them).
     pub reliable: bool,
 }
