@@ -33,4 +33,5 @@ mod solve;
 mod spreadsheets;
 mod update;
 mod update_cli;
+mod walk_oracle;
 mod width;

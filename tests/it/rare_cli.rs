@@ -417,50 +417,11 @@ fn auto_picks_splitting_for_triggers_repeating_shocks_and_debt_and_tilting_for_a
     }
 }
 
-/// Φ, the standard normal distribution function.
-fn normal_cdf(x: f64) -> f64 {
-    use statrs::distribution::{ContinuousCDF, Normal};
-    Normal::new(0.0, 1.0).unwrap().cdf(x)
-}
-
 /// P(a walk from `c` with N(`mean`, `sd`) steps goes below 0 within
-/// `months` months), by density propagation: the surviving density of cash
-/// on a grid of step `h` (Simpson's rule), the mass that falls below 0
-/// summed month by month (no cancellation of 1 − survival, so tiny
-/// probabilities keep their digits). The oracle of `configs/rare_walk.toml`.
-pub(crate) fn walk_ruin_probability(c: f64, mean: f64, sd: f64, months: usize, h: f64) -> f64 {
-    let top = c + 12.0 + 6.0 * sd * (months as f64).sqrt();
-    let n = ((top / h).ceil() as usize / 2) * 2 + 1;
-    let xs: Vec<f64> = (0..n).map(|i| i as f64 * h).collect();
-    let weights: Vec<f64> = (0..n)
-        .map(|i| {
-            let w = match i {
-                0 => 1.0,
-                i if i == n - 1 => 1.0,
-                i if i % 2 == 1 => 4.0,
-                _ => 2.0,
-            };
-            w * h / 3.0
-        })
-        .collect();
-    let phi = |z: f64| (-0.5 * z * z).exp() / (sd * (2.0 * std::f64::consts::PI).sqrt());
-    let mut ruined = normal_cdf((-c - mean) / sd);
-    let mut density: Vec<f64> = xs.iter().map(|&y| phi((y - c - mean) / sd)).collect();
-    for _ in 1..months {
-        let weighted: Vec<f64> = density.iter().zip(&weights).map(|(d, w)| d * w).collect();
-        ruined += (xs.iter().zip(&weighted))
-            .map(|(&x, &d)| d * normal_cdf((-x - mean) / sd))
-            .sum::<f64>();
-        density = xs
-            .iter()
-            .map(|&y| {
-                (xs.iter().zip(&weighted))
-                    .map(|(&x, &d)| d * phi((y - x - mean) / sd))
-                    .sum()
-            })
-            .collect();
-    }
-    ruined
+/// `months` months): the shared density-propagation oracle, grid step `h`.
+/// The oracle of `configs/rare_walk.toml`.
+fn walk_ruin_probability(c: f64, mean: f64, sd: f64, months: usize, h: f64) -> f64 {
+    crate::walk_oracle::ruin_by_month(c, mean, sd, months, h)[months - 1]
 }
 
 #[test]

@@ -50,55 +50,10 @@ fn ref1b(overrides: &[&str]) -> Model {
     load_file(&path, &options).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// P(insolvent by month m) for m = 1..=`months` of the walk from cash `c`:
-/// the surviving sub-density on a grid of step `h` over [0, top], each
-/// month's convolution with the normal step and the mass it sends below 0
-/// by Simpson's rule (error O(h⁴), relative to each month's killed mass).
+/// P(insolvent by month m) for m = 1..=`months` of the walk from cash `c`
+/// (the shared density-propagation oracle, grid step `h`).
 fn ruin_by_month(c: f64, months: usize, h: f64) -> Vec<f64> {
-    let normal = Normal::new(0.0, 1.0).unwrap();
-    let top = c + 12.0 + 6.0 * SD * (months as f64).sqrt();
-    let n = ((top / h).ceil() as usize / 2) * 2 + 1;
-    let simpson: Vec<f64> = (0..n)
-        .map(|i| {
-            let w = match i {
-                0 => 1.0,
-                i if i == n - 1 => 1.0,
-                i if i % 2 == 1 => 4.0,
-                _ => 2.0,
-            };
-            w * h / 3.0
-        })
-        .collect();
-    let phi = |z: f64| (-0.5 * z * z).exp() / (SD * (2.0 * std::f64::consts::PI).sqrt());
-    // The step's density by grid offset k = i − j, index k + n − 1.
-    let kernel: Vec<f64> = (0..2 * n - 1)
-        .map(|k| phi(((k as f64 - (n - 1) as f64) * h - MEAN) / SD))
-        .collect();
-    // Below 0 from x: Φ((−x − μ)/σ).
-    let kill: Vec<f64> = (0..n)
-        .map(|i| normal.cdf((-(i as f64) * h - MEAN) / SD))
-        .collect();
-    let mut density: Vec<f64> = (0..n)
-        .map(|i| phi((i as f64 * h - c - MEAN) / SD))
-        .collect();
-    let mut cumulative = vec![normal.cdf((-c - MEAN) / SD)];
-    for _ in 1..months {
-        let weighted: Vec<f64> = density.iter().zip(&simpson).map(|(d, w)| d * w).collect();
-        let killed: f64 = weighted.iter().zip(&kill).map(|(d, k)| d * k).sum();
-        cumulative.push(cumulative.last().unwrap() + killed);
-        density = (0..n)
-            .map(|i| {
-                let row = &kernel[i..i + n];
-                // kernel[i − j + n − 1] for j = 0..n, reversed.
-                weighted
-                    .iter()
-                    .zip(row.iter().rev())
-                    .map(|(d, k)| d * k)
-                    .sum()
-            })
-            .collect();
-    }
-    cumulative
+    crate::walk_oracle::ruin_by_month(c, MEAN, SD, months, h)
 }
 
 /// The starting cash at which the walk's ruin by the horizon is `target`.

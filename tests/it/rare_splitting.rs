@@ -64,52 +64,10 @@ fn ruin_by_month(c: f64, months: usize, h: f64) -> Vec<f64> {
     ruin_with_drift(c, -0.25, months, h)
 }
 
-/// The same for a walk of drift `drift`, by propagating the surviving density on a
-/// grid of step `h` (Simpson's rule for the convolution with the normal
-/// step, error O(h⁴)).
+/// The same for a walk of drift `drift` (the shared density-propagation
+/// oracle, grid step `h`).
 fn ruin_with_drift(c: f64, drift: f64, months: usize, h: f64) -> Vec<f64> {
-    let top = c + 12.0 + 6.0 * SD * (months as f64).sqrt() + drift.max(0.0) * months as f64;
-    let n = ((top / h).ceil() as usize / 2) * 2 + 1;
-    let weights: Vec<f64> = (0..n)
-        .map(|i| {
-            let w = match i {
-                0 => 1.0,
-                _ if i == n - 1 => 1.0,
-                _ if i % 2 == 1 => 4.0,
-                _ => 2.0,
-            };
-            w * h / 3.0
-        })
-        .collect();
-    let phi = |z: f64| (-0.5 * z * z).exp() / (SD * (2.0 * std::f64::consts::PI).sqrt());
-    // The step's density at y − x = (i − j) h, by i − j + n − 1.
-    let kernel: Vec<f64> = (0..2 * n - 1)
-        .map(|k| phi(((k as f64 - (n - 1) as f64) * h - drift) / SD))
-        .collect();
-    let mut density: Vec<f64> = (0..n)
-        .map(|i| phi((i as f64 * h - c - drift) / SD))
-        .collect();
-    let mut ruin = Vec::new();
-    for month in 1..=months {
-        let survive: f64 = density.iter().zip(&weights).map(|(d, w)| d * w).sum();
-        ruin.push(1.0 - survive);
-        if month == months {
-            break;
-        }
-        let weighted: Vec<f64> = density.iter().zip(&weights).map(|(d, w)| d * w).collect();
-        density = (0..n)
-            .map(|i| {
-                let row = &kernel[i..i + n];
-                // kernel[i − j + n − 1] for j = 0..n, reversed.
-                weighted
-                    .iter()
-                    .zip(row.iter().rev())
-                    .map(|(d, k)| d * k)
-                    .sum()
-            })
-            .collect();
-    }
-    ruin
+    crate::walk_oracle::ruin_by_month(c, drift, SD, months, h)
 }
 
 fn spec(paths: u64, seed: u64, threads: usize) -> RareSpec {
